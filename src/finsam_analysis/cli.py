@@ -1,0 +1,118 @@
+"""`finsam`: one entry point for build, validate and reports."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from finsam_analysis import paths
+from finsam_analysis.errors import CurationError
+
+
+def _load(args):
+    from finsam_analysis.build import build_tables
+
+    return build_tables(Path(args.raw), only=args.forbund or None)
+
+
+def cmd_build(args) -> int:
+    from finsam_analysis.build import write_processed
+
+    started = time.perf_counter()
+    tables = _load(args)
+    out = write_processed(tables, Path(args.out))
+    counts = ", ".join(f"{name} {len(tables.table(name))}" for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"))
+    print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")
+    return 0
+
+
+def format_results(results: pd.DataFrame, show_ok: bool) -> str:
+    shown = results if show_ok else results[results["status"] != "ok"]
+    if shown.empty:
+        return "(no findings)"
+    columns = ["status", "forbund", "document", "check_id", "expected", "actual", "difference", "tolerance", "registered_kind", "suggested_kind"]
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 90, "display.width", 250):
+        return shown[columns].to_string(index=False)
+
+
+def cmd_validate(args) -> int:
+    from finsam_analysis.reconcile import FAILING, reconcile
+
+    started = time.perf_counter()
+    tables = _load(args)
+    results = reconcile(tables)
+    elapsed = time.perf_counter() - started
+    print(format_results(results, args.all))
+    counts = results["status"].value_counts().to_dict()
+    failing = results[results["status"].isin(FAILING)]
+    print(
+        f"\n{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+    if args.output:
+        results.to_csv(args.output, index=False)
+    if not failing.empty:
+        print(
+            f"FAILED: {len(failing)} finding(s) not explained. Register each in the document's "
+            "known_discrepancies.csv (docs/curation.md) — never edit a source figure to pass.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="finsam", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_options(p):
+        p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+        p.add_argument("--forbund", action="append", help="only this förbund (repeatable)")
+
+    p = sub.add_parser("build", help="validate data/raw and write data/processed atomically")
+    data_options(p)
+    p.add_argument("--out", default=str(paths.PROCESSED_DIR), help="output folder (default: data/processed)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
+    data_options(p)
+    p.add_argument("--all", action="store_true", help="also list checks that pass")
+    p.add_argument("--output", help="write all check results to this CSV")
+    p.set_defaults(func=cmd_validate)
+
+    try:
+        from finsam_analysis import reports
+    except ImportError:  # reports need the notebook stack; build/validate do not
+        reports = None
+    if reports is not None and hasattr(reports, "register"):
+        reports.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except CurationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except Exception as exc:  # a clear one-line error for users; the traceback with -v
+        if args.verbose:
+            raise
+        from finsam_analysis.reconcile import RuleError
+
+        if isinstance(exc, (RuleError, FileNotFoundError, ValueError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

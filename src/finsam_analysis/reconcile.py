@@ -1,0 +1,525 @@
+"""Reconciliation: does every document add up, and do repeated figures agree?
+
+Checks come from three places, all evaluated by one engine:
+- package rules (rules.yaml): accounting identities every document must satisfy;
+- generated rules: each intervention's children vs the parent (interventions.csv), and every
+  figure printed twice (same key, other section/statement/document) — "repeated figures";
+- document rules (checks.yaml next to the CSVs): the sums that document prints.
+
+Each evaluation is a row (check_id, expected, actual, difference, tolerance, ...). A difference
+beyond tolerance is a finding and must be registered in known_discrepancies.csv with the same
+difference; otherwise `finsam validate` fails.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+
+from finsam_analysis import paths
+from finsam_analysis.build import Tables
+from finsam_analysis.load import DATA_TABLES, Forbund
+from finsam_analysis.vocabulary import MONEY_UNITS, load_vocabulary
+
+EXACT = 0.005  # float noise; below one öre
+REGISTERED_MATCH = 0.005
+REPEAT_KEYS = {
+    "financials": ("year", "basis", "item"),
+    "member_contributions": ("year", "basis", "member", "member_kind"),
+    "intervention_finance": ("year", "basis", "intervention", "measure"),
+    "participants": ("year", "intervention", "group", "measure", "gender", "unit"),
+    "outcomes": ("year", "intervention", "outcome", "gender", "unit", "base"),
+    "indicator_survey": ("year", "intervention", "indicator", "measure"),
+}
+FINDING_COLUMNS = [
+    "forbund", "document", "check_id", "rule", "table", "expected", "actual", "difference",
+    "tolerance", "unit", "status", "suggested_kind", "registered_kind", "explanation", "rows",
+]
+
+
+class RuleError(ValueError):
+    """A check definition (rules.yaml / checks.yaml) that cannot be evaluated."""
+
+
+@dataclass(frozen=True)
+class Operand:
+    filters: dict
+    table: str | None = None
+    factor: float = 1.0
+    required: bool = True
+    year_offset: int = 0
+    const: float | None = None
+    column: str = "value"
+    ignore: tuple[str, ...] = ()
+    agg: str = "sum"
+
+    @classmethod
+    def parse(cls, spec: dict, where: str) -> "Operand":
+        if not isinstance(spec, dict):
+            raise RuleError(f"{where}: operand {spec!r} must be a mapping")
+        spec = dict(spec)
+        options = {k: spec.pop(k) for k in ("table", "factor", "required", "year_offset", "const", "column", "ignore", "agg") if k in spec}
+        if "ignore" in options:
+            options["ignore"] = tuple(options["ignore"])
+        if options.get("agg", "sum") not in ("sum", "first"):
+            raise RuleError(f"{where}: agg must be sum or first")
+        return cls(filters=spec, **options)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    table: str
+    for_each: tuple[str, ...]
+    total: Operand
+    parts: tuple[Operand, ...] = ()
+    numerator: Operand | None = None
+    denominator: Operand | None = None
+    scale: float = 1.0
+    where: dict = field(default_factory=dict)
+    owner: str | None = None  # document id for document rules; None = per document (package rules)
+    origin: str = "rules.yaml"
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator is not None
+
+
+def parse_rules(config: dict, origin: str, owner: str | None = None) -> list[Rule]:
+    """Rules from a rules.yaml / checks.yaml mapping, with errors naming the file and rule."""
+    rules = []
+    unknown = set(config or {}) - {"sums", "ratios"}
+    if unknown:
+        raise RuleError(f"{origin}: unknown sections {sorted(unknown)}; expected sums, ratios")
+    ids = set()
+    for section in ("sums", "ratios"):
+        for i, spec in enumerate((config or {}).get(section) or []):
+            where = f"{origin}: {section}[{i}]"
+            try:
+                rule_id = spec["id"]
+                where = f"{origin}: {rule_id}"
+                if rule_id in ids:
+                    raise RuleError(f"{where}: duplicate id")
+                ids.add(rule_id)
+                table = spec["table"]
+                if table not in DATA_TABLES:
+                    raise RuleError(f"{where}: table {table!r} is not one of {', '.join(DATA_TABLES)}")
+                common = dict(
+                    id=rule_id,
+                    table=table,
+                    for_each=tuple(spec.get("for_each") or ()),
+                    total=Operand.parse(spec["total"], where),
+                    where=dict(spec.get("where") or {}),
+                    owner=owner,
+                    origin=origin,
+                )
+                if section == "sums":
+                    parts = tuple(Operand.parse(p, where) for p in spec["parts"])
+                    rules.append(Rule(parts=parts, **common))
+                else:
+                    rules.append(
+                        Rule(
+                            numerator=Operand.parse(spec["numerator"], where),
+                            denominator=Operand.parse(spec["denominator"], where),
+                            scale=float(spec.get("scale", 1)),
+                            **common,
+                        )
+                    )
+            except KeyError as exc:
+                raise RuleError(f"{where}: missing key {exc}") from None
+            except TypeError as exc:
+                raise RuleError(f"{where}: {exc}") from None
+    return rules
+
+
+@lru_cache(maxsize=2)
+def package_rules(path=None) -> tuple[Rule, ...]:
+    path = path or paths.RULES_FILE
+    with open(path, encoding="utf-8") as handle:
+        return tuple(parse_rules(yaml.safe_load(handle), origin="rules.yaml"))
+
+
+# --------------------------------------------------------------------------- data for checks
+
+def decimals(value: float) -> int:
+    """How many decimals a typed figure has (0..3): the precision it was printed with."""
+    for d in range(4):
+        if math.isclose(round(value, d), value, abs_tol=1e-9):
+            return d
+    return 4
+
+
+def precision(typed_decimals: int, unit: str) -> float:
+    """The rounding step of a printed figure, in comparison units (kronor for money).
+
+    Taken from the decimals as typed ("246185.14" -> 0.01 kr, "18022" tkr -> 1000 kr): the
+    curator types figures exactly as printed, so this is the document's own precision.
+    """
+    if unit == "count":
+        return 0.0
+    vocab = load_vocabulary()
+    factor = vocab.unit_factor(unit) if unit in MONEY_UNITS else 1.0
+    return factor * 10.0 ** (-int(typed_decimals))
+
+
+def check_frames(forbund: Forbund) -> dict[str, pd.DataFrame]:
+    """Per table: all rows of one förbund with comparison value, precision and row reference."""
+    vocab = load_vocabulary()
+    frames = {}
+    for name in DATA_TABLES:
+        parts = []
+        for doc in forbund.documents:
+            frame = doc.tables.get(name)
+            if frame is None or frame.empty:
+                continue
+            frame = frame.copy()
+            frame["document"] = doc.document_id
+            frame["_ref"] = [f"{forbund.slug}/{doc.document_id}/{name}.csv:{line}" for line in frame["_line"]]
+            parts.append(frame)
+        if not parts:
+            continue
+        frame = pd.concat(parts, ignore_index=True)
+        if "unit" in frame:
+            factor = frame["unit"].map(lambda u: vocab.unit_factor(u) if u in MONEY_UNITS else 1.0)
+            frame["_value"] = frame["value"] * factor.astype("float64")
+            frame["_precision"] = [precision(d, u) for d, u in zip(frame["_decimals"], frame["unit"])]
+            frame["_family"] = frame["unit"].map(lambda u: "money" if u in MONEY_UNITS else u)
+        frames[name] = frame
+    return frames
+
+
+class Evaluator:
+    """Evaluates rules against one förbund's rows, with string views cached for filtering."""
+
+    def __init__(self, forbund: Forbund):
+        self.forbund = forbund
+        self.frames = check_frames(forbund)
+        self._strings: dict[tuple[str, str], pd.Series] = {}
+        self.doc_order = {
+            d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents
+        }
+
+    def strings(self, table: str, column: str) -> pd.Series:
+        key = (table, column)
+        if key not in self._strings:
+            col = self.frames[table][column]
+            self._strings[key] = col.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+        return self._strings[key]
+
+    def mask(self, table: str, filters: dict) -> pd.Series:
+        frame = self.frames[table]
+        mask = pd.Series(True, index=frame.index)
+        for column, wanted in filters.items():
+            if column not in frame.columns:
+                raise RuleError(f"column {column!r} is not in table {table}")
+            values = self.strings(table, column)
+            if isinstance(wanted, dict) and "not" in wanted:
+                mask &= values != str(wanted["not"])
+            elif isinstance(wanted, dict) and "in" in wanted:
+                mask &= values.isin([str(w) for w in wanted["in"]])
+            else:
+                mask &= values == str(wanted)
+        return mask
+
+    def operand_rows(self, rule: Rule, operand: Operand, group: dict, document: str | None) -> pd.DataFrame:
+        table = operand.table or rule.table
+        if table not in self.frames:
+            return pd.DataFrame()
+        frame = self.frames[table]
+        filters = {k: v for k, v in rule.where.items() if k in frame.columns}
+        filters.update(operand.filters)
+        grouping = {}
+        for key, value in group.items():
+            if key in operand.ignore or key not in frame.columns:
+                continue
+            grouping[key] = int(value) + operand.year_offset if key == "year" else value
+        if document and "document" not in filters:
+            filters["document"] = document
+        return frame.loc[self.mask(table, filters) & self.mask(table, grouping)]
+
+    def operand_value(self, rule: Rule, operand: Operand, group: dict, document: str | None):
+        """(value, rows) or (None, rows) when absent."""
+        if operand.const is not None:
+            return float(operand.const), pd.DataFrame()
+        rows = self.operand_rows(rule, operand, group, document)
+        column = "_value" if operand.column == "value" else operand.column
+        values = rows[column].dropna() if len(rows) else pd.Series(dtype="float64")
+        if values.empty:
+            return None, rows
+        if operand.agg == "first":
+            rows = rows.loc[[values.index[0]]]
+            return float(values.iloc[0]) * operand.factor, rows
+        return float(values.sum()) * operand.factor, rows.loc[values.index]
+
+    def groups(self, rule: Rule) -> list[tuple[str | None, dict]]:
+        """(document, group) pairs for which the rule's total exists."""
+        anchor = rule.total if rule.total.const is None else (rule.parts[0] if rule.parts else rule.numerator)
+        table = anchor.table or rule.table
+        if table not in self.frames:
+            return []
+        frame = self.frames[table]
+        filters = {k: v for k, v in rule.where.items() if k in frame.columns}
+        filters.update(anchor.filters)
+        documents = [rule.owner] if rule.owner else list(self.doc_order)
+        result = []
+        for document in documents:
+            doc_filters = dict(filters)
+            if "document" not in doc_filters:
+                doc_filters["document"] = document
+            rows = frame.loc[self.mask(table, doc_filters)]
+            if rows.empty:
+                continue
+            keys = [k for k in rule.for_each if k not in anchor.ignore]
+            missing = [k for k in keys if k not in rows.columns]
+            if missing:
+                raise RuleError(f"for_each column(s) {missing} not in table {table}")
+            if keys:
+                combos = rows[keys].drop_duplicates()
+                for combo in combos.itertuples(index=False):
+                    group = {k: (v if not (isinstance(v, float) and math.isnan(v)) else "") for k, v in zip(keys, combo)}
+                    result.append((document, group))
+            else:
+                result.append((document, {}))
+        return result
+
+    def evaluate(self, rule: Rule) -> list[dict]:
+        out = []
+        for document, group in self.groups(rule):
+            # the document a check belongs to; operands without a document filter stay inside it
+            scope = document
+            if rule.is_ratio:
+                row = self._ratio(rule, group, scope)
+            else:
+                row = self._sum(rule, group, scope)
+            if row is not None:
+                row.update(forbund=self.forbund.slug, document=document, rule=rule.id, table=rule.table)
+                label = ":".join(str(group[k]) for k in rule.for_each if k in group)
+                row["check_id"] = f"{rule.id}:{label}" if label else rule.id
+                out.append(row)
+        return out
+
+    @staticmethod
+    def _tolerance(rows: list[pd.DataFrame]) -> tuple[float, float]:
+        """(tolerance, rounding bound) from the precisions of the figures compared.
+
+        Figures in one unit must agree exactly. Where a single coarser figure (tkr, whole
+        per cent, whole kronor) is compared with finer ones, half its rounding step is allowed.
+        The rounding bound (half a step per rounded figure) only labels a finding's likely kind.
+        """
+        precisions = [p for frame in rows if len(frame) and "_precision" in frame for p in frame["_precision"]]
+        if not precisions:
+            return EXACT, 0.0
+        coarsest, finest = max(precisions), min(precisions)
+        bound = 0.5 * sum(precisions)
+        if coarsest > finest and precisions.count(coarsest) == 1:
+            return 0.5 * coarsest + EXACT, bound
+        return EXACT, bound
+
+    def _sum(self, rule: Rule, group: dict, document: str | None) -> dict | None:
+        expected, total_rows = self.operand_value(rule, rule.total, group, document)
+        if expected is None:
+            return None
+        actual, used = 0.0, [total_rows]
+        present = 0
+        for operand in rule.parts:
+            value, rows = self.operand_value(rule, operand, group, document)
+            if value is None:
+                if operand.required:
+                    return None
+                continue
+            present += 1
+            actual += value
+            used.append(rows)
+        if present == 0:
+            return None
+        tolerance, bound = self._tolerance(used)
+        return self._row(expected, actual, tolerance, bound, used)
+
+    def _ratio(self, rule: Rule, group: dict, document: str | None) -> dict | None:
+        expected, total_rows = self.operand_value(rule, rule.total, group, document)
+        numerator, num_rows = self.operand_value(rule, rule.numerator, group, document)
+        denominator, den_rows = self.operand_value(rule, rule.denominator, group, document)
+        if expected is None or numerator is None or not denominator:
+            return None
+        actual = numerator / denominator * rule.scale
+        printed = float(total_rows.iloc[0]["value"] if rule.total.column == "value" else total_rows.iloc[0][rule.total.column])
+        step = 10.0 ** (-decimals(printed))
+        tolerance = 0.5 * step + EXACT
+        return self._row(expected, actual, tolerance, step, [total_rows, num_rows, den_rows])
+
+    @staticmethod
+    def _row(expected, actual, tolerance, bound, used) -> dict:
+        difference = actual - expected
+        refs = [ref for frame in used if len(frame) and "_ref" in frame for ref in frame["_ref"]]
+        units = sorted({u for frame in used if len(frame) and "_family" in frame for u in frame["_family"]})
+        finding = abs(difference) > tolerance
+        return dict(
+            expected=round(expected, 6),
+            actual=round(actual, 6),
+            difference=round(difference, 6),
+            tolerance=round(tolerance, 6),
+            unit="/".join(units) or "pct",
+            status="finding" if finding else "ok",
+            suggested_kind=("rounding" if abs(difference) <= bound + EXACT else "material") if finding else "",
+            rows=";".join(refs),
+        )
+
+    def repeated_figures(self) -> list[dict]:
+        """Every key printed in more than one place must carry the same figure."""
+        out = []
+        for table, keys in REPEAT_KEYS.items():
+            frame = self.frames.get(table)
+            if frame is None:
+                continue
+            where = ["statement"] if table == "financials" else []
+            ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(["_order", "_line"], kind="stable")
+            for key_values, rows in ordered.groupby(list(keys), dropna=False, sort=True):
+                if len(rows) < 2:
+                    continue
+                first = rows.iloc[0]
+                for _, other in rows.iloc[1:].iterrows():
+                    precisions = [first["_precision"], other["_precision"]]
+                    coarse, fine = max(precisions), min(precisions)
+                    tolerance = 0.5 * coarse + EXACT if coarse > fine else EXACT
+                    place = lambda r: "/".join([*(str(r[w]) for w in where), str(r["section"])] + ([r["document"]] if r["document"] != first["document"] or other["document"] != first["document"] else []))
+                    label = ":".join("" if (isinstance(v, float) and math.isnan(v)) else str(int(v) if isinstance(v, float) and v.is_integer() else v) for v in key_values)
+                    difference = other["_value"] - first["_value"]
+                    finding = abs(difference) > tolerance
+                    out.append(
+                        dict(
+                            forbund=self.forbund.slug,
+                            document=max([first["document"], other["document"]], key=self.doc_order.get),
+                            rule="repeated_figure",
+                            table=table,
+                            check_id=f"repeated:{table}:{label}:{place(first)}|{place(other)}",
+                            expected=round(first["_value"], 6),
+                            actual=round(other["_value"], 6),
+                            difference=round(difference, 6),
+                            tolerance=round(tolerance, 6),
+                            unit=first["_family"],
+                            status="finding" if finding else "ok",
+                            suggested_kind=("rounding" if abs(difference) <= 0.5 * (coarse + fine) + EXACT else "material") if finding else "",
+                            rows=f"{first['_ref']};{other['_ref']}",
+                        )
+                    )
+        return out
+
+
+def intervention_rules(forbund: Forbund) -> list[Rule]:
+    """Children vs parent for every parent named in a document's interventions.csv."""
+    rules = []
+    for doc in forbund.documents:
+        interventions = doc.tables.get("interventions")
+        if interventions is None:
+            continue
+        children = interventions.dropna(subset=["parent"]).groupby("parent")["intervention"].apply(list)
+        for parent, kids in children.items():
+            for table, for_each in (
+                ("intervention_finance", ("year", "basis", "measure", "section")),
+                ("participants", ("year", "group", "measure", "gender", "unit", "section")),
+            ):
+                rules.append(
+                    Rule(
+                        id=f"children_vs_parent:{table}:{parent}",
+                        table=table,
+                        for_each=for_each,
+                        total=Operand(filters={"intervention": parent}),
+                        parts=(Operand(filters={"intervention": {"in": kids}}),),
+                        owner=doc.document_id,
+                        origin=f"{doc.folder}/interventions.csv",
+                    )
+                )
+    return rules
+
+
+def document_rules(forbund: Forbund) -> list[Rule]:
+    rules = []
+    for doc in forbund.documents:
+        if doc.checks:
+            rules.extend(parse_rules(doc.checks, origin=str(doc.folder / "checks.yaml"), owner=doc.document_id))
+    return rules
+
+
+def evaluate_forbund(forbund: Forbund) -> pd.DataFrame:
+    """Every check of one förbund, evaluated (ok rows included)."""
+    evaluator = Evaluator(forbund)
+    rows = []
+    for rule in [*package_rules(), *intervention_rules(forbund), *document_rules(forbund)]:
+        try:
+            rows.extend(evaluator.evaluate(rule))
+        except RuleError as exc:
+            raise RuleError(f"{rule.origin}: {rule.id}: {exc}") from None
+    rows.extend(evaluator.repeated_figures())
+    frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation")])
+    return frame
+
+
+def registered(forbunds: list[Forbund]) -> pd.DataFrame:
+    parts = []
+    for forbund in forbunds:
+        for doc in forbund.documents:
+            if doc.discrepancies is not None and not doc.discrepancies.empty:
+                frame = doc.discrepancies.copy()
+                frame["forbund"] = forbund.slug
+                frame["document"] = doc.document_id
+                frame["ref"] = [f"{forbund.slug}/{doc.document_id}/known_discrepancies.csv:{n}" for n in frame["_line"]]
+                parts.append(frame)
+    if not parts:
+        return pd.DataFrame(columns=["forbund", "document", "check_id", "expected", "actual", "difference", "kind", "explanation", "ref"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def reconcile(tables: Tables) -> pd.DataFrame:
+    """All checks of all förbund with a status each.
+
+    status: ok (within tolerance) | registered (a finding explained in known_discrepancies.csv)
+    | unexplained (a finding nobody explained) | changed (registered with another difference:
+    a figure moved) | stale (registered, but the check no longer finds it).
+    """
+    frames = [evaluate_forbund(f) for f in tables.raw]
+    results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
+    known = registered(tables.raw)
+    results["registered_kind"] = ""
+    results["explanation"] = ""
+    duplicate_ids = results.duplicated(["forbund", "document", "check_id"], keep=False)
+    if duplicate_ids.any():
+        dupes = results.loc[duplicate_ids, "check_id"].unique()
+        raise RuleError(f"check ids are not unique (give the checks distinct ids): {', '.join(dupes[:5])}")
+    index = {(r.forbund, r.document, r.check_id): i for i, r in enumerate(results.itertuples(index=False))}
+    stale = []
+    for reg in known.itertuples(index=False):
+        i = index.get((reg.forbund, reg.document, reg.check_id))
+        if i is None or results.at[i, "status"] == "ok":
+            stale.append(
+                dict(
+                    forbund=reg.forbund, document=reg.document, check_id=reg.check_id, rule="registration",
+                    table="known_discrepancies", expected=reg.expected, actual=reg.actual, difference=reg.difference,
+                    tolerance=0.0, unit="", status="stale", suggested_kind="", registered_kind=reg.kind,
+                    explanation=f"{reg.ref}: registered but " + ("no such check" if i is None else "the check now passes"),
+                    rows=reg.ref,
+                )
+            )
+            continue
+        results.at[i, "registered_kind"] = reg.kind
+        results.at[i, "explanation"] = reg.explanation
+        same = abs(results.at[i, "difference"] - reg.difference) <= REGISTERED_MATCH
+        results.at[i, "status"] = "registered" if same else "changed"
+    results.loc[results["status"] == "finding", "status"] = "unexplained"
+    if stale:
+        results = pd.concat([results, pd.DataFrame(stale)], ignore_index=True)
+    return results.reset_index(drop=True)
+
+
+FAILING = ("unexplained", "changed", "stale")
+
+
+def summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Counts per förbund, document and status."""
+    return (
+        results.groupby(["forbund", "document", "status"]).size().unstack(fill_value=0).reset_index()
+        if len(results)
+        else pd.DataFrame()
+    )

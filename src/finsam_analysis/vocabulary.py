@@ -1,0 +1,51 @@
+"""The project's vocabulary (vocabulary.yaml): the only code words a curated CSV may use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from finsam_analysis import paths
+
+MONEY_UNITS = ("kr", "tkr", "mkr")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Code words per domain, each with its Swedish and English meaning."""
+
+    domains: dict[str, dict[str, dict]]
+
+    def words(self, domain: str) -> tuple[str, ...]:
+        return tuple(self.domains[domain])
+
+    def meaning(self, domain: str, word: str, language: str = "sv") -> str:
+        return str(self.domains[domain][word][language])
+
+    def unit_factor(self, unit: str) -> float | None:
+        """Kronor per unit for money units; None for count and pct."""
+        return self.domains["units"][unit].get("factor")
+
+    def item_kind(self, item: str) -> str:
+        """'money', 'count' or 'pct': which unit family an item takes."""
+        return self.domains["items"][item].get("kind", "money")
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path=None) -> Vocabulary:
+    """Read and sanity-check vocabulary.yaml (every word needs sv and en)."""
+    path = path or paths.VOCABULARY_FILE
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    for domain, words in raw.items():
+        for word, meaning in words.items():
+            missing = {"sv", "en"} - set(meaning or {})
+            if missing:
+                raise ValueError(f"{path}: {domain}.{word}: missing meaning {sorted(missing)}")
+    return Vocabulary(domains=raw)
+
+
+def unit_family(unit: str) -> str:
+    """'money' for kr/tkr/mkr, else the unit itself ('count', 'pct')."""
+    return "money" if unit in MONEY_UNITS else unit
