@@ -9,7 +9,11 @@ __version__ = "0.1.0"
 
 
 def load(processed_dir=None):
-    """The processed tables, built from data/raw if data/processed is missing."""
-    from finsam_analysis.build import load_processed
+    """The processed tables.
 
-    return load_processed(processed_dir)
+    Without an argument they are built from data/raw in memory (about a second), so a
+    notebook never sees stale data; pass a folder to read a written data/processed instead.
+    """
+    from finsam_analysis.build import build_tables, load_processed
+
+    return build_tables() if processed_dir is None else load_processed(processed_dir)

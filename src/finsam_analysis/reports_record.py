@@ -1,0 +1,243 @@
+"""Bookkeeping of the report runner: inputs hash, build record, index page, atomic writes.
+
+Split out of `reports` so that the runner itself stays readable; nothing here runs a kernel.
+
+The build record (`reports/build-record.json`) holds one entry per (förbund, year) ever
+rendered into that folder, keyed "<year>/<forbund>":
+
+    status          result of the latest run: ok | failed | unchanged
+    inputs_hash     hash of the inputs of the latest attempt
+    success_hash    hash of the inputs of the latest successful run (null if none yet)
+    parameters      the parameters of the latest attempt
+    seconds         wall time of the latest execution
+    error, failing_cell   of the latest attempt (null unless it failed)
+    attempted_at, succeeded_at   UTC timestamps (ISO 8601)
+
+A target is up to date when its new inputs hash equals `success_hash` and its HTML exists.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("finsam_analysis.reports")
+
+RECORD_NAME = "build-record.json"
+INDEX_NAME = "index.html"
+RECORD_FORMAT = 1
+TEMP_MARK = ".tmp"
+
+# Status words of the index page (the report text is Swedish).
+STATUS_SV = {"ok": "ok", "failed": "misslyckad", "unchanged": "oförändrad"}
+
+
+# --------------------------------------------------------------------------- atomic files
+
+
+def temp_path_for(final: Path, run_token: str) -> Path:
+    """A hidden sibling of `final` (same directory, so os.replace is atomic), same suffix.
+
+    The name carries the run token so that a run can sweep up its own leftovers without
+    touching those of a concurrent run: `.halland.<token>.<random>.tmp.ipynb`.
+    """
+    return final.with_name(
+        f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}"
+    )
+
+
+def atomic_write_text(path: Path, text: str, run_token: str = "w") -> None:
+    """Write text to a temp file beside `path`, fsync it, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(path, run_token)
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def sweep_temp_files(directories: Iterable[Path], run_token: str) -> None:
+    """Remove temp files a run left behind (a worker killed mid-write)."""
+    for directory in directories:
+        if directory.is_dir():
+            for leftover in directory.glob(f".*.{run_token}.*{TEMP_MARK}.*"):
+                logger.debug("removing leftover temp file %s", leftover)
+                leftover.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- inputs hash
+
+
+def _hash_file(h: "hashlib._Hash", label: str, rel: str, path: Path) -> None:
+    # Length-prefixed so that no two different file sets can produce the same byte stream.
+    h.update(f"{label}\0{rel}\0{path.stat().st_size}\0".encode())
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+
+
+def _files_under(root: Path, patterns: Iterable[str]) -> list[tuple[str, Path]]:
+    if not root.is_dir():
+        return []
+    found: dict[str, Path] = {}
+    for pattern in patterns:
+        for path in root.rglob(pattern):
+            rel = path.relative_to(root)
+            if path.is_file() and "__pycache__" not in rel.parts:
+                found[rel.as_posix()] = path
+    return sorted(found.items())
+
+
+def inputs_digest(raw_dir: Path, package_dir: Path, template: Path) -> str:
+    """sha256 over every file under raw_dir, the package's *.py/*.yaml and the template.
+
+    Shared by all targets of a run; `target_hash` adds each target's parameters.
+    A missing raw_dir counts as empty (logged), so the hash is still defined.
+    """
+    h = hashlib.sha256(b"finsam-reports-inputs-v1\0")
+    if not raw_dir.is_dir():
+        logger.warning("raw data folder %s does not exist; hashing without it", raw_dir)
+    for rel, path in _files_under(raw_dir, ["*"]):
+        _hash_file(h, "raw", rel, path)
+    for rel, path in _files_under(package_dir, ["*.py", "*.yaml"]):
+        _hash_file(h, "package", rel, path)
+    _hash_file(h, "template", template.name, template)
+    return h.hexdigest()
+
+
+def parameters_json(parameters: Mapping[str, Any]) -> str:
+    """Canonical JSON of the parameters (sorted keys), as hashed and recorded."""
+    return json.dumps(parameters, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def target_hash(digest: str, parameters: Mapping[str, Any]) -> str:
+    """The inputs hash of one target: the shared digest plus the JSON of its parameters."""
+    h = hashlib.sha256(digest.encode())
+    h.update(b"\0parameters\0")
+    h.update(parameters_json(parameters).encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- build record
+
+
+def record_key(forbund: str, year: int) -> str:
+    return f"{year}/{forbund}"
+
+
+def empty_record() -> dict[str, Any]:
+    return {"format": RECORD_FORMAT, "reports": {}}
+
+
+def load_record(path: Path) -> dict[str, Any]:
+    """The build record, or an empty one if missing or unreadable (then everything reruns)."""
+    if not path.exists():
+        return empty_record()
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("format") != RECORD_FORMAT or not isinstance(record.get("reports"), dict):
+            raise ValueError(f"unexpected format {record.get('format')!r}")
+    except (OSError, ValueError, AttributeError) as exc:
+        logger.warning("ignoring unreadable build record %s (%s); all targets will run", path, exc)
+        return empty_record()
+    return record
+
+
+def save_record(path: Path, record: Mapping[str, Any], run_token: str = "w") -> None:
+    text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write_text(path, text, run_token)
+
+
+# --------------------------------------------------------------------------- index page
+
+_INDEX_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; }
+th, td { border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+.status-ok { color: #1a7f37; }
+.status-unchanged { color: #555; }
+.status-failed { color: #b42318; font-weight: bold; }
+.error { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; color: #b42318; }
+.note { color: #666; font-size: .85em; }
+""".strip()
+
+
+def _index_sort_key(entry: Mapping[str, Any]) -> tuple[int, str]:
+    # Newest year first, then förbund alphabetically: stable for identical records.
+    return (-int(entry["year"]), str(entry["forbund"]))
+
+
+def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
+    """A self-contained HTML page (inline CSS, relative links) listing every recorded report.
+
+    Deterministic: the same record and the same files give the same bytes (no timestamps).
+    """
+    rows = []
+    for entry in sorted(record["reports"].values(), key=_index_sort_key):
+        forbund, year, status = str(entry["forbund"]), int(entry["year"]), entry["status"]
+        html_rel = f"{year}/{forbund}.html"
+        failed_rel = f"{year}/{forbund}.failed.ipynb"
+        links = []
+        if (out_dir / html_rel).exists():
+            label = "rapport" if status != "failed" else "senaste lyckade rapport"
+            links.append(f'<a href="{html.escape(html_rel)}">{label}</a>')
+        if status == "failed" and (out_dir / failed_rel).exists():
+            links.append(
+                f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>'
+            )
+        status_cell = (
+            f'<span class="status-{html.escape(status)}">'
+            f"{html.escape(STATUS_SV.get(status, status))}</span>"
+        )
+        if status == "failed":
+            detail = str(entry.get("error") or "")
+            if entry.get("failing_cell"):
+                detail += f"\n{entry['failing_cell']}"
+            status_cell += f'<div class="error">{html.escape(detail)}</div>'
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(forbund)}</td>"
+            f"<td>{year}</td>"
+            f"<td>{status_cell}</td>"
+            f"<td>{' '.join(links) if links else '<span class=note>saknas</span>'}</td>"
+            "</tr>"
+        )
+    body = "\n".join(rows) if rows else '<tr><td colspan="4">Inga analysdokument ännu.</td></tr>'
+    return f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Analysdokument</title>
+<style>
+{_INDEX_CSS}
+</style>
+</head>
+<body>
+<h1>Analysdokument</h1>
+<table>
+<thead><tr><th>Förbund</th><th>År</th><th>Status</th><th>Länk</th></tr></thead>
+<tbody>
+{body}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def write_index(record: Mapping[str, Any], out_dir: Path, run_token: str = "w") -> Path:
+    path = out_dir / INDEX_NAME
+    atomic_write_text(path, render_index(record, out_dir), run_token)
+    return path
