@@ -20,6 +20,7 @@ from finsam_analysis.errors import CurationError, Problem
 from finsam_analysis.schema import TABLES, DocumentContext, TableSpec, raw_schema
 from finsam_analysis.vocabulary import Vocabulary, load_vocabulary
 
+DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECIMAL_COMMA = re.compile(r"^[-+]?\d[\d ]*,\d+$")
 FORBUND_KEYS = {"slug", "name", "org_nr", "county", "members"}
@@ -98,6 +99,8 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         return
     if meta["forbund"] != slug:
         problems.append(Problem(path, None, "forbund", f"{meta['forbund']!r} does not match the förbund folder {slug!r}"))
+    if not DOCUMENT_ID.match(folder.name):
+        problems.append(Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>"))
     if meta["document_id"] != folder.name:
         problems.append(Problem(path, None, "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
     if meta["kind"] not in DOCUMENT_KINDS:

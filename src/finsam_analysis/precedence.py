@@ -1,0 +1,49 @@
+"""Record precedence: one figure per key when several documents or sections print it.
+
+The newest document wins (an annual report's comparative year is superseded by the next
+report); at equal date an annual report beats board minutes. Within one document the
+statement order below decides (the audited statements before the overview and the text).
+Disagreements between the candidates are the reconciliation's business, not this module's.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+KIND_RANK = {"arsredovisning": 0, "budget": 1, "protokoll": 2}
+STATEMENT_RANK = {
+    "income_statement": 0, "balance_sheet": 1, "cash_flow": 2, "note": 3,
+    "operating_statement": 4, "overview": 5, "budget": 6, "text": 7,
+}
+DOCUMENT_ID = re.compile(r"^(?P<kind>[a-z]+)-(?P<date>\d{4}(?:-\d{2}-\d{2})?)$")
+
+
+def document_rank(document: str) -> tuple[str, int]:
+    """(date, kind rank) from a document id like 'arsredovisning-2024' or 'protokoll-2023-12-15'.
+
+    An annual report for fiscal year Y is dated after the year ends (we use Y+1), so it beats
+    minutes held during year Y.
+    """
+    match = DOCUMENT_ID.match(document)
+    if not match:
+        raise ValueError(f"document id {document!r} is not <kind>-<year> or <kind>-<yyyy-mm-dd>")
+    kind, date = match["kind"], match["date"]
+    if len(date) == 4:
+        date = f"{int(date) + 1}-01-01"
+    return date, KIND_RANK.get(kind, 9)
+
+
+def preferred(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """One row per (forbund, *keys): newest document first, then annual report, then statement."""
+    if df.empty:
+        return df.copy()
+    ranks = df["document"].map(document_rank)
+    ordered = df.assign(
+        _date=ranks.map(lambda r: r[0]),
+        _kind=ranks.map(lambda r: r[1]),
+        _statement=df["statement"].map(STATEMENT_RANK).fillna(9) if "statement" in df else 0,
+    ).sort_values(["_date", "_kind", "_statement"], ascending=[False, True, True], kind="stable")
+    picked = ordered.drop_duplicates(["forbund", *keys], keep="first")
+    return picked.drop(columns=["_date", "_kind", "_statement"]).sort_index()

@@ -1,0 +1,52 @@
+"""Tick and tie: every curated figure must occur in its document's text, Swedish-formatted.
+
+A curated value 246185.14 must be findable as "246 185,14" (or "246185,14"); 18022 tkr as
+"18 022"; -805 as "-805", "- 805" or "805" when the document prints costs without a sign.
+Rows whose `note` says "derived" are computed by the curator and exempt.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+SPACES = re.compile(r"[\u00a0\u2009\u202f\t ]+")
+
+
+@lru_cache(maxsize=16)
+def document_text(path: Path) -> str:
+    """The source text with every kind of space collapsed to one ordinary space."""
+    return SPACES.sub(" ", path.read_text(encoding="utf-8"))
+
+
+def figure_pattern(value: float, typed_decimals: int) -> re.Pattern:
+    """A regex matching the figure as a document could print it (sign optional)."""
+    magnitude = abs(value)
+    integer, _, fraction = f"{magnitude:.{typed_decimals}f}".partition(".")
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    body = r"[ .]?".join(groups)  # "18 022", "18022" or "18.022"
+    if fraction:
+        stripped = fraction.rstrip("0")
+        # "5,50" may be printed "5,5"; "100000.00" may be printed "100 000" or "100 000,00"
+        body += rf"(?:,{fraction}|,{stripped})" if stripped else rf"(?:,{fraction})?"
+    return re.compile(rf"(?<![\d,]){body}(?![\d]|,\d)")
+
+
+def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> pd.DataFrame:
+    """Rows of one table whose figure does not occur in the text (derived rows excluded)."""
+    notes = frame["note"].fillna("").astype(str) if "note" in frame else pd.Series("", index=frame.index)
+    derived = notes.str.contains("derived", case=False)
+    missing = []
+    for index, row in frame.loc[~derived].iterrows():
+        value = row[value_column]
+        if pd.isna(value):
+            continue
+        decimals = int(row["_decimals"]) if "_decimals" in row and value_column == "value" else 0
+        if not figure_pattern(float(value), decimals).search(text):
+            missing.append(index)
+    return frame.loc[missing]

@@ -1,0 +1,43 @@
+"""Every curated figure occurs in its document's text (DESIGN.md "Tick and tie")."""
+import pytest
+
+from finsam_analysis import paths
+from finsam_analysis.load import load_raw
+from finsam_analysis.tickandtie import document_text, figure_pattern, untied_rows
+
+DOCUMENT_FOLDERS = sorted(p.parent for p in paths.RAW_DIR.glob("*/*/source.yaml"))
+
+
+@pytest.mark.parametrize(
+    "value, decimals, text, found",
+    [
+        (246185.14, 2, "Årets resultat 246 185,14 kr", True),
+        (246185.14, 2, "Årets resultat 246 185,15 kr", False),
+        (18022, 0, "rad 1 +18 022 +19 011", True),
+        (-805, 0, "Årets resultat 246 - 805 0", True),
+        (28, 0, "3284/ 11708 28%", True),
+        (8, 0, "28%", False),
+        (100000.0, 2, "100 000 kr", True),
+        (21.2, 1, "utgör 21,2 % av", True),
+        (21.2, 1, "utgör 21,25 % av", False),
+    ],
+)
+def test_figure_pattern(value, decimals, text, found):
+    assert bool(figure_pattern(value, decimals).search(text)) is found
+
+
+@pytest.mark.parametrize("folder", DOCUMENT_FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_curated_figure_occurs_in_its_document(folder):
+    [forbund] = load_raw(paths.RAW_DIR, only=[folder.parent.name])
+    [doc] = [d for d in forbund.documents if d.folder == folder]
+    text = document_text(doc.folder / "source.txt")
+    untied = []
+    for name, frame in doc.tables.items():
+        if "value" not in frame:
+            continue
+        for _, row in untied_rows(frame, text).iterrows():
+            untied.append(f"{name}.csv:{row['_line']}: {row['value']} ({row.get('section')})")
+        if "share_pct" in frame:
+            for _, row in untied_rows(frame.dropna(subset=["share_pct"]), text, "share_pct").iterrows():
+                untied.append(f"{name}.csv:{row['_line']}: share_pct {row['share_pct']}")
+    assert not untied, "figures not found in source.txt (typo, or mark the row 'derived' in note):\n" + "\n".join(untied)
