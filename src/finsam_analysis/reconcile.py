@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -38,6 +39,17 @@ FINDING_COLUMNS = [
     "forbund", "document", "check_id", "rule", "table", "expected", "actual", "difference",
     "tolerance", "unit", "status", "suggested_kind", "registered_kind", "explanation", "rows",
 ]
+
+
+NOTHING = np.array([], dtype=int)
+
+
+@dataclass(frozen=True)
+class Picked:
+    """Rows an operand selected: a table name and positional row indices."""
+
+    table: str
+    idx: np.ndarray
 
 
 class RuleError(ValueError):
@@ -198,6 +210,8 @@ class Evaluator:
         self.forbund = forbund
         self.frames = check_frames(forbund)
         self._strings: dict[tuple[str, str], pd.Series] = {}
+        self._masks: dict[tuple[str, str, str], np.ndarray] = {}
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
         self.doc_order = {
             d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents
         }
@@ -209,25 +223,38 @@ class Evaluator:
             self._strings[key] = col.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
         return self._strings[key]
 
-    def mask(self, table: str, filters: dict) -> pd.Series:
+    def equals(self, table: str, column: str, wanted) -> np.ndarray:
+        """Cached boolean mask of rows whose column (as text) equals `wanted`."""
+        key = (table, column, str(wanted))
+        if key not in self._masks:
+            self._masks[key] = (self.strings(table, column) == str(wanted)).to_numpy()
+        return self._masks[key]
+
+    def mask(self, table: str, filters: dict) -> np.ndarray:
         frame = self.frames[table]
-        mask = pd.Series(True, index=frame.index)
+        mask = np.ones(len(frame), dtype=bool)
         for column, wanted in filters.items():
             if column not in frame.columns:
                 raise RuleError(f"column {column!r} is not in table {table}")
-            values = self.strings(table, column)
             if isinstance(wanted, dict) and "not" in wanted:
-                mask &= values != str(wanted["not"])
+                mask &= ~self.equals(table, column, wanted["not"])
             elif isinstance(wanted, dict) and "in" in wanted:
-                mask &= values.isin([str(w) for w in wanted["in"]])
+                mask &= np.logical_or.reduce([self.equals(table, column, w) for w in wanted["in"]] or [np.zeros(len(frame), dtype=bool)])
             else:
-                mask &= values == str(wanted)
+                mask &= self.equals(table, column, wanted)
         return mask
 
-    def operand_rows(self, rule: Rule, operand: Operand, group: dict, document: str | None) -> pd.DataFrame:
+    def column(self, table: str, column: str) -> np.ndarray:
+        """A table column as a cached numpy array (row selection by index is cheap)."""
+        key = (table, column)
+        if key not in self._arrays:
+            self._arrays[key] = self.frames[table][column].to_numpy()
+        return self._arrays[key]
+
+    def operand_rows(self, rule: Rule, operand: Operand, group: dict, document: str | None) -> Picked:
         table = operand.table or rule.table
         if table not in self.frames:
-            return pd.DataFrame()
+            return Picked(table, NOTHING)
         frame = self.frames[table]
         filters = {k: v for k, v in rule.where.items() if k in frame.columns}
         filters.update(operand.filters)
@@ -238,21 +265,25 @@ class Evaluator:
             grouping[key] = int(value) + operand.year_offset if key == "year" else value
         if document and "document" not in filters:
             filters["document"] = document
-        return frame.loc[self.mask(table, filters) & self.mask(table, grouping)]
+        return Picked(table, np.flatnonzero(self.mask(table, filters) & self.mask(table, grouping)))
 
-    def operand_value(self, rule: Rule, operand: Operand, group: dict, document: str | None):
+    def operand_value(self, rule: Rule, operand: Operand, group: dict, document: str | None) -> tuple[float | None, Picked]:
         """(value, rows) or (None, rows) when absent."""
         if operand.const is not None:
-            return float(operand.const), pd.DataFrame()
+            return float(operand.const), Picked(rule.table, NOTHING)
         rows = self.operand_rows(rule, operand, group, document)
-        column = "_value" if operand.column == "value" else operand.column
-        values = rows[column].dropna() if len(rows) else pd.Series(dtype="float64")
-        if values.empty:
+        if not len(rows.idx):
             return None, rows
+        column = "_value" if operand.column == "value" else operand.column
+        values = self.column(rows.table, column)[rows.idx].astype("float64")
+        present = ~np.isnan(values)
+        if not present.any():
+            return None, rows
+        rows = Picked(rows.table, rows.idx[present])
+        values = values[present]
         if operand.agg == "first":
-            rows = rows.loc[[values.index[0]]]
-            return float(values.iloc[0]) * operand.factor, rows
-        return float(values.sum()) * operand.factor, rows.loc[values.index]
+            return float(values[0]) * operand.factor, Picked(rows.table, rows.idx[:1])
+        return float(values.sum()) * operand.factor, rows
 
     def groups(self, rule: Rule) -> list[tuple[str | None, dict]]:
         """(document, group) pairs for which the rule's total exists."""
@@ -301,15 +332,14 @@ class Evaluator:
                 out.append(row)
         return out
 
-    @staticmethod
-    def _tolerance(rows: list[pd.DataFrame]) -> tuple[float, float]:
+    def _tolerance(self, used: list[Picked]) -> tuple[float, float]:
         """(tolerance, rounding bound) from the precisions of the figures compared.
 
         Figures in one unit must agree exactly. Where a single coarser figure (tkr, whole
         per cent, whole kronor) is compared with finer ones, half its rounding step is allowed.
         The rounding bound (half a step per rounded figure) only labels a finding's likely kind.
         """
-        precisions = [p for frame in rows if len(frame) and "_precision" in frame for p in frame["_precision"]]
+        precisions = [p for rows in used if len(rows.idx) for p in self.column(rows.table, "_precision")[rows.idx]]
         if not precisions:
             return EXACT, 0.0
         coarsest, finest = max(precisions), min(precisions)
@@ -345,16 +375,15 @@ class Evaluator:
         if expected is None or numerator is None or not denominator:
             return None
         actual = numerator / denominator * rule.scale
-        printed = float(total_rows.iloc[0]["value"] if rule.total.column == "value" else total_rows.iloc[0][rule.total.column])
+        printed = float(self.column(total_rows.table, rule.total.column)[total_rows.idx[0]])
         step = 10.0 ** (-decimals(printed))
         tolerance = 0.5 * step + EXACT
         return self._row(expected, actual, tolerance, step, [total_rows, num_rows, den_rows])
 
-    @staticmethod
-    def _row(expected, actual, tolerance, bound, used) -> dict:
+    def _row(self, expected, actual, tolerance, bound, used: list[Picked]) -> dict:
         difference = actual - expected
-        refs = [ref for frame in used if len(frame) and "_ref" in frame for ref in frame["_ref"]]
-        units = sorted({u for frame in used if len(frame) and "_family" in frame for u in frame["_family"]})
+        refs = [ref for rows in used if len(rows.idx) for ref in self.column(rows.table, "_ref")[rows.idx]]
+        units = sorted({u for rows in used if len(rows.idx) and "_family" in self.frames[rows.table] for u in self.column(rows.table, "_family")[rows.idx]})
         finding = abs(difference) > tolerance
         return dict(
             expected=round(expected, 6),
@@ -473,15 +502,20 @@ def registered(forbunds: list[Forbund]) -> pd.DataFrame:
 
 
 def reconcile(tables: Tables) -> pd.DataFrame:
-    """All checks of all förbund with a status each.
+    """All checks of all förbund in the built tables, with a status each (see reconcile_raw)."""
+    return reconcile_raw(tables.raw)
+
+
+def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
+    """All checks of the given loaded förbund with a status each.
 
     status: ok (within tolerance) | registered (a finding explained in known_discrepancies.csv)
     | unexplained (a finding nobody explained) | changed (registered with another difference:
     a figure moved) | stale (registered, but the check no longer finds it).
     """
-    frames = [evaluate_forbund(f) for f in tables.raw]
+    frames = [evaluate_forbund(f) for f in forbunds]
     results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
-    known = registered(tables.raw)
+    known = registered(forbunds)
     results["registered_kind"] = ""
     results["explanation"] = ""
     duplicate_ids = results.duplicated(["forbund", "document", "check_id"], keep=False)
