@@ -2,7 +2,7 @@
 import pytest
 
 from finsam_analysis import paths
-from finsam_analysis.load import load_raw
+from finsam_analysis.loader import load_raw
 from finsam_analysis.tickandtie import document_text, figure_pattern, untied_rows
 
 DOCUMENT_FOLDERS = sorted(p.parent for p in paths.RAW_DIR.glob("*/*/source.yaml"))

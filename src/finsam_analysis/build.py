@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_analysis import paths
-from finsam_analysis.load import DATA_TABLES, Forbund, load_raw
+from finsam_analysis.loader import DATA_TABLES, Forbund, load_raw
 from finsam_analysis.schema import TABLES, processed_schema
 from finsam_analysis.vocabulary import load_vocabulary
 

@@ -22,7 +22,7 @@ import yaml
 
 from finsam_analysis import paths
 from finsam_analysis.build import Tables
-from finsam_analysis.load import DATA_TABLES, Forbund
+from finsam_analysis.loader import DATA_TABLES, Forbund
 from finsam_analysis.vocabulary import MONEY_UNITS, load_vocabulary
 
 EXACT = 0.005  # float noise; below one öre

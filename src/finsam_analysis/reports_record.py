@@ -11,6 +11,7 @@ rendered into that folder, keyed "<year>/<forbund>":
     parameters      the parameters of the latest attempt
     seconds         wall time of the latest execution
     error, failing_cell   of the latest attempt (null unless it failed)
+    log             <year>/<forbund>.log if the latest attempt left kernel output worth keeping
     attempted_at, succeeded_at   UTC timestamps (ISO 8601)
 
 A target is up to date when its new inputs hash equals `success_hash` and its HTML exists.
@@ -196,6 +197,9 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
             links.append(
                 f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>'
             )
+        log_rel = entry.get("log")
+        if status == "failed" and log_rel and (out_dir / log_rel).exists():
+            links.append(f'<a href="{html.escape(log_rel)}" class="note">logg</a>')
         status_cell = (
             f'<span class="status-{html.escape(status)}">'
             f"{html.escape(STATUS_SV.get(status, status))}</span>"

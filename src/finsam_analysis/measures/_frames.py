@@ -30,14 +30,31 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None
         raise MeasureError(f"{what}: missing column(s) {missing}; the frame has {list(df.columns)}")
 
 
+# Money units from fine to coarse: the same figure printed as 18 022 000 kr and "18 mkr" is one
+# figure at two roundings, and the finer one is kept.
+UNIT_FINENESS = {"kr": 0, "tkr": 1, "mkr": 2}
+
+
+def finest_unit(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Per key, keep only the rows in the finest money unit present (kr before tkr before mkr)."""
+    if "unit" not in df.columns or df.empty:
+        return df
+    rank = df["unit"].map(UNIT_FINENESS).fillna(0)
+    best = rank.groupby([df[k] for k in keys], dropna=False).transform("min")
+    return df.loc[rank == best]
+
+
 def one_per_key(df: pd.DataFrame, keys: Sequence[str], value: str, what: str) -> pd.DataFrame:
     """Drop rows repeating a key with the same figure; refuse keys whose figures differ.
 
     The same figure printed in two sections is curated twice (a "repeated figure"); that is
-    harmless here. Two DIFFERENT figures for one key mean the caller has not chosen between
-    documents or statements: deduplicate first with finsam_analysis.precedence.preferred().
+    harmless here, and where it is printed at two roundings (kr and tkr) the finer is kept.
+    Two DIFFERENT figures for one key mean the caller has not chosen between documents,
+    statements or sections: deduplicate first with finsam_analysis.precedence.preferred(),
+    or filter by section.
     """
     keys = list(keys)
+    df = finest_unit(df, keys)
     dup = df.duplicated(keys, keep=False)
     if not dup.any():
         return df

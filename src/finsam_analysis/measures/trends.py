@@ -16,7 +16,7 @@ from finsam_analysis.measures._frames import (
 )
 from finsam_analysis.measures.prices import fixed_column, to_fixed_prices
 
-SERIES_COLUMNS = ["forbund", "year", "item", "basis", "statement", "document", "value_sek"]
+SERIES_COLUMNS = ["forbund", "year", "item", "basis", "statement", "document"]
 
 
 def item_series(
@@ -24,6 +24,7 @@ def item_series(
     item: str,
     basis: str = "utfall",
     statements: Sequence[str] = STATEMENT_PREFERENCE,
+    value: str = "value_sek",
 ) -> pd.DataFrame:
     """One financial item per förbund and year (tidsserie för en post).
 
@@ -34,16 +35,17 @@ def item_series(
     (STATEMENT_PREFERENCE: income statement/balance sheet in kronor before the tkr overview).
     Across documents the caller deduplicates (finsam_analysis.precedence.preferred); two
     different figures left for one förbund and year raise MeasureError.
-    Columns: forbund, year, item, basis, statement, document, value_sek.
+    Columns: forbund, year, item, basis, statement, document, value_sek (for count and pct
+    items pass value="value": the column is then `value`).
     """
-    require_columns(financials, ["forbund", "year", "basis", "item", "statement", "value_sek"], "item_series")
+    require_columns(financials, ["forbund", "year", "basis", "item", "statement", value], "item_series")
     rows = financials.loc[(financials["item"] == item) & (financials["basis"] == basis)]
     if "document" not in rows.columns:
         rows = rows.assign(document=pd.Series(pd.NA, index=rows.index, dtype="str"))
     rows = pick_statement(rows, ["forbund", "year"], statements)
-    rows = one_per_key(rows, ["forbund", "year"], "value_sek", f"item_series({item!r}, {basis!r})")
-    out = rows[SERIES_COLUMNS].sort_values(["forbund", "year"], ignore_index=True)
-    return out.astype({"year": "int64", "value_sek": "float64"})
+    rows = one_per_key(rows, ["forbund", "year"], value, f"item_series({item!r}, {basis!r})")
+    out = rows[[*SERIES_COLUMNS, value]].sort_values(["forbund", "year"], ignore_index=True)
+    return out.astype({"year": "int64", value: "float64"})
 
 
 def year_over_year(

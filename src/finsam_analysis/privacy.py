@@ -1,0 +1,205 @@
+"""Privacy: small-cell suppression of counts and shares, and a personnummer scanner.
+
+Suppression (röjandekontroll): a count below the threshold (default 5) is never shown, nor is
+any share or complementary figure from which it could be worked out. The mask travels with
+the data: `suppress_small_counts` adds a boolean `suppressed` column, a `suppression_reason`
+and `<column>_display` strings ("<5", "–") for every masked column; `masked()` gives the
+numbers with NaN in suppressed cells for plots. Tables show the display columns, plots the
+masked numbers; the raw numbers stay for totals that are themselves safe.
+
+Personnummer (YYMMDD-NNNN / YYYYMMDD-NNNN, Luhn check digit; samordningsnummer with day+60)
+are found by `find_personnummer` in text and by `scan_for_personnummer` in a folder tree.
+Organisationsnummer (e.g. 222000-2600) have a "month" of 20 or more and are not flagged.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from finsam_analysis import fmt, paths
+
+DEFAULT_THRESHOLD = 5
+DEFAULT_KEYS = ("forbund", "document", "year", "intervention", "group", "measure", "outcome", "base", "basis")
+MASKABLE = ("count", "share_pct", "rate_pct", "base_count")
+
+SMALL = "count below threshold"
+SMALL_TOTAL = "total below threshold"
+SMALL_BASE = "base below threshold"
+COMPLEMENTARY = "complementary (would reveal a small count)"
+
+
+def _primary_reason(count: float, threshold: int) -> str | None:
+    return SMALL if pd.notna(count) and 0 < count < threshold else None
+
+
+def _complement(parts: pd.DataFrame, reasons: dict, count: str, threshold: int) -> None:
+    """Suppress further parts until no suppressed part can be worked out from the others.
+
+    A single suppressed part is revealed by total − shown parts; several suppressed parts
+    whose sum is below the threshold reveal a small group. Both are closed by suppressing
+    the smallest shown part, repeatedly.
+    """
+    def hidden():
+        return [i for i in parts.index if reasons.get(i)]
+
+    while hidden():
+        ids = hidden()
+        total_hidden = parts.loc[ids, count].sum()
+        if len(ids) >= 2 and total_hidden >= threshold:
+            return
+        shown = parts.loc[[i for i in parts.index if not reasons.get(i)], count].dropna()
+        shown = shown[shown > 0]  # hiding a zero protects nothing
+        if shown.empty:
+            return
+        reasons[shown.sort_values(kind="stable").index[0]] = COMPLEMENTARY
+
+
+def suppress_small_counts(
+    df: pd.DataFrame,
+    threshold: int = DEFAULT_THRESHOLD,
+    count: str = "count",
+    part: str | None = "gender",
+    total: str = "total",
+    keys: Sequence[str] | None = None,
+    base: str | None = None,
+) -> pd.DataFrame:
+    """Mask small counts and every share that would reveal them (röjandeskydd).
+
+    sv: ett antal 1–(threshold−1) visas inte ("<5"); inte heller andelar av det, och inte
+        heller en annan del om den skulle låta läsaren räkna ut det (sekundär maskering, "–").
+        Är totalen liten maskeras hela gruppen. Noll visas.
+    en: a count from 1 to threshold−1 is masked ("<5"), with its shares; so is any other
+        part of the same total that would let a reader work it out (secondary suppression,
+        "–"). A small total masks its whole group. Zero is shown.
+
+    `df` is tidy with a count column (e.g. measures.gender_split() or outcome_rates()).
+    `part` is the column whose values add up to the row labelled `total` within `keys`
+    (default: the DEFAULT_KEYS columns present); part=None skips the group rules. `base`
+    names a column holding the count a share is taken of (e.g. base_count): a small base
+    masks the row. Adds suppressed (bool), suppression_reason, and `<col>_display` for the
+    count and every share column present (share_pct, rate_pct, base_count).
+    """
+    if count not in df.columns:
+        raise ValueError(f"suppress_small_counts: no column {count!r}; columns are {list(df.columns)}")
+    if threshold < 1:
+        raise ValueError("suppress_small_counts: threshold must be at least 1")
+    keys = [k for k in (keys if keys is not None else DEFAULT_KEYS) if k in df.columns and k != part]
+    out = df.reset_index(drop=True)
+    reasons: dict[int, str] = {}
+    for i, c in out[count].items():
+        if (r := _primary_reason(c, threshold)) is not None:
+            reasons[i] = r
+    if base is not None and base in out.columns:
+        for i, b in out[base].items():
+            if pd.notna(b) and 0 < b < threshold:
+                reasons[i] = SMALL_BASE
+    if part is not None and part in out.columns:
+        groups = out.groupby(keys, dropna=False).groups if keys else {(): out.index}
+        for index in groups.values():
+            group = out.loc[index]
+            totals = group.loc[group[part] == total]
+            parts = group.loc[group[part] != total]
+            if any(reasons.get(i) == SMALL for i in totals.index):
+                for i in group.index:
+                    reasons[i] = reasons.get(i) or SMALL_TOTAL
+                continue
+            _complement(parts, reasons, count, threshold)
+    out["suppressed"] = [bool(reasons.get(i)) for i in out.index]
+    out["suppression_reason"] = pd.Series([reasons.get(i) for i in out.index], index=out.index, dtype="str")
+    small = out["suppression_reason"].isin([SMALL, SMALL_TOTAL, SMALL_BASE])
+    shown_count = out[count].map(lambda v: fmt.number(v))
+    out[f"{count}_display"] = np.where(small, f"<{threshold}", np.where(out["suppressed"], "–", shown_count))
+    for column in MASKABLE:
+        if column in out.columns and column != count:
+            formatter = fmt.number if column == "base_count" else fmt.percent
+            text = out[column].map(lambda v: formatter(v))
+            out[f"{column}_display"] = np.where(out["suppressed"], "–", text)
+    return out
+
+
+def masked(df: pd.DataFrame, columns: Iterable[str] = MASKABLE) -> pd.DataFrame:
+    """The numbers with NaN in suppressed rows, for plots and numeric tables."""
+    if "suppressed" not in df.columns:
+        raise ValueError("masked: run suppress_small_counts() first (no 'suppressed' column)")
+    hide = df["suppressed"].to_numpy(dtype=bool)
+    changes = {c: df[c].astype("float64").mask(hide) for c in columns if c in df.columns}
+    return df.assign(**changes)
+
+
+# --- personnummer -------------------------------------------------------------------------
+
+PERSONNUMMER = re.compile(
+    r"(?<![\d.])(?P<century>19|20)?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)(?!\d|\.\d)"
+)
+SCAN_SUFFIXES = (".csv", ".yaml", ".yml", ".txt", ".md", ".json")
+
+
+@dataclass(frozen=True)
+class PersonnummerHit:
+    line: int
+    column: int
+    masked: str  # the hit with its last four digits replaced, never the full number
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn (modulus 10) check over a string of digits, weights 2,1,2,1,... from the left."""
+    total = 0
+    for i, ch in enumerate(digits):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return total % 10 == 0
+
+
+def _date_ok(century: str | None, date: str) -> bool:
+    yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:6])
+    if day > 60:  # samordningsnummer: day + 60
+        day -= 60
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    years = [int(century + date[:2])] if century else [1900 + yy, 2000 + yy]
+    return any(day <= calendar.monthrange(y, month)[1] for y in years)
+
+
+def is_personnummer(text: str) -> bool:
+    """True if `text` is a valid personnummer or samordningsnummer (10 or 12 digits, date, Luhn)."""
+    m = PERSONNUMMER.fullmatch(text.strip())
+    return bool(m) and _valid(m)
+
+
+def _valid(m: re.Match) -> bool:
+    return _date_ok(m["century"], m["date"]) and luhn_ok(m["date"] + m["serial"] + m["check"])
+
+
+def find_personnummer(text: str) -> list[PersonnummerHit]:
+    """Every valid personnummer/samordningsnummer in `text`, with 1-based line and column."""
+    hits = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for m in PERSONNUMMER.finditer(line):
+            if _valid(m):
+                shown = (m["century"] or "") + m["date"] + (m["sep"] or "") + "****"
+                hits.append(PersonnummerHit(lineno, m.start() + 1, shown))
+    return hits
+
+
+def scan_for_personnummer(
+    root: Path | str | None = None, suffixes: Sequence[str] = SCAN_SUFFIXES
+) -> pd.DataFrame:
+    """Scan every text file under `root` (default data/raw) for personnummer.
+
+    Columns: path (relative to root), line, column, masked. Empty frame = nothing found.
+    """
+    root = Path(root if root is not None else paths.RAW_DIR)
+    rows = []
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes)
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        rel = path.name if root.is_file() else str(path.relative_to(root))
+        rows.extend((rel, h.line, h.column, h.masked) for h in find_personnummer(text))
+    return pd.DataFrame(rows, columns=["path", "line", "column", "masked"]).astype(
+        {"path": "str", "line": "int64", "column": "int64", "masked": "str"})

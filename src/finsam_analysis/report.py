@@ -1,0 +1,441 @@
+"""The sections of the per-förbund analysis document (what notebooks/forbund_report.ipynb calls).
+
+Each section function takes a ReportContext and returns a list of items to show: Markdown
+text, a table (a DataFrame of Swedish-formatted strings with Swedish headers) or a matplotlib
+figure. A section without data returns one line saying so. The notebook stays thin: one call
+per section, `show(...)` to display. Counts below the suppression threshold never reach a
+table or a plot: they pass through privacy.suppress_small_counts first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from finsam_analysis import fmt, plots, privacy, reference
+from finsam_analysis.build import Tables
+from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
+from finsam_analysis.precedence import preferred
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
+KIND_SV = {"individ": "Individinriktade insatser", "struktur": "Strukturövergripande insatser", "admin": "Kansli och administration", "projekt": "Projekt (externt finansierade)"}
+MEMBER_KIND_SV = {"staten": "Staten", "region": "Regionen", "kommun": "Kommunerna"}
+MEASURE_SV = {"active": "aktuella under året", "started": "nya under året", "exited": "avslutade under året", "carried_over": "kvarstående vid årets slut", "target": "målvärde", "referred": "remitterade", "contacts": "deltagare/besökare", "interventions_count": "antal insatser"}
+OUTCOME_SV = {
+    "work": "Arbete", "studies": "Studier", "work_or_studies": "Arbete eller studier", "job_seeking": "Arbetssökande",
+    "continued_rehab": "Fortsatt rehabilitering", "gemensam_kartlaggning": "Gemensam kartläggning",
+    "other_authority": "Annan myndighet/insats", "health": "Hälsoskäl", "other": "Övrigt", "unknown": "Okänt",
+    "step_progress": "Stegförflyttning", "goal_fulfilled": "Målet uppfyllt",
+}
+Item = object  # a Markdown string, a DataFrame or a matplotlib Figure
+
+
+class Markdown(str):
+    """Report text in Markdown (rendered by the notebook's display)."""
+
+
+@dataclass
+class ReportContext:
+    """Everything a report section needs: parameters and this förbund's tables."""
+
+    forbund: str
+    year: int
+    threshold: int
+    base_year: int
+    name: str
+    tables: Tables  # filtered to this förbund, every figure as curated
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def fin(self) -> pd.DataFrame:
+        """Financials with one figure per (year, basis, item, statement): newest document wins."""
+        return preferred(self.tables.financials, ["year", "basis", "item", "statement"])
+
+    @property
+    def mc(self) -> pd.DataFrame:
+        """Member contributions with one figure per (year, basis, member, kind)."""
+        return preferred(self.tables.member_contributions, ["year", "basis", "member", "member_kind"])
+
+    @property
+    def parts(self) -> pd.DataFrame:
+        """Participants with one figure per key; where a document prints two different counts
+        (a registered discrepancy), the first section in the file is used and the data-quality
+        section lists the other."""
+        return preferred(self.tables.participants, ["year", "intervention", "group", "measure", "gender", "unit"])
+
+    @property
+    def outs(self) -> pd.DataFrame:
+        return preferred(self.tables.outcomes, ["year", "intervention", "outcome", "gender", "unit", "base"])
+
+
+def _years_with_outcome(tables: Tables, forbund: str) -> list[int]:
+    fin = tables.financials
+    rows = fin[(fin["forbund"] == forbund) & (fin["basis"] == "utfall")]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def _filter(tables: Tables, forbund: str) -> Tables:
+    frames = {}
+    for name in ("financials", "member_contributions", "interventions", "intervention_finance", "participants", "outcomes", "indicator_survey", "sources", "forbund", "members"):
+        frame = tables.table(name)
+        frames[name] = frame[frame["forbund"] == forbund].reset_index(drop=True)
+    return Tables(**frames, raw=[f for f in tables.raw if f.slug == forbund])
+
+
+def prepare(forbund: str, year: int | None = None, suppression_threshold: int = privacy.DEFAULT_THRESHOLD, base_year: int | None = None, tables: Tables | None = None) -> ReportContext:
+    """Validate the report parameters against the data and collect this förbund's tables.
+
+    Fails at once, before any work, on an unknown förbund, a path-like value, a year without
+    outcome figures or a threshold below 1.
+    """
+    if not isinstance(forbund, str) or not SLUG.match(forbund):
+        raise ValueError(f"forbund must be a slug like 'sjuharad' (lowercase letters, digits, '-'), got {forbund!r}")
+    if not isinstance(suppression_threshold, int) or isinstance(suppression_threshold, bool) or suppression_threshold < 1:
+        raise ValueError(f"suppression_threshold must be a whole number >= 1, got {suppression_threshold!r}")
+    if tables is None:
+        from finsam_analysis import load
+
+        tables = load()
+    known = sorted(tables.forbund["forbund"])
+    if forbund not in known:
+        raise ValueError(f"unknown förbund {forbund!r}; known: {', '.join(known)}")
+    years = _years_with_outcome(tables, forbund)
+    if year is None:
+        year = max(years)
+    if not isinstance(year, int) or isinstance(year, bool) or year not in years:
+        raise ValueError(f"{forbund} has no outcome (utfall) figures for year {year!r}; years with data: {', '.join(map(str, years))}")
+    base_year = year if base_year is None else base_year
+    kpi_years = set(reference.load_kpi()["year"])
+    if base_year not in kpi_years:
+        raise ValueError(f"base_year {base_year!r} has no KPI; KPI years: {min(kpi_years)}-{max(kpi_years)}")
+    plots.setup()
+    name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
+    own = _filter(tables, forbund)
+    from finsam_analysis.reconcile import reconcile
+
+    return ReportContext(forbund, year, suppression_threshold, base_year, name, own, reconcile(own))
+
+
+# ----------------------------------------------------------------------------- display
+
+def show(items: list[Item]) -> None:
+    """Display section items in a notebook; figures are closed after display."""
+    from IPython.display import Markdown as IPyMarkdown, display
+
+    for item in items:
+        if isinstance(item, Markdown):
+            display(IPyMarkdown(str(item)))
+        elif isinstance(item, plt.Figure):
+            display(item)
+            plt.close(item)
+        else:
+            display(item)
+
+
+def table(df: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> pd.DataFrame:
+    """A display table: {column: (Swedish header, formatter)}; the first column is the index."""
+    out = pd.DataFrame({label: df[col].map(formatter) if formatter else df[col].astype(str) for col, (label, formatter) in columns.items()})
+    return out.set_index(out.columns[0])
+
+
+def tkr(value) -> str:
+    return fmt.tkr(value)
+
+
+def kr(value) -> str:
+    return fmt.kronor(value)
+
+
+def pct(value) -> str:
+    return fmt.percent(value)
+
+
+def none_line(what: str) -> list[Item]:
+    """The one line a section shows when the förbund's documents have no data for it."""
+    return [Markdown(f"*{what}: uppgifter saknas för detta förbund.*")]
+
+
+def _item(ctx: ReportContext, item: str, year: int | None = None) -> float | None:
+    series = trends.item_series(ctx.fin, item)
+    row = series[series["year"] == (year or ctx.year)]
+    return float(row["value_sek"].iloc[0]) if len(row) else None
+
+
+# ----------------------------------------------------------------------------- sections
+
+def title(ctx: ReportContext) -> list[Item]:
+    sources = ctx.tables.sources.sort_values("document")
+    docs = ", ".join(f"{t} ({d})" for t, d in zip(sources["title"], sources["date"]))
+    return [Markdown(f"# {ctx.name}: analys av {ctx.year}\n\nUnderlag: {docs}. Belopp i kronor (kr) eller tusentals kronor (tkr); fasta priser i {ctx.base_year} års penningvärde (KPI). Antal under {ctx.threshold} redovisas inte.")]
+
+
+def summary(ctx: ReportContext) -> list[Item]:
+    """Key figures of the year."""
+    fin = ctx.fin
+    rows = []
+    for item, label in (
+        ("member_contribution_total", "Medlemsbidrag"),
+        ("operating_income", "Verksamhetens intäkter"),
+        ("operating_costs", "Verksamhetens kostnader"),
+        ("net_result", "Årets resultat"),
+        ("equity", "Eget kapital vid årets slut"),
+        ("total_assets", "Balansomslutning"),
+    ):
+        value = _item(ctx, item)
+        if item == "member_contribution_total" and value is None:
+            totals = funding.contribution_totals(fin, ctx.mc)
+            hit = totals[totals["year"] == ctx.year]
+            value = float(hit["contributions_sek"].iloc[0]) if len(hit) else None
+        if value is not None:
+            rows.append((label, fmt.kronor(value)))
+    ratio = health.equity_ratio(fin)
+    ratio = ratio[ratio["year"] == ctx.year]
+    if len(ratio) and pd.notna(ratio["equity_ratio_pct"].iloc[0]):
+        rows.append(("Soliditet", fmt.percent(ratio["equity_ratio_pct"].iloc[0])))
+    guide = _guideline(ctx)
+    if len(guide):
+        g = guide.iloc[0]
+        rows.append(("Riktvärde eget kapital (Nationella rådet)", fmt.kronor(g["cap_sek"])))
+        rows.append(("Eget kapital i % av medlemsbidragen", fmt.percent(g["equity_pct_of_contributions"])))
+    if not rows:
+        return none_line("Nyckeltal")
+    return [Markdown("## Sammanfattning"), pd.DataFrame(rows, columns=["Nyckeltal", f"{ctx.year}"]).set_index("Nyckeltal")]
+
+
+def _guideline(ctx: ReportContext) -> pd.DataFrame:
+    out = health.equity_vs_guideline(ctx.fin, ctx.mc, reference.load_equity_bands())
+    return out[(out["year"] == ctx.year) & out["equity_sek"].notna()].reset_index(drop=True)
+
+
+def member_funding(ctx: ReportContext) -> list[Item]:
+    """Contributions per member kind vs the law's 1/2, 1/4, 1/4, and the kommun split."""
+    items: list[Item] = [Markdown("## Finansiering från medlemmarna")]
+    mc = ctx.mc
+    if mc.empty:
+        return items + none_line("Medlemsbidrag per medlem")
+    shares = funding.funding_shares(mc)
+    shares = shares[shares["year"] == ctx.year]
+    if shares.empty:
+        return items + [Markdown(f"*Medlemsbidrag per medlem saknas för {ctx.year}.*")]
+    items.append(Markdown("Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."))
+    shares = shares.assign(kind_sv=shares["member_kind"].map(MEMBER_KIND_SV))
+    items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", kr), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
+    split = funding.kommun_split(mc)
+    split = split[split["year"] == ctx.year]
+    if len(split):
+        items.append(Markdown("Kommunernas fördelning (efter folkmängd enligt förbundsordningen):"))
+        items.append(table(split, {"member": ("Kommun", None), "value_sek": ("Bidrag", kr), "share_of_total_pct": ("Andel av alla medlemsbidrag", lambda v: fmt.percent(v, 1)), "share_of_kommun_part_pct": ("Andel av kommunernas del", lambda v: fmt.percent(v, 1)), "printed_share_pct": ("Tryckt andel", lambda v: fmt.percent(v, 0))}))
+    return items
+
+
+TREND_ITEMS = (
+    # item, Swedish label, sign (costs shown as positive amounts), show changes in per cent
+    ("member_contribution_total", "Medlemsbidrag", 1, True),
+    ("operating_income", "Verksamhetens intäkter", 1, True),
+    ("operating_costs", "Verksamhetens kostnader", -1, True),
+    ("net_result", "Årets resultat", 1, False),
+)
+
+
+def trend_section(ctx: ReportContext) -> list[Item]:
+    """Contributions, income, costs and result over the overview years, nominal and fixed prices."""
+    items: list[Item] = [Markdown("## Utveckling över tid")]
+    kpi = reference.load_kpi()
+    fixed = prices.fixed_column("value_sek")
+    shown = 0
+    for item, label, sign, with_change in TREND_ITEMS:
+        series = trends.item_series(ctx.fin, item)
+        series = series[series["year"] <= ctx.year]
+        if len(series) < 2:
+            continue
+        series = series.assign(value_sek=series["value_sek"] * sign)
+        real = trends.nominal_and_real(series, kpi, ctx.base_year)
+        columns = {"year": ("År", str), "value_sek": ("Löpande priser", tkr), fixed: ("Fasta priser", tkr)}
+        if with_change:
+            columns.update({"change_pct": ("Förändring", pct), "real_change_pct": ("Real förändring", pct)})
+        items.append(Markdown(f"**{label}** (tkr; fasta priser i {ctx.base_year} års penningvärde enligt KPI)"))
+        items.append(table(real, columns))
+        if item == "member_contribution_total":
+            items.append(plots.line_trend(real, "year", {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"}, "Medlemsbidrag i löpande och fasta priser", "tkr"))
+            nominal = trends.cagr(real[["forbund", "year", "value_sek"]])
+            in_fixed = trends.cagr(real[["forbund", "year", fixed]].rename(columns={fixed: "value_sek"}))
+            if len(nominal) and pd.notna(nominal["cagr_pct"].iloc[0]):
+                g, r = nominal.iloc[0], in_fixed.iloc[0]
+                items.append(Markdown(f"Medlemsbidragen förändrades med i genomsnitt {fmt.percent(g['cagr_pct'])} per år {int(g['start_year'])}–{int(g['end_year'])} i löpande priser och {fmt.percent(r['cagr_pct'])} per år i fasta priser."))
+        shown += 1
+    if not shown:
+        return items + none_line("Flerårsöversikt")
+    return items
+
+
+def cost_structure_section(ctx: ReportContext) -> list[Item]:
+    """Share of costs to individual and structural insatser and administration."""
+    items: list[Item] = [Markdown("## Kostnadsstruktur")]
+    structure = costs.cost_structure(ctx.tables.intervention_finance, ctx.tables.interventions)
+    if structure.empty:
+        return items + none_line("Kostnader per insats")
+    structure = structure.assign(kind_sv=structure["kind"].map(KIND_SV).fillna(structure["kind"]))
+    this_year = structure[structure["year"] == ctx.year]
+    if len(this_year):
+        items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", kr), "share_pct": ("Andel", pct)}))
+    admin = costs.admin_share(structure)
+    admin = admin[admin["year"] == ctx.year]
+    if len(admin) and pd.notna(admin["admin_share_pct"].iloc[0]):
+        items.append(Markdown(f"Administrationens andel av kostnaderna {ctx.year}: {fmt.percent(admin['admin_share_pct'].iloc[0])}."))
+    if structure["year"].nunique() >= 1:
+        items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", {k: v for k, v in KIND_SV.items()}, "Kostnadernas fördelning per slag av insats"))
+    return items
+
+
+def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
+    """Cost per participant per insats, with the participant definition stated."""
+    items: list[Item] = [Markdown("## Kostnad per deltagare")]
+    finance, parts = ctx.tables.intervention_finance, ctx.parts
+    if finance.empty or parts.empty:
+        return items + none_line("Kostnader eller deltagare per insats")
+    rows = []
+    for measure in ("active", "started"):
+        try:
+            result = costs.cost_per_participant(finance[finance["basis"] == "utfall"], parts, participant_measure=measure)
+        except Exception as exc:  # a measure that cannot be computed is reported, not hidden
+            items.append(Markdown(f"*Kostnad per deltagare ({MEASURE_SV.get(measure, measure)}) kan inte beräknas: {exc}*"))
+            continue
+        rows.append(result[(result["year"] == ctx.year) & result["cost_per_participant_sek"].notna()])
+    data = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if data.empty:
+        return items + [Markdown(f"*Ingen insats har både kostnad och antal deltagare för {ctx.year}.*")]
+    data = data.assign(definition=data["participant_measure"].map(MEASURE_SV))
+    # a participant count below the threshold must not be shown, nor a cost that reveals it
+    data = data.assign(count=data["participants"])
+    data = privacy.suppress_small_counts(data, ctx.threshold, part=None)
+    data["cost_shown"] = [("–" if hidden else fmt.kronor(v)) for hidden, v in zip(data["suppressed"], data["cost_per_participant_sek"])]
+    items.append(table(data, {"intervention": ("Insats", None), "definition": ("Deltagare", None), "count_display": ("Antal", None), "cost_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))), "cost_shown": ("Kostnad per deltagare", None)}))
+    items.append(Markdown("Kostnad per deltagare = insatsens kostnad (utfall) / antal deltagare enligt angiven definition. Budget divideras aldrig med faktiska deltagare."))
+    return items
+
+
+def participants_section(ctx: ReportContext) -> list[Item]:
+    """Participants by gender per insats (suppressed where small)."""
+    items: list[Item] = [Markdown("## Deltagare efter kön")]
+    parts = ctx.parts
+    parts = parts[(parts["year"] == ctx.year) & parts["measure"].isin(["active", "started", "exited"]) & (parts["group"] == "*")]
+    if parts.empty:
+        return items + none_line("Deltagare per kön")
+    split = participants.gender_split(parts)
+    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
+    split = split.assign(label=split["intervention"].replace({"*": "Hela förbundet"}) + " – " + split["measure"].map(MEASURE_SV).fillna(split["measure"]), gender_sv=split["gender"].map(GENDER_SV))
+    shown = split[split["gender"] != "total"]
+    wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
+    share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
+    totals = split[split["gender"] == "total"].set_index("label")["count_display"]
+    display = wide.join(share, rsuffix=" (andel)").join(totals.rename("Totalt"))
+    display.index.name = "Insats – deltagare"
+    items.append(display.fillna(""))
+    plot_data = privacy.masked(shown).assign(label=shown["label"])
+    plot_data = plot_data[plot_data["measure"] == "active"]
+    if len(plot_data):
+        items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold))
+    return items
+
+
+def outcomes_section(ctx: ReportContext) -> list[Item]:
+    """Outcomes with their base stated (exited vs all participants)."""
+    items: list[Item] = [Markdown("## Resultat för deltagarna")]
+    out = ctx.outs
+    out = out[out["year"] == ctx.year]
+    if out.empty:
+        return items + none_line("Avslut och resultat")
+    rates = outcomes.outcome_rates(out, ctx.parts)
+    rates = privacy.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
+    rates = rates.assign(outcome_sv=rates["outcome"].map(OUTCOME_SV).fillna(rates["outcome"]), gender_sv=rates["gender"].map(GENDER_SV), base_sv=rates["base"].map(MEASURE_SV).fillna("okänd bas"))
+    rates["label"] = rates["intervention"].replace({"*": "Hela förbundet"}) + " – " + rates["outcome_sv"]
+    items.append(table(rates, {"label": ("Insats – utfall", None), "gender_sv": ("Kön", None), "rate_pct_display": ("Andel", None), "count_display": ("Antal", None), "base_sv": ("Bas (andel av)", None), "base_count_display": ("Basens antal", None)}))
+    items.append(Markdown("Andelen avser den bas som anges: t.ex. andel av avslutade deltagare, inte av alla aktuella."))
+    return items
+
+
+def financial_health(ctx: ReportContext) -> list[Item]:
+    """Result, balanskrav, equity vs the guideline, budget vs outcome, forecast accuracy."""
+    items: list[Item] = [Markdown("## Ekonomisk ställning")]
+    fin = ctx.fin
+    balance = health.balance_requirement(fin)
+    balance = balance[balance["year"] <= ctx.year].tail(6)
+    if len(balance):
+        balance = balance.assign(met=balance["requirement_met"].map({True: "Ja", False: "Nej"}))
+        items.append(table(balance, {"year": ("År", str), "net_result_sek": ("Årets resultat", kr), "balance_requirement_result_sek": ("Balanskravsresultat", kr), "met": ("Balanskravet uppfyllt", None)}))
+    guide = health.equity_vs_guideline(fin, ctx.mc, reference.load_equity_bands())
+    guide = guide[guide["equity_sek"].notna() & guide["cap_sek"].notna() & (guide["year"] <= ctx.year)]
+    if len(guide):
+        items.append(Markdown("Nationella rådets riktlinje: eget kapital bör inte överstiga 20 % av de första 7 Mkr i medlemsbidrag, 15 % av delen 7–15 Mkr och 10 % därutöver."))
+        items.append(table(guide, {"year": ("År", str), "contributions_sek": ("Medlemsbidrag", kr), "equity_sek": ("Eget kapital", kr), "cap_sek": ("Riktvärde", kr), "equity_pct_of_contributions": ("Eget kapital i % av bidragen", pct), "excess_sek": ("Över riktvärdet", kr)}))
+        items.append(plots.equity_vs_cap(guide, "year", "equity_sek", "cap_sek", "Eget kapital mot Nationella rådets riktvärde"))
+    plan = budget.budget_vs_outcome(ctx.tables.intervention_finance, measures=("cost",))
+    plan = plan[(plan["year"] == ctx.year) & plan["planned_sek"].notna() & plan["actual_sek"].notna()]
+    if len(plan):
+        items.append(Markdown(f"**Budget och utfall per insats {ctx.year} (kostnader)**"))
+        items.append(table(plan, {"intervention": ("Insats", None), "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))), "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))), "deviation_sek": ("Avvikelse (+ = lägre kostnad)", kr), "deviation_pct": ("Avvikelse %", pct)}))
+        chart = plan.assign(budget=plan["planned_sek"].abs(), outcome=plan["actual_sek"].abs())
+        items.append(plots.budget_vs_outcome(chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {ctx.year}"))
+    items_plan = budget.budget_vs_outcome_items(fin)
+    items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
+    if len(items_plan):
+        items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
+        label = {"operating_income": "Verksamhetens intäkter", "operating_costs": "Verksamhetens kostnader", "net_result": "Årets resultat"}
+        items_plan = items_plan.assign(item_sv=items_plan["item"].map(label).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
+        items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Avvikelse", kr), "deviation_pct": ("Avvikelse %", pct)}))
+    if len(items) == 1:
+        items += none_line("Ekonomisk ställning")
+    return items
+
+
+def survey_section(ctx: ReportContext) -> list[Item]:
+    """NNS indicator survey: positive shares per question, by year."""
+    items: list[Item] = [Markdown("## Indikatorenkät (NNS)")]
+    survey = ctx.tables.indicator_survey
+    if survey.empty:
+        return items + none_line("Indikatorenkät")
+    positive = survey[survey["measure"] == "positive_share"]
+    wide = positive.pivot_table(index="indicator", columns="year", values="value", aggfunc="first").sort_index()
+    wide = wide.map(lambda v: fmt.percent(v, 0))
+    wide.columns = [f"Andel positiva {c}" for c in wide.columns]
+    wide.index.name = "Fråga"
+    items.append(wide)
+    other = survey[survey["measure"] != "positive_share"]
+    if len(other):
+        other = other.assign(label=other["measure"].map({"respondents": "Antal svarande", "response_rate": "Svarsfrekvens"}).fillna(other["measure"]) + " " + other["year"].astype(str))
+        other["shown"] = [fmt.percent(v, 0) if u == "pct" else fmt.number(v) for v, u in zip(other["value"], other["unit"])]
+        items.append(table(other, {"label": ("Uppgift", None), "shown": ("Värde", None)}))
+    return items
+
+
+def data_quality(ctx: ReportContext) -> list[Item]:
+    """The reconciliation of this förbund's documents and the sources with sections."""
+    items: list[Item] = [Markdown("## Datakvalitet och källor")]
+    results = ctx.findings
+    checks = len(results)
+    explained = results[results["status"] == "registered"]
+    failing = results[~results["status"].isin(["ok", "registered"])]
+    items.append(Markdown(f"{checks} kontroller av summor, identiteter och upprepade uppgifter i källdokumenten: {int((results['status'] == 'ok').sum())} stämmer, {len(explained)} avvikelser är kända och förklarade" + (f", **{len(failing)} är oförklarade**." if len(failing) else ".")))
+    if len(explained):
+        kind_sv = {"rounding": "avrundning", "material": "fel i dokumentet", "definition": "olika definitioner"}
+        shown = explained.assign(kind_sv=explained["registered_kind"].map(kind_sv), diff=[fmt.number(v, 2 if abs(v) < 10 else 0) for v in explained["difference"]])
+        shown = shown.sort_values(["document", "check_id"])
+        items.append(table(shown, {"check_id": ("Kontroll", None), "document": ("Dokument", None), "diff": ("Differens", None), "kind_sv": ("Slag", None), "explanation": ("Förklaring (engelska)", None)}))
+    sources = ctx.tables.sources.sort_values("document")
+    items.append(Markdown("**Källor**"))
+    items.append(table(sources, {"title": ("Dokument", None), "document": ("Id", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("SHA-256 (första 12)", lambda v: str(v)[:12])}))
+    sections = _sections(ctx)
+    items.append(Markdown("Avsnitt i källdokumenten som siffrorna hämtats från: " + "; ".join(sections) + "."))
+    return items
+
+
+def _sections(ctx: ReportContext) -> list[str]:
+    names = set()
+    for table_name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"):
+        frame = ctx.tables.table(table_name)
+        if len(frame):
+            names.update(frame["section"].dropna().astype(str))
+    return sorted(names)

@@ -1,0 +1,282 @@
+"""Render one report in a worker process: papermill -> temp .ipynb -> HTML -> rename into place.
+
+`render_one` runs inside a ProcessPoolExecutor worker (papermill's `cwd` is an os.chdir, so
+reports must not share a process). It never raises for a failing report: it returns a plain
+dict (picklable) saying what happened. Files are only ever renamed into place whole:
+
+- success: <forbund>.ipynb and <forbund>.html replaced, a stale <forbund>.failed.ipynb removed;
+- failure: previous <forbund>.ipynb / .html untouched, the partial output notebook (with
+  papermill's error cell) moved to <forbund>.failed.ipynb for debugging.
+
+While a report runs, the worker's stdout/stderr (inherited by the kernel process) go to a
+per-report log, <forbund>.log, kept only when something is left after dropping known noise
+(ipykernel's unencrypted-TCP warning, the KeyboardInterrupt that jupyter_client's shutdown
+interrupt sometimes provokes). So kernel chatter, e.g. the ZMQ tracebacks of a kernel killed
+on timeout, does not land between the progress bar and the summary of a scheduled run.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from finsam_analysis.reports_record import temp_path_for
+
+KERNEL_NAME = "python3"
+# Cells removed from the HTML (the code itself is hidden by exclude_input).
+REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag")
+# papermill's default kernel start timeout; capped by the report's wall limit.
+START_TIMEOUT = 60.0
+MIN_CELL_TIMEOUT = 0.05  # nbclient reads 0 as "no timeout": never hand it 0
+# Lines of kernel output that say nothing about the report (see the module docstring).
+LOG_NOISE = re.compile(
+    r"Kernel is running over TCP without encryption"
+    r"|KeyboardInterrupt caught in kernel"
+)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a worker needs for one report (picklable)."""
+
+    forbund: str
+    year: int
+    parameters: dict[str, Any]
+    template: Path
+    out_dir: Path
+    timeout: float
+    run_token: str
+    kernel_name: str = KERNEL_NAME
+
+    @property
+    def year_dir(self) -> Path:
+        return self.out_dir / str(self.year)
+
+
+@dataclass
+class _CellWatch:
+    """Tracks the executing cell and enforces the per-report wall limit through nbclient.
+
+    nbclient asks `timeout_for(cell)` for each cell's execution timeout; answering
+    min(per-cell timeout, time left until the report's deadline) makes the per-cell
+    `execution_timeout` and the whole-report wall limit one mechanism.
+    """
+
+    cell_timeout: float
+    deadline: float
+    cell_index: int | None = None
+    cell_source: str | None = None
+    wall_limited: bool = field(default=False)
+
+    def on_cell_execute(self, cell: Any = None, cell_index: int | None = None, **_: Any) -> None:
+        self.cell_index = cell_index
+        self.cell_source = getattr(cell, "source", None)
+
+    def timeout_for(self, cell: Any) -> float:
+        left = self.deadline - time.monotonic()
+        self.wall_limited = left < self.cell_timeout
+        return max(MIN_CELL_TIMEOUT, min(self.cell_timeout, left))
+
+
+def first_lines(source: str | None, n: int = 2, width: int = 160) -> str:
+    """The first n non-blank lines of a cell's source, shortened for a summary."""
+    lines = [line.rstrip() for line in (source or "").splitlines() if line.strip()]
+    text = " | ".join(lines[:n]) + (" | …" if len(lines) > n else "")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_cell(index: int | None, source: str | None) -> str | None:
+    if index is None and not source:
+        return None
+    where = f"cell {index}" if index is not None else "cell ?"
+    return f"{where}: {first_lines(source)}"
+
+
+def _describe_failure(exc: BaseException, watch: _CellWatch, job: RenderJob) -> dict[str, Any]:
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        ename, evalue = exc.ename, exc.evalue
+        cell = describe_cell(exc.cell_index, exc.source)
+    elif isinstance(exc, CellTimeoutError):
+        ename = "CellTimeoutError"
+        if watch.wall_limited:
+            evalue = f"report exceeded its wall limit of {job.timeout:g} s"
+        else:
+            evalue = f"cell exceeded the execution timeout of {job.timeout:g} s"
+        cell = describe_cell(watch.cell_index, watch.cell_source)
+    elif isinstance(exc, DeadKernelError):
+        ename, evalue = "DeadKernelError", str(exc) or "kernel died"
+        cell = describe_cell(watch.cell_index, watch.cell_source)
+    else:
+        ename = type(exc).__name__
+        evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        cell = describe_cell(watch.cell_index, watch.cell_source)
+    return {"ename": ename, "error": f"{ename}: {evalue}" if evalue else ename, "failing_cell": cell}
+
+
+_EXPORTER = None
+
+
+def _html_exporter():
+    """One HTMLExporter per worker process (building it loads the jinja templates)."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        exporter = HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags=REMOVE_CELL_TAGS, enabled=True), enabled=True
+        )
+        _EXPORTER = exporter
+    return _EXPORTER
+
+
+def export_html(nb: Any, title: str) -> str:
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def kernel_manager_config():
+    """traitlets Config that silences ipykernel 7's "running over TCP without encryption"
+    warning the proper way: let jupyter_client provision CurveZMQ keys (the kernelspec of
+    ipykernel 7 declares support). Empty when pyzmq or jupyter_client cannot do it."""
+    from traitlets.config import Config
+
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+
+        if zmq.has("curve") and KernelManager.class_traits().get("transport_encryption"):
+            return Config({"KernelManager": {"transport_encryption": "auto"}})
+    except ImportError:  # pragma: no cover - both come with papermill
+        pass
+    return Config()
+
+
+def _write_html(path: Path, text: str) -> None:
+    with open(path, "x", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+_STOP = None  # multiprocessing.Event set by the parent when the run is interrupted
+
+
+def worker_init(stop_event: Any = None) -> None:
+    """Pool initializer: remember the run's stop event; plain logging to this worker's stderr
+    (which render_one points at the report's log). Handlers inherited from the parent by fork
+    (a tqdm-redirecting one, a shared log file) are not meant for a worker."""
+    global _STOP
+    _STOP = stop_event
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+@contextlib.contextmanager
+def _fds_to(path: Path) -> Iterator[None]:
+    """Point file descriptors 1 and 2 of this process (and so of the kernel it starts) at path."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        os.dup2(target, 1)
+        os.dup2(target, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, target):
+            os.close(fd)
+
+
+def _keep_log(tmp_log: Path, final_log: Path) -> Path | None:
+    """Move the captured output to final_log minus noise; remove it (and a stale one) if empty."""
+    try:
+        lines = tmp_log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    kept = [line for line in lines if not LOG_NOISE.search(line)]
+    if not "".join(kept).strip():
+        tmp_log.unlink(missing_ok=True)
+        final_log.unlink(missing_ok=True)
+        return None
+    tmp_log.write_text("".join(kept), encoding="utf-8")
+    os.replace(tmp_log, final_log)
+    return final_log
+
+
+def render_one(job: RenderJob) -> dict[str, Any]:
+    """Execute the template for one target and publish .ipynb + .html atomically."""
+    import papermill
+
+    if _STOP is not None and _STOP.is_set():  # run interrupted: do not start queued reports
+        return {"forbund": job.forbund, "year": job.year, "status": "failed",
+                "ename": "Cancelled", "error": "Cancelled: run interrupted", "failing_cell": None,
+                "seconds": 0.0, "log": None, "pid": os.getpid()}
+    if not logging.getLogger("finsam_analysis.reports").isEnabledFor(logging.DEBUG):
+        # This worker's copy of papermill's logger: its INFO lines (input/output paths) would
+        # otherwise fill every report's log.
+        logging.getLogger("papermill").setLevel(logging.WARNING)
+    started = time.monotonic()
+    watch = _CellWatch(cell_timeout=job.timeout, deadline=started + job.timeout)
+    job.year_dir.mkdir(parents=True, exist_ok=True)
+    final_nb = job.year_dir / f"{job.forbund}.ipynb"
+    final_html = job.year_dir / f"{job.forbund}.html"
+    failed_nb = job.year_dir / f"{job.forbund}.failed.ipynb"
+    tmp_nb = temp_path_for(final_nb, job.run_token)
+    tmp_html = temp_path_for(final_html, job.run_token)
+    final_log = job.year_dir / f"{job.forbund}.log"
+    tmp_log = temp_path_for(final_log, job.run_token)
+    result: dict[str, Any] = {"forbund": job.forbund, "year": job.year, "pid": os.getpid()}
+    try:
+        with _fds_to(tmp_log):
+            nb = papermill.execute_notebook(
+                str(job.template),
+                str(tmp_nb),
+                parameters=dict(job.parameters),
+                kernel_name=job.kernel_name,
+                progress_bar=False,
+                cwd=str(job.template.parent),
+                start_timeout=min(START_TIMEOUT, job.timeout),
+                execution_timeout=job.timeout,
+                # passed through papermill's engine to nbclient's NotebookClient
+                timeout_func=watch.timeout_for,
+                on_cell_execute=watch.on_cell_execute,
+                config=kernel_manager_config(),
+            )
+        _write_html(tmp_html, export_html(nb, f"{job.forbund} {job.year}"))
+        os.replace(tmp_nb, final_nb)
+        os.replace(tmp_html, final_html)
+        failed_nb.unlink(missing_ok=True)
+        result.update(status="ok", error=None, ename=None, failing_cell=None)
+    except Exception as exc:  # noqa: BLE001 - isolate every kind of report failure
+        result.update(status="failed", **_describe_failure(exc, watch, job))
+        if tmp_nb.exists() and tmp_nb.stat().st_size > 0:
+            os.replace(tmp_nb, failed_nb)
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+        tmp_html.unlink(missing_ok=True)
+        log = _keep_log(tmp_log, final_log)
+        result["log"] = str(log) if log else None
+        result["seconds"] = round(time.monotonic() - started, 3)
+    return result
