@@ -51,8 +51,12 @@ def test_budget_and_outcome_from_different_documents():
      ([(AR, 2024, "budget", "A", "net", -1.0)], "no utfall")],
 )
 def test_one_side_missing(rows, reason):
-    out = budget_vs_outcome(finance(rows))
+    out = budget_vs_outcome(finance(rows), keep_unplanned=True)
     assert np.isnan(out["deviation_sek"].iloc[0]) and out["reason"].iloc[0] == reason
+
+
+def test_utfall_without_plan_left_out_by_default():
+    assert budget_vs_outcome(finance([(AR, 2024, "utfall", "A", "net", -1.0)])).empty
 
 
 def test_zero_budget():

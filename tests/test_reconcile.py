@@ -82,3 +82,14 @@ def test_law_shares_find_an_uneven_split(tmp_path):
     results = results_for(tmp_path, members=members)
     assert results.loc["law_share_region:2024:utfall:Not 1", "difference"] == pytest.approx(-10000)
     assert results.loc["law_share_staten:2024:utfall:Not 1", "status"] == "ok"
+
+
+def test_document_can_skip_a_package_rule_with_a_reason(tmp_path):
+    off = SYNTHETIC_FINANCIALS.replace("-900000.50", "-900001.50")
+    skip = "skip:\n  - {rule: rr_identity, reason: contributions are booked among the financial items}\n"
+    results = results_for(tmp_path / "a", financials=off, checks=skip)
+    assert "rr_identity:2024:utfall" not in results.index
+    with pytest.raises(RuleError, match="skip: 'no_rule' is not a package rule"):
+        results_for(tmp_path / "b", checks="skip:\n  - {rule: no_rule, reason: x}\n")
+    with pytest.raises(RuleError, match="expected \\{rule: <package rule id>, reason: <why>\\}"):
+        results_for(tmp_path / "c", checks="skip:\n  - {rule: rr_identity}\n")

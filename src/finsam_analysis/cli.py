@@ -53,6 +53,12 @@ def cmd_validate(args) -> int:
         f"\n{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
+    from finsam_analysis.reconcile import skipped_rules
+
+    for forbund in tables.raw:
+        for document, rules in skipped_rules(forbund).items():
+            for rule, reason in rules.items():
+                print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
     if not failing.empty:

@@ -103,9 +103,9 @@ class Rule:
 def parse_rules(config: dict, origin: str, owner: str | None = None) -> list[Rule]:
     """Rules from a rules.yaml / checks.yaml mapping, with errors naming the file and rule."""
     rules = []
-    unknown = set(config or {}) - {"sums", "ratios"}
+    unknown = set(config or {}) - {"sums", "ratios", "skip"}
     if unknown:
-        raise RuleError(f"{origin}: unknown sections {sorted(unknown)}; expected sums, ratios")
+        raise RuleError(f"{origin}: unknown sections {sorted(unknown)}; expected sums, ratios, skip")
     ids = set()
     for section in ("sums", "ratios"):
         for i, spec in enumerate((config or {}).get(section) or []):
@@ -212,6 +212,7 @@ class Evaluator:
         self._strings: dict[tuple[str, str], pd.Series] = {}
         self._masks: dict[tuple[str, str, str], np.ndarray] = {}
         self._arrays: dict[tuple[str, str], np.ndarray] = {}
+        self.skipped = skipped_rules(forbund)
         self.doc_order = {
             d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents
         }
@@ -294,7 +295,7 @@ class Evaluator:
         frame = self.frames[table]
         filters = {k: v for k, v in rule.where.items() if k in frame.columns}
         filters.update(anchor.filters)
-        documents = [rule.owner] if rule.owner else list(self.doc_order)
+        documents = [rule.owner] if rule.owner else [d for d in self.doc_order if rule.id not in self.skipped.get(d, {})]
         result = []
         for document in documents:
             doc_filters = dict(filters)
@@ -464,11 +465,32 @@ def intervention_rules(forbund: Forbund) -> list[Rule]:
     return rules
 
 
+def skipped_rules(forbund: Forbund) -> dict[str, dict[str, str]]:
+    """Package rules a document opts out of, with the reason: {document: {rule id: reason}}.
+
+    For a layout the generic identity does not fit (e.g. member contributions booked among the
+    financial items); the document then declares its own checks of the same identity.
+    """
+    known = {rule.id for rule in package_rules()}
+    result = {}
+    for doc in forbund.documents:
+        entries = (doc.checks or {}).get("skip") or []
+        origin = doc.folder / "checks.yaml"
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry.get("rule") or not str(entry.get("reason", "")).strip():
+                raise RuleError(f"{origin}: skip: {entry!r}: expected {{rule: <package rule id>, reason: <why>}}")
+            if entry["rule"] not in known:
+                raise RuleError(f"{origin}: skip: {entry['rule']!r} is not a package rule ({', '.join(sorted(known))})")
+            result.setdefault(doc.document_id, {})[entry["rule"]] = entry["reason"]
+    return result
+
+
 def document_rules(forbund: Forbund) -> list[Rule]:
     rules = []
     for doc in forbund.documents:
         if doc.checks:
-            rules.extend(parse_rules(doc.checks, origin=str(doc.folder / "checks.yaml"), owner=doc.document_id))
+            declared = {k: v for k, v in doc.checks.items() if k != "skip"}
+            rules.extend(parse_rules(declared, origin=str(doc.folder / "checks.yaml"), owner=doc.document_id))
     return rules
 
 

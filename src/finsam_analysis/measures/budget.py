@@ -20,14 +20,16 @@ def compare_to_plan(
     keys: Sequence[str],
     planned_basis: str,
     value: str = "value_sek",
+    keep_unplanned: bool = False,
 ) -> pd.DataFrame:
     """Actual (utfall) against a plan (budget or prognos) for the same keys.
 
     deviation = actual − planned (as the documents print "Avvikelse utfall − budget"); with
     costs negative, a positive deviation is favourable (lower cost or higher income).
-    deviation_pct = deviation / |planned| × 100. Keys present on one side only are kept with
-    NaN and a `reason`. Columns: keys..., planned_basis, planned_sek, actual_sek,
-    deviation_sek, deviation_pct, reason.
+    deviation_pct = deviation / |planned| × 100. Every planned key is kept; one without an
+    utfall gets NaN and reason 'no utfall'. Utfall without a plan is left out unless
+    keep_unplanned (then reason 'no budget'/'no prognos'). Columns: keys..., planned_basis,
+    planned_sek, actual_sek, deviation_sek, deviation_pct, reason.
     """
     keys = list(keys)
     require_columns(df, [*keys, "basis", value], f"compare_to_plan({planned_basis})")
@@ -36,7 +38,7 @@ def compare_to_plan(
     planned = one_per_key(df.loc[df["basis"] == planned_basis, cols], keys, value, what + " planned")[[*keys, value]]
     actual = one_per_key(df.loc[df["basis"] == "utfall", cols], keys, value, what + " utfall")[[*keys, value]]
     out = planned.rename(columns={value: "planned_sek"}).merge(
-        actual.rename(columns={value: "actual_sek"}), on=keys, how="outer")
+        actual.rename(columns={value: "actual_sek"}), on=keys, how="outer" if keep_unplanned else "left")
     out = out.astype({"planned_sek": "float64", "actual_sek": "float64"})
     out.insert(len(keys), "planned_basis", planned_basis)
     out["deviation_sek"] = out["actual_sek"] - out["planned_sek"]
@@ -48,7 +50,7 @@ def compare_to_plan(
 
 
 def budget_vs_outcome(
-    intervention_finance: pd.DataFrame, measures: Sequence[str] = AMOUNT_MEASURES
+    intervention_finance: pd.DataFrame, measures: Sequence[str] = AMOUNT_MEASURES, keep_unplanned: bool = False
 ) -> pd.DataFrame:
     """Budget against outcome per insats (budget mot utfall per insats).
 
@@ -66,7 +68,7 @@ def budget_vs_outcome(
     """
     require_columns(intervention_finance, [*INTERVENTION_KEY, "basis", "value_sek"], "budget_vs_outcome")
     rows = intervention_finance.loc[intervention_finance["measure"].isin(list(measures))]
-    return compare_to_plan(rows, INTERVENTION_KEY, "budget")
+    return compare_to_plan(rows, INTERVENTION_KEY, "budget", keep_unplanned=keep_unplanned)
 
 
 def _items(financials: pd.DataFrame, items: Sequence[str] | None, statements: Sequence[str]) -> pd.DataFrame:

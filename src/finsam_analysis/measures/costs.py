@@ -166,6 +166,8 @@ def cost_per_participant(
         & (participants["gender"] == "total") & (participants["unit"] == "count"),
         ["forbund", "year", "intervention", "value"],
     ]
+    counts = counts.merge(costs[["forbund", "year", "intervention"]].drop_duplicates(),
+                          on=["forbund", "year", "intervention"])  # only the counts needed here
     counts = one_per_key(counts, ["forbund", "year", "intervention"], "value", "cost_per_participant participants")
     out = costs[key + ["value_sek"]].merge(counts, on=["forbund", "year", "intervention"], how="left")
     out = out.rename(columns={"value": "participants"})

@@ -44,6 +44,7 @@ def outcome_rates(outcomes: pd.DataFrame, participants: pd.DataFrame) -> pd.Data
     bases = participants.loc[(participants["group"] == "*") & (participants["unit"] == "count"),
                              ["forbund", "year", "intervention", "gender", "measure", "value"]]
     bases = bases.rename(columns={"measure": "base", "value": "base_count"})
+    bases = bases.merge(rows[BASE_KEY].drop_duplicates(), on=BASE_KEY)  # only the bases needed here
     bases = one_per_key(bases, BASE_KEY, "base_count", "outcome_rates (base counts)")
     out = rows.merge(bases, on=BASE_KEY, how="left")
     out = out.astype({"count": "float64", "printed_pct": "float64", "base_count": "float64"})
