@@ -41,7 +41,7 @@ test: $(STAMP)
 
 ## test-fast: tests without the notebook regression
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -p no:nbval tests
+	$(BIN)/python -m pytest -m "not slow" tests
 
 ## lab: open JupyterLab on notebooks/
 lab: $(STAMP)

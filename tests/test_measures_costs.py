@@ -63,6 +63,16 @@ def test_cost_structure_exact():
     tm.assert_frame_equal(cost_structure(COSTS, KINDS), expected)
 
 
+def test_cost_structure_shares_sum_to_100_property():
+    rng = np.random.default_rng(7)
+    kinds = interventions([(f"I{i}", k, None) for i, k in enumerate(["admin", "individ", "struktur", "projekt"] * 3)])
+    for _ in range(20):
+        costs = finance([(2024, "utfall", f"I{i}", "cost", -float(v)) for i, v in enumerate(rng.integers(0, 10**6, 12))])
+        out = cost_structure(costs, kinds)
+        assert out["share_pct"].sum() == pytest.approx(100.0)
+        assert out["value_sek"].sum() == pytest.approx(costs["value_sek"].sum())
+
+
 def test_cost_structure_repeated_section_counted_once():
     repeated = pd.concat([COSTS, COSTS.iloc[[2]]], ignore_index=True)
     assert cost_structure(repeated, KINDS)["value_sek"].sum() == -1000.0
@@ -78,8 +88,8 @@ def test_cost_structure_empty():
 
 
 def test_admin_share_exact_and_missing():
-    both = pd.concat([COSTS, finance([(2024, "utfall", "Team", "cost", -90.0), (2024, "utfall", "Nätverk", "cost", -10.0)],
-                                     forbund="y")], ignore_index=True)
+    other = finance([(2024, "utfall", "Team", "cost", -90.0), (2024, "utfall", "Nätverk", "cost", -10.0)], forbund="y")
+    both = pd.concat([COSTS, other], ignore_index=True)
     kinds = pd.concat([KINDS, KINDS.assign(forbund="y")], ignore_index=True)
     out = admin_share(cost_structure(both, kinds))
     assert out["admin_share_pct"].tolist() == pytest.approx([25.0, np.nan], nan_ok=True)

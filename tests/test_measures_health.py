@@ -52,6 +52,17 @@ def test_guideline_cap_marginal_bands(contributions, cap):
     assert guideline_cap(contributions, BANDS) == pytest.approx(cap)
 
 
+def test_guideline_cap_properties():
+    # continuous, non-decreasing, marginal rate never above the first band's 20 %
+    rng = np.random.default_rng(2024)
+    points = np.sort(np.concatenate([rng.uniform(0, 40e6, 200), [7e6, 15e6]]))
+    caps = np.array([guideline_cap(c, BANDS) for c in points])
+    assert (np.diff(caps) >= 0).all()
+    assert (caps <= 0.20 * points + 1e-6).all() and (caps >= 0.10 * points - 1e-6).all()
+    for edge, step in ((7e6, 0.20 + 0.15), (15e6, 0.15 + 0.10)):  # one krona either side of the edge
+        assert guideline_cap(edge + 1, BANDS) - guideline_cap(edge - 1, BANDS) == pytest.approx(step, abs=1e-6)
+
+
 def test_guideline_cap_refuses_negative_and_passes_nan():
     with pytest.raises(MeasureError, match="must not be negative"):
         guideline_cap(-1.0, BANDS)

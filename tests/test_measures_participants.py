@@ -72,6 +72,12 @@ class TestGenderCounts:
         assert out.loc["kvinna", "source"] == "printed" and out.loc["kvinna", "printed_pct"] == 60.0
         assert bool(out.loc["kvinna", "rounding_ok"])
 
+    def test_total_pct_rows_are_not_gender_shares(self):
+        df = participants([(2024, "T", "*", "from_outside_area", "total", 29, "pct"),
+                           (2024, "T", "*", "active", "total", 10, "count")])
+        out = gender_counts(df)
+        assert out[["measure", "count"]].values.tolist() == [["active", 10.0]]
+
     def test_pct_without_base(self):
         df = participants([(2024, "T", "*", "active", "kvinna", 60, "pct")])
         out = gender_counts(df)
@@ -96,7 +102,8 @@ class TestGenderSplit:
             "total_source": ["sum of parts"] * 3, "source": ["printed", "printed", "sum of parts"],
             "count_min": [17.0, 18.0, 35.0], "count_max": [17.0, 18.0, 35.0],
             "rounding_ok": pd.array([pd.NA] * 3, dtype="boolean"),
-        }).astype({c: "str" for c in ["forbund", "intervention", "group", "measure", "gender", "total_source", "source"]})
+        }).astype({c: "str" for c in ["forbund", "intervention", "group", "measure", "gender", "total_source",
+                                      "source"]})
         tm.assert_frame_equal(out, expected)
 
     def test_shares_of_printed_total(self):

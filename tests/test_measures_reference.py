@@ -48,7 +48,8 @@ def write(tmp_path, name, text):
     [
         (load_kpi, "kpi_annual.csv", "year,kpi\n2020,1\n", r"missing column\(s\) \['kpi_1980_100'\]"),
         (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n", "no rows"),
-        (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n2020,abc\n", r"kpi_annual.csv:2: kpi_1980_100: 'abc' is not a number"),
+        (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n2020,abc\n",
+         r"kpi_annual.csv:2: kpi_1980_100: 'abc' is not a number"),
         (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n2020,1\n2020,2\n", r"year\(s\) \[2020\] occur more than once"),
         (load_prisbasbelopp, "prisbasbelopp.csv", "year,prisbasbelopp_sek\n2020,-1\n", "must be positive"),
         (load_equity_bands, "equity_guideline_bands.csv", "lower_sek,upper_sek,marginal_share\n0,7000000,20\n",

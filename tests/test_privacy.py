@@ -193,3 +193,17 @@ def test_scan_folder(tmp_path):
 def test_raw_folders_hold_no_personnummer():
     found = scan_for_personnummer(paths.RAW_DIR)
     assert found.empty, f"personnummer in data/raw:\n{found.to_string()}"
+
+
+def test_two_dimensions_kommun_by_gender():
+    # kommun A has 3 men; without the kommun dimension, 33 men in all minus 30 in B reveals them
+    rows = [("A", "kvinna", 10), ("A", "man", 3), ("B", "kvinna", 20), ("B", "man", 30),
+            ("*", "kvinna", 30), ("*", "man", 33), ("*", "total", 63)]
+    df = pd.DataFrame({"forbund": "x", "year": 2024, "group": [r[0] for r in rows],
+                       "gender": [r[1] for r in rows], "count": [float(r[2]) for r in rows]})
+    one = suppress_small_counts(df)
+    assert one.loc[one["suppressed"], ["group", "gender"]].values.tolist() == [["A", "kvinna"], ["A", "man"]]
+    both = suppress_small_counts(df, part=("gender", "group"))
+    hidden = both.loc[both["suppressed"], ["group", "gender"]].values.tolist()
+    assert hidden == [["A", "kvinna"], ["A", "man"], ["B", "kvinna"], ["B", "man"]]
+    assert both.loc[both["group"] == "*", "count_display"].tolist() == ["30", "33", "63"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -106,7 +107,7 @@ def executions(counter: Path) -> list[str]:
 def test_good_run_writes_notebook_and_html_without_code(tmp_path, out):
     template = make_template(
         tmp_path / "t.ipynb",
-        "label = f'RESULTAT {forbund}-{year}'\nprint(label)",
+        "secret_code_name = f'RESULTAT {forbund}-{year}'\nprint(secret_code_name)",
     )
     summary = run_reports([ReportTarget("alpha", 2023)], template=template, out_dir=out, jobs=1,
                           progress=False)
@@ -125,9 +126,12 @@ def test_good_run_writes_notebook_and_html_without_code(tmp_path, out):
     assert nb.cells[-1].outputs[0]["text"] == "RESULTAT alpha-2023\n"
 
     html = (out / "2023" / "alpha.html").read_text(encoding="utf-8")
-    assert "RESULTAT alpha-2023" in html  # the output is there ...
-    assert "label = f" not in html and "print(label)" not in html  # ... the code is not
-    assert 'forbund = "alpha"' not in html and 'forbund = "x"' not in html  # nor parameters
+    text = re.sub(r"<[^>]+>", "", html)  # highlighted code is split into <span>s
+    assert "RESULTAT alpha-2023" in text  # the output is there ...
+    assert "secret_code_name" not in html  # ... the code is not
+    assert 'class="jp-CodeMirrorEditor' not in html
+    assert "forbund" not in text  # nor the parameter cells (the title says "alpha 2023")
+    assert ">Rapport<" in html  # markdown (the report text) stays
 
     record = json.loads((out / "build-record.json").read_text(encoding="utf-8"))
     entry = record["reports"]["2023/alpha"]
@@ -267,11 +271,11 @@ def test_timeout_is_reported_as_failed(tmp_path, out):
     template = make_template(tmp_path / "t.ipynb", "import time\ntime.sleep(60)")
     started = time.monotonic()
     summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out,
-                          timeout=3, progress=False)
+                          timeout=2, progress=False)
     assert time.monotonic() - started < 30
     (result,) = summary.results
     assert result.status == "failed" and result.ename == "CellTimeoutError"
-    assert "3 s" in result.error and "time.sleep(60)" in result.failing_cell
+    assert "2 s" in result.error and "time.sleep(60)" in result.failing_cell
     assert summary.exit_code == 1
     assert not (out / "2024" / "slow.html").exists()
     assert (out / "2024" / "slow.failed.ipynb").exists()
@@ -279,12 +283,12 @@ def test_timeout_is_reported_as_failed(tmp_path, out):
 
 def test_wall_limit_covers_the_whole_report(tmp_path, out):
     # Each cell stays under the per-cell timeout, together they exceed the report's limit.
-    template = make_template(tmp_path / "t.ipynb", *(["import time\ntime.sleep(1.5)"] * 4))
+    template = make_template(tmp_path / "t.ipynb", *(["import time\ntime.sleep(0.8)"] * 4))
     summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out,
-                          timeout=4, progress=False)
+                          timeout=2.5, progress=False)
     (result,) = summary.results
-    assert result.status == "failed" and "wall limit of 4 s" in result.error
-    assert result.seconds < 10
+    assert result.status == "failed" and "wall limit of 2.5 s" in result.error
+    assert result.seconds < 8
 
 
 def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
@@ -296,13 +300,11 @@ def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
         "    os.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.5)\nprint('done')",
     )
     summary = run_reports(
-        [ReportTarget("killer", 2024), ReportTarget("alpha", 2024), ReportTarget("beta", 2024)],
+        [ReportTarget("killer", 2024), ReportTarget("alpha", 2024)],
         template=template, out_dir=out, jobs=2, progress=False,
     )
     statuses = {r.target.forbund: (r.status, r.ename) for r in summary.results}
-    assert statuses == {
-        "killer": ("failed", "WorkerDied"), "alpha": ("ok", None), "beta": ("ok", None),
-    }
+    assert statuses == {"killer": ("failed", "WorkerDied"), "alpha": ("ok", None)}
     assert temp_leftovers(out) == []
 
 

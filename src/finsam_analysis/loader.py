@@ -21,6 +21,7 @@ from finsam_analysis.schema import TABLES, DocumentContext, TableSpec, raw_schem
 from finsam_analysis.vocabulary import Vocabulary, load_vocabulary
 
 DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECIMAL_COMMA = re.compile(r"^[-+]?\d[\d ]*,\d+$")
 FORBUND_KEYS = {"slug", "name", "org_nr", "county", "members"}
@@ -108,9 +109,11 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
     years = meta.get("years")
     if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] <= years[1]):
         problems.append(Problem(path, None, "years", f"{years!r}: expected [first_year, last_year]"))
-    for key in ("date", "curated_at"):
-        if not isinstance(meta.get(key), dt.date):
-            problems.append(Problem(path, None, key, f"{meta.get(key)!r}: expected a date YYYY-MM-DD"))
+    if not (isinstance(meta.get("date"), dt.date) or MONTH.match(str(meta.get("date")))):
+        # a document may print only the month (Halland 2025: "bestämdes 2025-03-XX")
+        problems.append(Problem(path, None, "date", f"{meta.get('date')!r}: expected a date YYYY-MM-DD or, where the day is not printed, 'YYYY-MM'"))
+    if not isinstance(meta.get("curated_at"), dt.date):
+        problems.append(Problem(path, None, "curated_at", f"{meta.get('curated_at')!r}: expected a date YYYY-MM-DD"))
     text = folder / "source.txt"
     if not text.exists():
         problems.append(Problem(text, None, None, "missing: the text the figures were typed from"))

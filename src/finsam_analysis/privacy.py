@@ -27,6 +27,7 @@ from finsam_analysis import fmt, paths
 DEFAULT_THRESHOLD = 5
 DEFAULT_KEYS = ("forbund", "document", "year", "intervention", "group", "measure", "outcome", "base", "basis")
 MASKABLE = ("count", "share_pct", "rate_pct", "base_count")
+TOTAL_LABELS = {"gender": "total", "group": "*", "intervention": "*"}  # the total row of each part column
 
 SMALL = "count below threshold"
 SMALL_TOTAL = "total below threshold"
@@ -64,8 +65,8 @@ def suppress_small_counts(
     df: pd.DataFrame,
     threshold: int = DEFAULT_THRESHOLD,
     count: str = "count",
-    part: str | None = "gender",
-    total: str = "total",
+    part: str | Sequence[str] | None = "gender",
+    total: str | dict[str, str] | None = None,
     keys: Sequence[str] | None = None,
     base: str | None = None,
 ) -> pd.DataFrame:
@@ -79,17 +80,22 @@ def suppress_small_counts(
         "–"). A small total masks its whole group. Zero is shown.
 
     `df` is tidy with a count column (e.g. measures.gender_split() or outcome_rates()).
-    `part` is the column whose values add up to the row labelled `total` within `keys`
-    (default: the DEFAULT_KEYS columns present); part=None skips the group rules. `base`
-    names a column holding the count a share is taken of (e.g. base_count): a small base
-    masks the row. Adds suppressed (bool), suppression_reason, and `<col>_display` for the
-    count and every share column present (share_pct, rate_pct, base_count).
+    `part` names the column(s) whose values add up to a total row: "gender" (total row
+    'total'), or several, e.g. ("gender", "group") for a kommun-by-gender table whose
+    kommun rows add up to group '*'; the rules are applied along every such dimension until
+    nothing changes. `total` overrides the total labels (TOTAL_LABELS). part=None skips the
+    group rules. Groups are the other `keys` (default: the DEFAULT_KEYS columns present).
+    `base` names a column holding the count a share is taken of (e.g. base_count): a small
+    base masks the row. Adds suppressed (bool), suppression_reason, and `<col>_display` for
+    the count and every share column present (share_pct, rate_pct, base_count).
     """
     if count not in df.columns:
         raise ValueError(f"suppress_small_counts: no column {count!r}; columns are {list(df.columns)}")
     if threshold < 1:
         raise ValueError("suppress_small_counts: threshold must be at least 1")
-    keys = [k for k in (keys if keys is not None else DEFAULT_KEYS) if k in df.columns and k != part]
+    parts = [] if part is None else [p for p in ([part] if isinstance(part, str) else part) if p in df.columns]
+    labels = {p: total if isinstance(total, str) else {**TOTAL_LABELS, **(total or {})}.get(p, "total") for p in parts}
+    base_keys = [k for k in (keys if keys is not None else DEFAULT_KEYS) if k in df.columns and k not in parts]
     out = df.reset_index(drop=True)
     reasons: dict[int, str] = {}
     for i, c in out[count].items():
@@ -99,17 +105,14 @@ def suppress_small_counts(
         for i, b in out[base].items():
             if pd.notna(b) and 0 < b < threshold:
                 reasons[i] = SMALL_BASE
-    if part is not None and part in out.columns:
-        groups = out.groupby(keys, dropna=False).groups if keys else {(): out.index}
-        for index in groups.values():
-            group = out.loc[index]
-            totals = group.loc[group[part] == total]
-            parts = group.loc[group[part] != total]
-            if any(reasons.get(i) == SMALL for i in totals.index):
-                for i in group.index:
-                    reasons[i] = reasons.get(i) or SMALL_TOTAL
-                continue
-            _complement(parts, reasons, count, threshold)
+    before = None
+    while before != reasons:
+        before = dict(reasons)
+        for dim in parts:
+            group_keys = base_keys + [p for p in parts if p != dim]
+            groups = out.groupby(group_keys, dropna=False).groups if group_keys else {(): out.index}
+            for index in groups.values():
+                _suppress_group(out.loc[index], dim, labels[dim], reasons, count, threshold)
     out["suppressed"] = [bool(reasons.get(i)) for i in out.index]
     out["suppression_reason"] = pd.Series([reasons.get(i) for i in out.index], index=out.index, dtype="str")
     small = out["suppression_reason"].isin([SMALL, SMALL_TOTAL, SMALL_BASE])
@@ -121,6 +124,17 @@ def suppress_small_counts(
             text = out[column].map(lambda v: formatter(v))
             out[f"{column}_display"] = np.where(out["suppressed"], "–", text)
     return out
+
+
+def _suppress_group(group: pd.DataFrame, dim: str, total: str, reasons: dict, count: str, threshold: int) -> None:
+    """Apply the small-total and the complementary rule to one group of parts and its total."""
+    totals = group.loc[group[dim] == total]
+    parts = group.loc[group[dim] != total]
+    if any(reasons.get(i) == SMALL for i in totals.index):
+        for i in group.index:
+            reasons[i] = reasons.get(i) or SMALL_TOTAL
+        return
+    _complement(parts, reasons, count, threshold)
 
 
 def masked(df: pd.DataFrame, columns: Iterable[str] = MASKABLE) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -50,7 +51,13 @@ from finsam_analysis.reports_record import (
     target_hash,
     write_index,
 )
-from finsam_analysis.reports_render import KERNEL_NAME, RenderJob, render_one, worker_init
+from finsam_analysis.reports_render import (
+    KERNEL_NAME,
+    RenderJob,
+    render_one,
+    warm_up,
+    worker_init,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -264,6 +271,8 @@ def _execute(jobs: list[RenderJob], max_workers: int, on_done) -> None:
     """
     retry: list[RenderJob] = []
     context = _mp_context()
+    if context.get_start_method() == "fork":
+        warm_up()
     stop_event = context.Event()
     pool = _pool(max_workers, context, stop_event)
     try:
@@ -305,9 +314,10 @@ def _progress_bar(total: int, enabled: bool):
     class _Bar(tqdm):
         monitor_interval = 0  # no monitor thread: workers are forked from this process
 
+    # disable=None: tqdm switches itself off when stderr is not a terminal (cron, CI logs).
     return _Bar(
-        total=total, disable=not enabled, file=sys.stderr, desc="reports", unit="report",
-        dynamic_ncols=True,
+        total=total, disable=None if enabled else True, file=sys.stderr, desc="reports",
+        unit="report", dynamic_ncols=True,
     )
 
 
@@ -503,12 +513,21 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def cli_reports(args: argparse.Namespace) -> int:
-    """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input."""
+    """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
+    130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
+    and index are saved and the workers and their kernels are stopped)."""
     import finsam_analysis
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         tables = finsam_analysis.load()
         targets = resolve_targets(tables.financials, args.forbund, args.year)
@@ -522,6 +541,12 @@ def cli_reports(args: argparse.Namespace) -> int:
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept, see reports/index.html", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     print(summary.format())
     print(f"index: {summary.out_dir / 'index.html'}")
     return summary.exit_code

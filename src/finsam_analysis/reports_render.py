@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ KERNEL_NAME = "python3"
 # Cells removed from the HTML (the code itself is hidden by exclude_input).
 REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag")
 # papermill's default kernel start timeout; capped by the report's wall limit.
-START_TIMEOUT = 60.0
+START_TIMEOUT = 60
 MIN_CELL_TIMEOUT = 0.05  # nbclient reads 0 as "no timeout": never hand it 0
 # Lines of kernel output that say nothing about the report (see the module docstring).
 LOG_NOISE = re.compile(
@@ -143,6 +145,14 @@ def _html_exporter():
     return _EXPORTER
 
 
+def warm_up() -> None:
+    """Import and load in the parent what every worker needs (inherited by fork): nbconvert's
+    HTML templates take ~0.2 s to load the first time."""
+    from nbformat.v4 import new_notebook
+
+    export_html(new_notebook(), "warm-up")
+
+
 def export_html(nb: Any, title: str) -> str:
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
@@ -181,10 +191,18 @@ def worker_init(stop_event: Any = None) -> None:
     (a tqdm-redirecting one, a shared log file) are not meant for a worker."""
     global _STOP
     _STOP = stop_event
+    # The parent decides when to stop (stop event, then SIGTERM): a terminal's Ctrl-C reaches
+    # the whole process group, but must not leave a traceback per idle worker; and a SIGTERM
+    # handler the parent CLI may have installed is not for workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    # Bound to file descriptor 2 itself, not to sys.stderr (which a test runner may have
+    # replaced), so that the redirection of render_one catches it.
+    stream = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
 
@@ -257,8 +275,9 @@ def render_one(job: RenderJob) -> dict[str, Any]:
                 kernel_name=job.kernel_name,
                 progress_bar=False,
                 cwd=str(job.template.parent),
-                start_timeout=min(START_TIMEOUT, job.timeout),
-                execution_timeout=job.timeout,
+                start_timeout=math.ceil(min(START_TIMEOUT, job.timeout)),
+                # an int trait in nbclient; the exact (float) limit comes from timeout_func
+                execution_timeout=math.ceil(job.timeout),
                 # passed through papermill's engine to nbclient's NotebookClient
                 timeout_func=watch.timeout_for,
                 on_cell_execute=watch.on_cell_execute,

@@ -41,8 +41,10 @@ def load_vocabulary(path=None) -> Vocabulary:
     for domain, words in raw.items():
         for word, meaning in words.items():
             missing = {"sv", "en"} - set(meaning or {})
-            if missing:
-                raise ValueError(f"{path}: {domain}.{word}: missing meaning {sorted(missing)}")
+            extra = set(meaning or {}) - {"sv", "en", "kind", "factor"}
+            if missing or extra:
+                # an unquoted comma inside {...} silently splits a meaning into extra keys
+                raise ValueError(f"{path}: {domain}.{word}: expected keys sv, en (kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas")
     return Vocabulary(domains=raw)
 
 

@@ -61,7 +61,8 @@ def one_per_key(df: pd.DataFrame, keys: Sequence[str], value: str, what: str) ->
     clash = df.loc[dup].groupby(keys, dropna=False)[value].nunique(dropna=False)
     clash = clash[clash > 1]
     if len(clash):
-        example = dict(zip(keys, clash.index[0] if len(keys) > 1 else [clash.index[0]]))
+        values = clash.index[0] if len(keys) > 1 else [clash.index[0]]
+        example = {k: v.item() if hasattr(v, "item") else v for k, v in zip(keys, values)}
         raise MeasureError(
             f"{what}: {len(clash)} key(s) carry different figures, e.g. {example}; "
             "choose one row per key first (finsam_analysis.precedence.preferred, or filter by "
@@ -76,7 +77,9 @@ def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> p
     return numerator.astype("float64") / den * scale
 
 
-def pick_statement(df: pd.DataFrame, keys: Sequence[str], preference: Sequence[str] = STATEMENT_PREFERENCE) -> pd.DataFrame:
+def pick_statement(
+    df: pd.DataFrame, keys: Sequence[str], preference: Sequence[str] = STATEMENT_PREFERENCE
+) -> pd.DataFrame:
     """Keep, per key, the rows of the most preferred statement present (see STATEMENT_PREFERENCE)."""
     if df.empty:
         return df
@@ -84,17 +87,6 @@ def pick_statement(df: pd.DataFrame, keys: Sequence[str], preference: Sequence[s
     ranked = df.assign(_rank=df["statement"].map(rank).fillna(len(rank)))
     best = ranked.groupby(list(keys), dropna=False)["_rank"].transform("min")
     return ranked.loc[ranked["_rank"] == best].drop(columns="_rank")
-
-
-def as_int_year(df: pd.DataFrame, column: str = "year") -> pd.DataFrame:
-    if column in df.columns and len(df):
-        return df.assign(**{column: df[column].astype("int64")})
-    return df
-
-
-def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
-    """An empty frame with the given column dtypes (so an empty input gives a typed empty output)."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
 
 def round_half_up(x: pd.Series | float) -> pd.Series | float:

@@ -90,7 +90,8 @@ def admin_share(structure: pd.DataFrame) -> pd.DataFrame:
     out["admin_share_pct"] = ratio(out["admin_sek"], out["total_sek"], 100)
     out["reason"] = pd.Series(np.where(out["admin_sek"].isna(), "no admin insats in the data", None),
                               index=out.index, dtype="str")
-    return out[["forbund", "year", "basis", "admin_sek", "total_sek", "admin_share_pct", "reason"]].reset_index(drop=True)
+    columns = ["forbund", "year", "basis", "admin_sek", "total_sek", "admin_share_pct", "reason"]
+    return out[columns].reset_index(drop=True)
 
 
 def total_costs(

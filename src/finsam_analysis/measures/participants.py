@@ -52,7 +52,10 @@ def gender_counts(participants: pd.DataFrame, keys: Sequence[str] = PARTICIPANT_
     require_columns(participants, [*keys, "gender", "value", "unit"], "gender_counts")
     counts = participants.loc[participants["unit"] == "count", [*keys, "gender", "value"]]
     counts = one_per_key(counts, [*keys, "gender"], "value", "gender_counts (counts)")
-    pcts = participants.loc[participants["unit"] == "pct", [*keys, "gender", "value"]]
+    # a pct row for gender 'total' is not a gender share (e.g. Sjuhärad's 29 % from outside the
+    # area, Sydnärke's referral shares by group): it has no count to derive here
+    pcts = participants.loc[(participants["unit"] == "pct") & (participants["gender"] != "total"),
+                            [*keys, "gender", "value"]]
     pcts = one_per_key(pcts, [*keys, "gender"], "value", "gender_counts (pct)")
     base = counts.loc[counts["gender"] == "total", [*keys, "value"]].rename(columns={"value": "base"})
 

@@ -8,7 +8,6 @@ import pandas as pd
 
 from finsam_analysis.measures._frames import (
     STATEMENT_PREFERENCE,
-    MeasureError,
     one_per_key,
     pick_statement,
     ratio,
