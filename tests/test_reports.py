@@ -30,6 +30,7 @@ from finsam_analysis.reports import (
 from finsam_analysis.reports_record import inputs_digest, render_index, target_hash
 
 PARAMS = 'forbund = "x"\nyear = 2024'
+slow = pytest.mark.slow  # starts Jupyter kernels (about a second per report)
 
 
 def make_template(path: Path, *cells: str, params: str = PARAMS) -> Path:
@@ -104,6 +105,7 @@ def executions(counter: Path) -> list[str]:
 # --------------------------------------------------------------------------- a good run
 
 
+@slow
 def test_good_run_writes_notebook_and_html_without_code(tmp_path, out):
     template = make_template(
         tmp_path / "t.ipynb",
@@ -199,6 +201,7 @@ def test_missing_template_is_an_error(tmp_path, out):
 # --------------------------------------------------------------------------- failure isolation
 
 
+@slow
 def test_one_failing_report_does_not_stop_the_others(tmp_path, out):
     template = make_template(
         tmp_path / "t.ipynb",
@@ -249,6 +252,7 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path, out):
     assert record["reports"]["2024/bad"]["error"] == "ValueError: boom in bad"
 
 
+@slow
 def test_a_later_success_replaces_files_and_clears_the_failed_notebook(tmp_path, out, counter):
     template = make_template(
         tmp_path / "t.ipynb",
@@ -267,6 +271,7 @@ def test_a_later_success_replaces_files_and_clears_the_failed_notebook(tmp_path,
     assert "now fine" in (out / "2024" / "alpha.html").read_text(encoding="utf-8")
 
 
+@slow
 def test_timeout_is_reported_as_failed(tmp_path, out):
     template = make_template(tmp_path / "t.ipynb", "import time\ntime.sleep(60)")
     started = time.monotonic()
@@ -281,6 +286,7 @@ def test_timeout_is_reported_as_failed(tmp_path, out):
     assert (out / "2024" / "slow.failed.ipynb").exists()
 
 
+@slow
 def test_wall_limit_covers_the_whole_report(tmp_path, out):
     # Each cell stays under the per-cell timeout, together they exceed the report's limit.
     template = make_template(tmp_path / "t.ipynb", *(["import time\ntime.sleep(0.8)"] * 4))
@@ -291,6 +297,7 @@ def test_wall_limit_covers_the_whole_report(tmp_path, out):
     assert result.seconds < 8
 
 
+@slow
 def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
     # The kernel kills its parent, the pool worker: the pool breaks, the runner retries the
     # affected reports one by one and only the culprit fails.
@@ -311,6 +318,7 @@ def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
 # --------------------------------------------------------------------------- incremental
 
 
+@slow
 def test_unchanged_inputs_skip_and_force_reruns(out, counting_template, counter):
     targets = [ReportTarget("alpha", 2024), ReportTarget("beta", 2024)]
     first = run_reports(targets, template=counting_template, out_dir=out, jobs=2, progress=False)
@@ -334,6 +342,7 @@ def test_unchanged_inputs_skip_and_force_reruns(out, counting_template, counter)
     assert html.stat().st_mtime_ns != mtime
 
 
+@slow
 def test_changed_parameter_reruns(out, counting_template, counter):
     target = [ReportTarget("alpha", 2024)]
     run = lambda **extra: run_reports(target, template=counting_template, out_dir=out,  # noqa: E731
@@ -346,6 +355,7 @@ def test_changed_parameter_reruns(out, counting_template, counter):
     assert "RAPPORT alpha 2024 tröskel 7" in html
 
 
+@slow
 def test_changed_data_code_or_template_reruns(out, counting_template, counter, hash_inputs):
     target = [ReportTarget("alpha", 2024)]
     run = lambda: run_reports(target, template=counting_template, out_dir=out,  # noqa: E731
@@ -474,6 +484,7 @@ def test_cli_options_parse(cli):
         None, None, None, 600.0)
 
 
+@slow
 def test_cli_runs_default_targets_and_skips_unchanged(cli, counter, capsys):
     assert cli.run("--no-progress", "--jobs", "2") == 0
     assert sorted(executions(counter)) == ["alpha", "beta"]
@@ -494,6 +505,7 @@ def test_cli_refuses_unknown_forbund_or_year_listing_what_exists(cli, capsys):
     assert not cli.out.exists()
 
 
+@slow
 def test_cli_exit_code_is_one_when_a_report_fails(cli, tmp_path, monkeypatch, capsys):
     failing = make_template(tmp_path / "f.ipynb", 'raise KeyError("saknas")')
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", failing)

@@ -61,10 +61,15 @@ def cmd_validate(args) -> int:
                 print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
-    if not failing.empty:
+    from finsam_analysis.privacy import scan_for_personnummer
+
+    hits = scan_for_personnummer(Path(args.raw))
+    for hit in hits.itertuples(index=False):
+        print(f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data", file=sys.stderr)
+    if not failing.empty or len(hits):
         print(
-            f"FAILED: {len(failing)} finding(s) not explained. Register each in the document's "
-            "known_discrepancies.csv (docs/curation.md) — never edit a source figure to pass.",
+            f"FAILED: {len(failing)} finding(s) not explained, {len(hits)} personnummer found. Register each finding in the "
+            "document's known_discrepancies.csv (docs/curation.md) — never edit a source figure to pass.",
             file=sys.stderr,
         )
         return 1

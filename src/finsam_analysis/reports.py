@@ -186,7 +186,13 @@ def template_parameters(template: Path) -> set[str]:
     """The parameter names declared in the template's `parameters` cell."""
     import papermill
 
-    return set(papermill.inspect_notebook(str(template)))
+    papermill_logger = logging.getLogger("papermill")
+    level = papermill_logger.level
+    papermill_logger.setLevel(max(level, logging.WARNING))  # its "Input Notebook:" INFO line
+    try:
+        return set(papermill.inspect_notebook(str(template)))
+    finally:
+        papermill_logger.setLevel(level)
 
 
 def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:

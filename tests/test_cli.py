@@ -1,0 +1,68 @@
+"""The `finsam` command: exit codes and messages a user sees."""
+import shutil
+
+import pytest
+
+from finsam_analysis.cli import main
+
+from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+
+
+def test_validate_passes_on_the_curated_data(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "checks on 3 förbund" in out
+
+
+def test_validate_fails_on_an_unexplained_finding(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw", financials=SYNTHETIC_FINANCIALS.replace("-900000.50", "-900001.50"))
+    assert main(["validate", "--raw", str(raw)]) == 1
+    captured = capsys.readouterr()
+    assert "unexplained" in captured.out and "rr_identity:2024:utfall" in captured.out
+    assert "FAILED: 1 finding(s) not explained" in captured.err
+
+
+def test_validate_fails_on_a_personnummer_in_raw_data(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw")
+    (raw / "testforbund" / "arsredovisning-2024" / "notes.txt").write_text("deltagare 19121212-1212\n", encoding="utf-8")
+    assert main(["validate", "--raw", str(raw)]) == 1
+    assert "looks like a personnummer" in capsys.readouterr().err
+
+
+def test_bad_input_exits_2_with_file_and_line(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw", financials=SYNTHETIC_FINANCIALS + "overview,2024,utfall,net_result,5,tkr ,Ö,,\n")
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 2
+    assert "financials.csv:9: unit: 'tkr ' is not one of" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_writes_processed_atomically_and_keeps_old_data_on_failure(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw")
+    out = tmp_path / "processed"
+    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 0
+    before = (out / "financials.csv").read_text(encoding="utf-8")
+    assert "income_statement" in before
+    bad = raw / "testforbund" / "arsredovisning-2024" / "financials.csv"
+    bad.write_text(SYNTHETIC_FINANCIALS + "x,2024,utfall,net_result,1,kr,S,,\n", encoding="utf-8")
+    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 2
+    assert (out / "financials.csv").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]  # no temp leftovers
+
+
+def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
+    from finsam_analysis import build
+
+    raw = write_synthetic(tmp_path / "raw")
+    out = tmp_path / "processed"
+    tables = build.build_tables(raw)
+    build.write_processed(tables, out)
+    before = sorted(p.name for p in out.iterdir())
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.pd.DataFrame, "to_csv", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build.write_processed(tables, out)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
