@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate reports test test-fast lab bench clean
+.PHONY: help venv build validate reports test test-fast notebooks lab bench clean
 
 ## help: list the targets
 help:
@@ -42,6 +42,10 @@ test: $(STAMP)
 ## test-fast: tests without the notebook regression
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" tests
+
+## notebooks: re-execute the committed notebooks in place (after a deliberate data change; review the diff)
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
 ## lab: open JupyterLab on notebooks/
 lab: $(STAMP)

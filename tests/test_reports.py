@@ -238,7 +238,8 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path, out):
     assert (year_dir / "bad.html").stat().st_mtime_ns == before
     assert (year_dir / "bad.ipynb").read_text(encoding="utf-8") == "PREVIOUS GOOD NOTEBOOK"
     failed_nb = nbformat.read(year_dir / "bad.failed.ipynb", as_version=4)
-    assert any(o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", []))
+    outputs = [o for c in failed_nb.cells for o in c.get("outputs", [])]
+    assert any(o.get("ename") == "ValueError" for o in outputs)
     assert (year_dir / "good.html").exists() and not (year_dir / "good.failed.ipynb").exists()
     assert not (year_dir / "dead.html").exists()
     assert temp_leftovers(out) == []
@@ -313,6 +314,21 @@ def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
     statuses = {r.target.forbund: (r.status, r.ename) for r in summary.results}
     assert statuses == {"killer": ("failed", "WorkerDied"), "alpha": ("ok", None)}
     assert temp_leftovers(out) == []
+
+
+@slow
+def test_runs_with_forkserver_workers_too(tmp_path, out, monkeypatch):
+    # What the runner falls back to when the caller has threads (e.g. inside Jupyter).
+    import multiprocessing
+
+    from finsam_analysis import reports
+
+    monkeypatch.setattr(reports, "_mp_context", lambda: multiprocessing.get_context("forkserver"))
+    template = make_template(tmp_path / "t.ipynb", 'print("via", forbund)')
+    summary = run_reports([ReportTarget("alpha", 2024), ReportTarget("beta", 2024)],
+                          template=template, out_dir=out, jobs=2, progress=False)
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    assert "via beta" in (out / "2024" / "beta.html").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- incremental
@@ -398,6 +414,23 @@ def test_inputs_digest_covers_raw_files_package_code_and_template(tmp_path, hash
     assert target_hash(base, p1) != target_hash(base, {**p1, "year": 2023})
 
 
+def test_kernel_log_keeps_only_what_is_not_noise(tmp_path):
+    from finsam_analysis.reports_render import _keep_log
+
+    final = tmp_path / "alpha.log"
+    final.write_text("stale log of an earlier run")
+    tmp = tmp_path / ".alpha.tok.tmp.log"
+    tmp.write_text(
+        "[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
+        "KeyboardInterrupt caught in kernel\n"
+    )
+    assert _keep_log(tmp, final) is None
+    assert not final.exists() and not tmp.exists()
+    tmp.write_text("KeyboardInterrupt caught in kernel\nERROR papermill: Kernel died\n")
+    assert _keep_log(tmp, final) == final
+    assert final.read_text() == "ERROR papermill: Kernel died\n" and not tmp.exists()
+
+
 # --------------------------------------------------------------------------- index and summary
 
 
@@ -453,14 +486,17 @@ def financials() -> pd.DataFrame:
 
 
 def test_default_targets_take_each_forbunds_latest_utfall_year():
-    assert default_targets(financials()) == [ReportTarget("alpha", 2024), ReportTarget("beta", 2022)]
+    assert default_targets(financials()) == [
+        ReportTarget("alpha", 2024), ReportTarget("beta", 2022),
+    ]
     with pytest.raises(ValueError, match="basis"):
         default_targets(financials().drop(columns="basis"))
 
 
 @pytest.fixture()
 def cli(monkeypatch, tmp_path, counting_template):
-    monkeypatch.setattr(finsam_analysis, "load", lambda *a, **k: SimpleNamespace(financials=financials()))
+    tables = SimpleNamespace(financials=financials())
+    monkeypatch.setattr(finsam_analysis, "load", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", counting_template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")

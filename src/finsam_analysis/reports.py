@@ -225,12 +225,14 @@ def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
 
 
 def _mp_context():
-    """On Linux fork (papermill and nbconvert are already imported in the parent, so workers
-    start in milliseconds) as long as the parent has no other threads; otherwise the
-    platform default (spawn/forkserver), slower to start but always safe."""
+    """How to start workers. On Linux fork (papermill and nbconvert are already imported in
+    the parent, so a worker starts in milliseconds) as long as the parent has no other
+    threads (forking a threaded process can deadlock: e.g. when called from a Jupyter kernel);
+    otherwise forkserver or spawn: about a second more per run (imports), always safe."""
+    methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _pool(max_workers: int, context: Any, stop_event: Any) -> ProcessPoolExecutor:
@@ -395,10 +397,13 @@ def run_reports(
             )
         )
 
-    logger.info(
-        "%d report(s): %d to render with %d worker(s), %d unchanged",
-        len(wanted), len(to_run), min(jobs, max(len(to_run), 1)), len(wanted) - len(to_run),
-    )
+    if to_run:
+        logger.info(
+            "%d report(s): %d to render with %d worker(s), %d unchanged",
+            len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
+        )
+    else:
+        logger.info("%d report(s), all unchanged: nothing to render", len(wanted))
     out_dir.mkdir(parents=True, exist_ok=True)
     bar = _progress_bar(len(to_run), progress)
 

@@ -164,12 +164,14 @@ def save_record(path: Path, record: Mapping[str, Any], run_token: str = "w") -> 
 _INDEX_CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #222; }
 table { border-collapse: collapse; }
-th, td { border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: left; }
+td { vertical-align: top; }
 th { background: #f3f3f3; }
 .status-ok { color: #1a7f37; }
 .status-unchanged { color: #555; }
 .status-failed { color: #b42318; font-weight: bold; }
-.error { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; color: #b42318; }
+.error { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; }
+.error { color: #b42318; }
 .note { color: #666; font-size: .85em; }
 """.strip()
 

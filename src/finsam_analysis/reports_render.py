@@ -10,9 +10,11 @@ dict (picklable) saying what happened. Files are only ever renamed into place wh
 
 While a report runs, the worker's stdout/stderr (inherited by the kernel process) go to a
 per-report log, <forbund>.log, kept only when something is left after dropping known noise
-(ipykernel's unencrypted-TCP warning, the KeyboardInterrupt that jupyter_client's shutdown
-interrupt sometimes provokes). So kernel chatter, e.g. the ZMQ tracebacks of a kernel killed
-on timeout, does not land between the progress bar and the summary of a scheduled run.
+(ipykernel's unencrypted-TCP warning, should it still appear; the KeyboardInterrupt that
+jupyter_client's shutdown interrupt sometimes provokes). So kernel chatter, e.g. the ZMQ
+tracebacks of a kernel killed on timeout, does not land between the progress bar and the
+summary of a scheduled run. The TCP warning itself is avoided at the source: kernels are
+started with CurveZMQ transport encryption when pyzmq supports it (kernel_manager_config).
 """
 from __future__ import annotations
 
@@ -122,7 +124,8 @@ def _describe_failure(exc: BaseException, watch: _CellWatch, job: RenderJob) -> 
         ename = type(exc).__name__
         evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         cell = describe_cell(watch.cell_index, watch.cell_source)
-    return {"ename": ename, "error": f"{ename}: {evalue}" if evalue else ename, "failing_cell": cell}
+    error = f"{ename}: {evalue}" if evalue else ename
+    return {"ename": ename, "error": error, "failing_cell": cell}
 
 
 _EXPORTER = None
