@@ -90,8 +90,9 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel("Antal deltagare")
+    ax.margins(x=0.12)  # room for the value labels
     swedish_axis(ax, axis="x")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig
 

@@ -8,6 +8,7 @@ table or a plot: they pass through privacy.suppress_small_counts first.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -123,16 +124,27 @@ def prepare(forbund: str, year: int | None = None, suppression_threshold: int = 
 
 def show(items: list[Item]) -> None:
     """Display section items in a notebook; figures are closed after display."""
-    from IPython.display import Markdown as IPyMarkdown, display
+    from IPython.display import Image, Markdown as IPyMarkdown, display
 
     for item in items:
         if isinstance(item, Markdown):
             display(IPyMarkdown(str(item)))
         elif isinstance(item, plt.Figure):
-            display(item)
+            # rendered explicitly: works with any backend, and the text output nbval compares
+            # is a constant "<IPython.core.display.Image object>"
+            display(Image(data=figure_png(item), format="png"))
             plt.close(item)
         else:
-            display(item)
+            # whole tables and whole explanations: a report must not cut text with "..."
+            with pd.option_context("display.max_colwidth", None, "display.max_rows", None, "display.max_columns", None):
+                display(item)
+
+
+def figure_png(figure: plt.Figure) -> bytes:
+    """The figure as PNG bytes (fixed DPI, no timestamps in the metadata)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def table(df: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> pd.DataFrame:

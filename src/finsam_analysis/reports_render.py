@@ -35,7 +35,7 @@ from finsam_analysis.reports_record import temp_path_for
 
 KERNEL_NAME = "python3"
 # Cells removed from the HTML (the code itself is hidden by exclude_input).
-REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag")
+REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "template-note")
 # papermill's default kernel start timeout; capped by the report's wall limit.
 START_TIMEOUT = 60
 MIN_CELL_TIMEOUT = 0.05  # nbclient reads 0 as "no timeout": never hand it 0
