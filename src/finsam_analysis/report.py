@@ -132,7 +132,8 @@ def show(items: list[Item]) -> None:
         elif isinstance(item, plt.Figure):
             # rendered explicitly: works with any backend, and the text output nbval compares
             # is a constant "<IPython.core.display.Image object>"
-            display(Image(data=figure_png(item), format="png"))
+            titles = [ax.get_title() for ax in item.axes if ax.get_title()]
+            display(Image(data=figure_png(item), format="png", alt="; ".join(titles) or "Diagram"))
             plt.close(item)
         else:
             # whole tables and whole explanations: a report must not cut text with "..."
@@ -343,7 +344,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
     totals = split[split["gender"] == "total"].set_index("label")["count_display"]
-    display = wide.join(share, rsuffix=" (andel)").join(totals.rename("Totalt"))
+    display = wide.join(share.add_suffix(" (andel)")).join(totals.rename("Totalt"))
     display.index.name = "Insats – deltagare"
     items.append(display.fillna(""))
     plot_data = privacy.masked(shown).assign(label=shown["label"])

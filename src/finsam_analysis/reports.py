@@ -520,8 +520,25 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
+        help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
+    )
     parser.set_defaults(func=cli_reports)
     return parser
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """'suppression_threshold=10' -> ('suppression_threshold', 10); the value is read as YAML."""
+    import yaml
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VALUE")
+    try:
+        return name.strip(), yaml.safe_load(value)
+    except yaml.YAMLError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value is not valid YAML ({exc})") from None
 
 
 def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -545,9 +562,13 @@ def cli_reports(args: argparse.Namespace) -> int:
         if not targets:
             print("error: no report targets (no förbund has utfall data)", file=sys.stderr)
             return 2
+        extra = dict(getattr(args, "param", None) or [])
+        reserved = {"forbund", "year"} & set(extra)
+        if reserved:
+            raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
         summary = run_reports(
             targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
-            progress=not args.no_progress,
+            progress=not args.no_progress, extra_parameters=extra or None,
         )
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
