@@ -548,3 +548,15 @@ def test_cli_exit_code_is_one_when_a_report_fails(cli, tmp_path, monkeypatch, ca
     assert cli.run("--no-progress", "--forbund", "beta") == 1
     out = capsys.readouterr().out
     assert "failed" in out and "KeyError: 'saknas'" in out and "cell 3: raise KeyError" in out
+
+
+def test_html_export_carries_plot_alt_text_and_hides_code():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from finsam_analysis.reports_render import export_html
+
+    image = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Image>"}, metadata={"image/png": {"alt": "Eget kapital mot riktvärdet"}})
+    nb = new_notebook(cells=[new_code_cell("secret_code = 1", outputs=[image])])
+    html = export_html(nb, "test")
+    assert 'alt="Eget kapital mot riktvärdet"' in html
+    assert "secret_code" not in html

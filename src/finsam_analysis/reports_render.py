@@ -139,7 +139,10 @@ def _html_exporter():
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            # the lab template plus plot alt texts (templates/finsam)
+            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            template_name="finsam",
         )
         exporter.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags=REMOVE_CELL_TAGS, enabled=True), enabled=True
