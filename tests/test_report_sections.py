@@ -98,3 +98,10 @@ def test_reports_param_option_reads_yaml_values():
 
     with pytest.raises(argparse.ArgumentTypeError, match="expected NAME=VALUE"):
         parse_param("suppression_threshold")
+
+
+def test_halland_forecast_accuracy_is_shown(contexts):
+    tables = [item for item in report.financial_health(contexts["halland"]) if isinstance(item, pd.DataFrame)]
+    forecast = next(t for t in tables if "Prognosfel" in t.columns)
+    assert forecast.loc["Årets resultat 2023", "Prognos"] == "-1\u00a0650\u00a0364 kr"
+    assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "-1\u00a0162\u00a0135 kr"

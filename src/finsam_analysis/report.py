@@ -399,6 +399,13 @@ def financial_health(ctx: ReportContext) -> list[Item]:
         label = {"operating_income": "Verksamhetens intäkter", "operating_costs": "Verksamhetens kostnader", "net_result": "Årets resultat"}
         items_plan = items_plan.assign(item_sv=items_plan["item"].map(label).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
         items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Avvikelse", kr), "deviation_pct": ("Avvikelse %", pct)}))
+    forecast = budget.forecast_accuracy(fin)
+    forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
+    if len(forecast):
+        items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
+        label = {"operating_income": "Verksamhetens intäkter", "operating_costs": "Verksamhetens kostnader", "net_result": "Årets resultat"}
+        forecast = forecast.assign(item_sv=forecast["item"].map(label).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
+        items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Prognosfel", kr), "abs_pct_error": ("Absolut fel %", pct)}))
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")
     return items
