@@ -20,7 +20,7 @@ def run_nbval(root) -> subprocess.CompletedProcess:
     env = dict(os.environ, FINSAM_ROOT=str(root))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbval", "--nbval-sanitize-with", str(root / "notebooks" / "sanitize.cfg"),
+         "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(root / "notebooks" / "sanitize.cfg"),
          str(root / "notebooks" / "forbund_report.ipynb")],
         cwd=root, env=env, capture_output=True, text=True, timeout=600,
     )

@@ -5,11 +5,17 @@ Kvinnor and män have the same colours in every plot (GENDER_COLORS).
 """
 from __future__ import annotations
 
-import matplotlib
+import logging
+
+# On a fresh machine matplotlib announces "building the font cache" on stderr; inside a report
+# that line would be an output nbval compares. It is not an error: keep it out of the outputs.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # headless: papermill runs have no display
 
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter, MaxNLocator
