@@ -10,7 +10,7 @@ import pandas as pd
 from finsam_analysis import reference
 from finsam_analysis.build import Tables
 from finsam_analysis.measures import costs, funding, health, trends
-from finsam_analysis.precedence import preferred
+from finsam_analysis.precedence import preferred_table
 
 COLUMNS = [
     "forbund", "name", "year", "contributions_sek", "operating_costs_sek", "net_result_sek",
@@ -29,8 +29,8 @@ def key_figures(tables: Tables) -> pd.DataFrame:
 
     Costs are shown as positive amounts. A figure a förbund's documents do not give is NaN.
     """
-    fin = preferred(tables.financials, ["year", "basis", "item", "statement"])
-    members = preferred(tables.member_contributions, ["year", "basis", "member", "member_kind"])
+    fin = preferred_table(tables, "financials")
+    members = preferred_table(tables, "member_contributions")
     years = latest_outcome_year(fin)
     out = years.merge(tables.forbund[["forbund", "name"]], on="forbund", how="left")
     for item, column, sign in (("operating_costs", "operating_costs_sek", -1), ("net_result", "net_result_sek", 1)):

@@ -47,3 +47,21 @@ def preferred(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     ).sort_values(["_date", "_kind", "_statement"], ascending=[False, True, True], kind="stable")
     picked = ordered.drop_duplicates(["forbund", *keys], keep="first")
     return picked.drop(columns=["_date", "_kind", "_statement"]).sort_index()
+
+
+# The key of one figure per table: what "the same figure" means when picking one.
+RECORD_KEYS = {
+    "financials": ("year", "basis", "item", "statement"),
+    "member_contributions": ("year", "basis", "member", "member_kind"),
+    "participants": ("year", "intervention", "group", "measure", "gender", "unit"),
+    "outcomes": ("year", "intervention", "outcome", "gender", "unit", "base"),
+}
+
+
+def preferred_table(tables, name: str) -> pd.DataFrame:
+    """One processed table (of finsam_analysis.build.Tables) with one figure per record key.
+
+    Where one document prints two different figures for a key (a registered discrepancy),
+    the first in the file is used; the reconciliation reports the other.
+    """
+    return preferred(tables.table(name), RECORD_KEYS[name])

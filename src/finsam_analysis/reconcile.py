@@ -22,6 +22,7 @@ import yaml
 
 from finsam_analysis import paths
 from finsam_analysis.build import Tables
+from finsam_analysis.fmt import printed_decimals
 from finsam_analysis.loader import DATA_TABLES, Forbund
 from finsam_analysis.vocabulary import MONEY_UNITS, load_vocabulary
 
@@ -155,14 +156,6 @@ def package_rules(path=None) -> tuple[Rule, ...]:
 
 
 # --------------------------------------------------------------------------- data for checks
-
-def decimals(value: float) -> int:
-    """How many decimals a typed figure has (0..3): the precision it was printed with."""
-    for d in range(4):
-        if math.isclose(round(value, d), value, abs_tol=1e-9):
-            return d
-    return 4
-
 
 def precision(typed_decimals: int, unit: str) -> float:
     """The rounding step of a printed figure, in comparison units (kronor for money).
@@ -377,7 +370,7 @@ class Evaluator:
             return None
         actual = numerator / denominator * rule.scale
         printed = float(self.column(total_rows.table, rule.total.column)[total_rows.idx[0]])
-        step = 10.0 ** (-decimals(printed))
+        step = 10.0 ** (-printed_decimals(printed))
         tolerance = 0.5 * step + EXACT
         return self._row(expected, actual, tolerance, step, [total_rows, num_rows, den_rows])
 

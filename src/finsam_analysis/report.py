@@ -18,7 +18,7 @@ import pandas as pd
 from finsam_analysis import fmt, plots, privacy, reference
 from finsam_analysis.build import Tables
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
-from finsam_analysis.precedence import preferred
+from finsam_analysis.precedence import preferred_table
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
@@ -30,6 +30,14 @@ OUTCOME_SV = {
     "continued_rehab": "Fortsatt rehabilitering", "gemensam_kartlaggning": "Gemensam kartläggning",
     "other_authority": "Annan myndighet/insats", "health": "Hälsoskäl", "other": "Övrigt", "unknown": "Okänt",
     "step_progress": "Stegförflyttning", "goal_fulfilled": "Målet uppfyllt",
+}
+ITEM_SV = {
+    "member_contribution_total": "Medlemsbidrag",
+    "operating_income": "Verksamhetens intäkter",
+    "operating_costs": "Verksamhetens kostnader",
+    "net_result": "Årets resultat",
+    "equity": "Eget kapital vid årets slut",
+    "total_assets": "Balansomslutning",
 }
 Item = object  # a Markdown string, a DataFrame or a matplotlib Figure
 
@@ -53,23 +61,21 @@ class ReportContext:
     @property
     def fin(self) -> pd.DataFrame:
         """Financials with one figure per (year, basis, item, statement): newest document wins."""
-        return preferred(self.tables.financials, ["year", "basis", "item", "statement"])
+        return preferred_table(self.tables, "financials")
 
     @property
     def mc(self) -> pd.DataFrame:
         """Member contributions with one figure per (year, basis, member, kind)."""
-        return preferred(self.tables.member_contributions, ["year", "basis", "member", "member_kind"])
+        return preferred_table(self.tables, "member_contributions")
 
     @property
     def parts(self) -> pd.DataFrame:
-        """Participants with one figure per key; where a document prints two different counts
-        (a registered discrepancy), the first section in the file is used and the data-quality
-        section lists the other."""
-        return preferred(self.tables.participants, ["year", "intervention", "group", "measure", "gender", "unit"])
+        """Participants with one figure per key (precedence.preferred_table)."""
+        return preferred_table(self.tables, "participants")
 
     @property
     def outs(self) -> pd.DataFrame:
-        return preferred(self.tables.outcomes, ["year", "intervention", "outcome", "gender", "unit", "base"])
+        return preferred_table(self.tables, "outcomes")
 
 
 def _years_with_outcome(tables: Tables, forbund: str) -> list[int]:
@@ -189,14 +195,7 @@ def summary(ctx: ReportContext) -> list[Item]:
     """Key figures of the year."""
     fin = ctx.fin
     rows = []
-    for item, label in (
-        ("member_contribution_total", "Medlemsbidrag"),
-        ("operating_income", "Verksamhetens intäkter"),
-        ("operating_costs", "Verksamhetens kostnader"),
-        ("net_result", "Årets resultat"),
-        ("equity", "Eget kapital vid årets slut"),
-        ("total_assets", "Balansomslutning"),
-    ):
+    for item, label in ITEM_SV.items():
         value = _item(ctx, item)
         if item == "member_contribution_total" and value is None:
             totals = funding.contribution_totals(fin, ctx.mc)
@@ -245,11 +244,11 @@ def member_funding(ctx: ReportContext) -> list[Item]:
 
 
 TREND_ITEMS = (
-    # item, Swedish label, sign (costs shown as positive amounts), show changes in per cent
-    ("member_contribution_total", "Medlemsbidrag", 1, True),
-    ("operating_income", "Verksamhetens intäkter", 1, True),
-    ("operating_costs", "Verksamhetens kostnader", -1, True),
-    ("net_result", "Årets resultat", 1, False),
+    # item, sign (costs shown as positive amounts), show changes in per cent
+    ("member_contribution_total", 1, True),
+    ("operating_income", 1, True),
+    ("operating_costs", -1, True),
+    ("net_result", 1, False),
 )
 
 
@@ -259,7 +258,8 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     kpi = reference.load_kpi()
     fixed = prices.fixed_column("value_sek")
     shown = 0
-    for item, label, sign, with_change in TREND_ITEMS:
+    for item, sign, with_change in TREND_ITEMS:
+        label = ITEM_SV[item]
         series = trends.item_series(ctx.fin, item)
         series = series[series["year"] <= ctx.year]
         if len(series) < 2:
@@ -396,15 +396,13 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
     if len(items_plan):
         items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
-        label = {"operating_income": "Verksamhetens intäkter", "operating_costs": "Verksamhetens kostnader", "net_result": "Årets resultat"}
-        items_plan = items_plan.assign(item_sv=items_plan["item"].map(label).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
+        items_plan = items_plan.assign(item_sv=items_plan["item"].map(ITEM_SV).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
         items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Avvikelse", kr), "deviation_pct": ("Avvikelse %", pct)}))
     forecast = budget.forecast_accuracy(fin)
     forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
     if len(forecast):
         items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
-        label = {"operating_income": "Verksamhetens intäkter", "operating_costs": "Verksamhetens kostnader", "net_result": "Årets resultat"}
-        forecast = forecast.assign(item_sv=forecast["item"].map(label).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
+        forecast = forecast.assign(item_sv=forecast["item"].map(ITEM_SV).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
         items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Prognosfel", kr), "abs_pct_error": ("Absolut fel %", pct)}))
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")

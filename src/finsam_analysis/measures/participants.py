@@ -6,19 +6,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from finsam_analysis.fmt import printed_decimals
 from finsam_analysis.measures._frames import one_per_key, ratio, require_columns, round_half_up
 
 PARTICIPANT_KEY = ["forbund", "year", "intervention", "group", "measure"]
 GENDER_ORDER = {"kvinna": 0, "man": 1, "annat": 2, "total": 3}
-
-
-def printed_decimals(value: float) -> int:
-    """How many decimals a printed percentage had (62 -> 0, 12.4 -> 1), at most 3."""
-    for d in range(4):
-        scaled = value * 10**d
-        if abs(scaled - round(scaled)) < 1e-9:
-            return d
-    return 3
 
 
 def count_range(pct: pd.Series, base: pd.Series) -> tuple[pd.Series, pd.Series]:
