@@ -157,6 +157,15 @@ def package_rules(path=None) -> tuple[Rule, ...]:
 
 # --------------------------------------------------------------------------- data for checks
 
+def as_text(value) -> str:
+    """A cell as check ids and filters see it: '' for missing, 2024 not 2024.0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def precision(typed_decimals: int, unit: str) -> float:
     """The rounding step of a printed figure, in comparison units (kronor for money).
 
@@ -214,7 +223,7 @@ class Evaluator:
         key = (table, column)
         if key not in self._strings:
             col = self.frames[table][column]
-            self._strings[key] = col.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+            self._strings[key] = col.map(as_text)
         return self._strings[key]
 
     def equals(self, table: str, column: str, wanted) -> np.ndarray:
@@ -391,43 +400,38 @@ class Evaluator:
         )
 
     def repeated_figures(self) -> list[dict]:
-        """Every key printed in more than one place must carry the same figure."""
+        """Every key printed in more than one place must carry the same figure.
+
+        Each later place (by document date, then line) is compared with the first, with the
+        same tolerance rule as any other check.
+        """
         out = []
         for table, keys in REPEAT_KEYS.items():
             frame = self.frames.get(table)
             if frame is None:
                 continue
             where = ["statement"] if table == "financials" else []
+            value, document = self.column(table, "_value"), self.column(table, "document")
             ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(["_order", "_line"], kind="stable")
             for key_values, rows in ordered.groupby(list(keys), dropna=False, sort=True):
                 if len(rows) < 2:
                     continue
-                first = rows.iloc[0]
-                for _, other in rows.iloc[1:].iterrows():
-                    precisions = [first["_precision"], other["_precision"]]
-                    coarse, fine = max(precisions), min(precisions)
-                    tolerance = 0.5 * coarse + EXACT if coarse > fine else EXACT
-                    place = lambda r: "/".join([*(str(r[w]) for w in where), str(r["section"])] + ([r["document"]] if r["document"] != first["document"] or other["document"] != first["document"] else []))
-                    label = ":".join("" if (isinstance(v, float) and math.isnan(v)) else str(int(v) if isinstance(v, float) and v.is_integer() else v) for v in key_values)
-                    difference = other["_value"] - first["_value"]
-                    finding = abs(difference) > tolerance
-                    out.append(
-                        dict(
-                            forbund=self.forbund.slug,
-                            document=max([first["document"], other["document"]], key=self.doc_order.get),
-                            rule="repeated_figure",
-                            table=table,
-                            check_id=f"repeated:{table}:{label}:{place(first)}|{place(other)}",
-                            expected=round(first["_value"], 6),
-                            actual=round(other["_value"], 6),
-                            difference=round(difference, 6),
-                            tolerance=round(tolerance, 6),
-                            unit=first["_family"],
-                            status="finding" if finding else "ok",
-                            suggested_kind=("rounding" if abs(difference) <= 0.5 * (coarse + fine) + EXACT else "material") if finding else "",
-                            rows=f"{first['_ref']};{other['_ref']}",
-                        )
+                first = rows.index[0]
+                for other in rows.index[1:]:
+                    used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
+                    tolerance, bound = self._tolerance(used)
+                    row = self._row(value[first], value[other], tolerance, bound, used)
+                    cross = document[first] != document[other]
+                    place = lambda i: "/".join([*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])])
+                    label = ":".join(as_text(v) for v in key_values)
+                    row.update(
+                        forbund=self.forbund.slug,
+                        document=max([document[first], document[other]], key=self.doc_order.get),
+                        rule="repeated_figure",
+                        table=table,
+                        check_id=f"repeated:{table}:{label}:{place(first)}|{place(other)}",
                     )
+                    out.append(row)
         return out
 
 
