@@ -160,18 +160,6 @@ def table(df: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> pd.DataFr
     return out.set_index(out.columns[0])
 
 
-def tkr(value) -> str:
-    return fmt.tkr(value)
-
-
-def kr(value) -> str:
-    return fmt.kronor(value)
-
-
-def pct(value) -> str:
-    return fmt.percent(value)
-
-
 def none_line(what: str) -> list[Item]:
     """The one line a section shows when the förbund's documents have no data for it."""
     return [Markdown(f"*{what}: uppgifter saknas för detta förbund.*")]
@@ -234,12 +222,12 @@ def member_funding(ctx: ReportContext) -> list[Item]:
         return items + [Markdown(f"*Medlemsbidrag per medlem saknas för {ctx.year}.*")]
     items.append(Markdown("Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."))
     shares = shares.assign(kind_sv=shares["member_kind"].map(MEMBER_KIND_SV))
-    items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", kr), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
+    items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", fmt.kronor), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
     split = funding.kommun_split(mc)
     split = split[split["year"] == ctx.year]
     if len(split):
         items.append(Markdown("Kommunernas fördelning (efter folkmängd enligt förbundsordningen):"))
-        items.append(table(split, {"member": ("Kommun", None), "value_sek": ("Bidrag", kr), "share_of_total_pct": ("Andel av alla medlemsbidrag", lambda v: fmt.percent(v, 1)), "share_of_kommun_part_pct": ("Andel av kommunernas del", lambda v: fmt.percent(v, 1)), "printed_share_pct": ("Tryckt andel", lambda v: fmt.percent(v, 0))}))
+        items.append(table(split, {"member": ("Kommun", None), "value_sek": ("Bidrag", fmt.kronor), "share_of_total_pct": ("Andel av alla medlemsbidrag", lambda v: fmt.percent(v, 1)), "share_of_kommun_part_pct": ("Andel av kommunernas del", lambda v: fmt.percent(v, 1)), "printed_share_pct": ("Tryckt andel", lambda v: fmt.percent(v, 0))}))
     return items
 
 
@@ -266,9 +254,9 @@ def trend_section(ctx: ReportContext) -> list[Item]:
             continue
         series = series.assign(value_sek=series["value_sek"] * sign)
         real = trends.nominal_and_real(series, kpi, ctx.base_year)
-        columns = {"year": ("År", str), "value_sek": ("Löpande priser", tkr), fixed: ("Fasta priser", tkr)}
+        columns = {"year": ("År", str), "value_sek": ("Löpande priser", fmt.tkr), fixed: ("Fasta priser", fmt.tkr)}
         if with_change:
-            columns.update({"change_pct": ("Förändring", pct), "real_change_pct": ("Real förändring", pct)})
+            columns.update({"change_pct": ("Förändring", fmt.percent), "real_change_pct": ("Real förändring", fmt.percent)})
         items.append(Markdown(f"**{label}** (tkr; fasta priser i {ctx.base_year} års penningvärde enligt KPI)"))
         items.append(table(real, columns))
         if item == "member_contribution_total":
@@ -293,7 +281,7 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     structure = structure.assign(kind_sv=structure["kind"].map(KIND_SV).fillna(structure["kind"]))
     this_year = structure[structure["year"] == ctx.year]
     if len(this_year):
-        items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", kr), "share_pct": ("Andel", pct)}))
+        items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", fmt.kronor), "share_pct": ("Andel", fmt.percent)}))
     admin = costs.admin_share(structure)
     admin = admin[admin["year"] == ctx.year]
     if len(admin) and pd.notna(admin["admin_share_pct"].iloc[0]):
@@ -378,18 +366,18 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     balance = balance[balance["year"] <= ctx.year].tail(6)
     if len(balance):
         balance = balance.assign(met=balance["requirement_met"].map({True: "Ja", False: "Nej"}))
-        items.append(table(balance, {"year": ("År", str), "net_result_sek": ("Årets resultat", kr), "balance_requirement_result_sek": ("Balanskravsresultat", kr), "met": ("Balanskravet uppfyllt", None)}))
+        items.append(table(balance, {"year": ("År", str), "net_result_sek": ("Årets resultat", fmt.kronor), "balance_requirement_result_sek": ("Balanskravsresultat", fmt.kronor), "met": ("Balanskravet uppfyllt", None)}))
     guide = health.equity_vs_guideline(fin, ctx.mc, reference.load_equity_bands())
     guide = guide[guide["equity_sek"].notna() & guide["cap_sek"].notna() & (guide["year"] <= ctx.year)]
     if len(guide):
         items.append(Markdown("Nationella rådets riktlinje: eget kapital bör inte överstiga 20 % av de första 7 Mkr i medlemsbidrag, 15 % av delen 7–15 Mkr och 10 % därutöver."))
-        items.append(table(guide, {"year": ("År", str), "contributions_sek": ("Medlemsbidrag", kr), "equity_sek": ("Eget kapital", kr), "cap_sek": ("Riktvärde", kr), "equity_pct_of_contributions": ("Eget kapital i % av bidragen", pct), "excess_sek": ("Över riktvärdet", kr)}))
+        items.append(table(guide, {"year": ("År", str), "contributions_sek": ("Medlemsbidrag", fmt.kronor), "equity_sek": ("Eget kapital", fmt.kronor), "cap_sek": ("Riktvärde", fmt.kronor), "equity_pct_of_contributions": ("Eget kapital i % av bidragen", fmt.percent), "excess_sek": ("Över riktvärdet", fmt.kronor)}))
         items.append(plots.equity_vs_cap(guide, "year", "equity_sek", "cap_sek", "Eget kapital mot Nationella rådets riktvärde"))
     plan = budget.budget_vs_outcome(ctx.tables.intervention_finance, measures=("cost",))
     plan = plan[(plan["year"] == ctx.year) & plan["planned_sek"].notna() & plan["actual_sek"].notna()]
     if len(plan):
         items.append(Markdown(f"**Budget och utfall per insats {ctx.year} (kostnader)**"))
-        items.append(table(plan, {"intervention": ("Insats", None), "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))), "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))), "deviation_sek": ("Avvikelse (+ = lägre kostnad)", kr), "deviation_pct": ("Avvikelse %", pct)}))
+        items.append(table(plan, {"intervention": ("Insats", None), "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))), "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))), "deviation_sek": ("Avvikelse (+ = lägre kostnad)", fmt.kronor), "deviation_pct": ("Avvikelse %", fmt.percent)}))
         chart = plan.assign(budget=plan["planned_sek"].abs(), outcome=plan["actual_sek"].abs())
         items.append(plots.budget_vs_outcome(chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {ctx.year}"))
     items_plan = budget.budget_vs_outcome_items(fin)
@@ -397,13 +385,13 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     if len(items_plan):
         items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
         items_plan = items_plan.assign(item_sv=items_plan["item"].map(ITEM_SV).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
-        items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Avvikelse", kr), "deviation_pct": ("Avvikelse %", pct)}))
+        items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Avvikelse", fmt.kronor), "deviation_pct": ("Avvikelse %", fmt.percent)}))
     forecast = budget.forecast_accuracy(fin)
     forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
     if len(forecast):
         items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
         forecast = forecast.assign(item_sv=forecast["item"].map(ITEM_SV).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
-        items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", kr), "actual_sek": ("Utfall", kr), "deviation_sek": ("Prognosfel", kr), "abs_pct_error": ("Absolut fel %", pct)}))
+        items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Prognosfel", fmt.kronor), "abs_pct_error": ("Absolut fel %", fmt.percent)}))
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")
     return items
