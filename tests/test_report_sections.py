@@ -105,3 +105,22 @@ def test_halland_forecast_accuracy_is_shown(contexts):
     forecast = next(t for t in tables if "Prognosfel" in t.columns)
     assert forecast.loc["Årets resultat 2023", "Prognos"] == "-1\u00a0650\u00a0364 kr"
     assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "-1\u00a0162\u00a0135 kr"
+
+
+def kommun_table(ctx):
+    return next(item for item in report.participants_section(ctx) if isinstance(item, pd.DataFrame) and item.index.name == "Kommun")
+
+
+def test_participants_per_kommun_and_gender(contexts):
+    table = kommun_table(contexts["sjuharad"])
+    assert table.loc["Bollebygd"].tolist() == ["17", "18", "35"]
+    assert table.loc["Hela förbundet"].tolist() == ["426", "224", "650"]
+
+
+def test_per_kommun_table_masks_small_cells_and_their_complements(tables):
+    ctx = report.prepare("sjuharad", suppression_threshold=10, tables=tables)
+    table = kommun_table(ctx)
+    assert table.loc["Herrljunga", "Män"] == "<10"
+    assert table.loc["Herrljunga", "Kvinnor"] == "–"  # 34 - 9 would reveal the men
+    shown = [cell for cell in table.to_numpy().ravel() if cell.isdigit()]
+    assert all(int(cell) >= 10 for cell in shown)

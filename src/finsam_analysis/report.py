@@ -333,13 +333,29 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
     totals = split[split["gender"] == "total"].set_index("label")["count_display"]
     display = wide.join(share.add_suffix(" (andel)")).join(totals.rename("Totalt"))
-    display.index.name = "Insats – deltagare"
+    display.index.name, display.columns.name = "Insats – deltagare", None
     items.append(display.fillna(""))
+    items += _participants_by_kommun(ctx)
     plot_data = privacy.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
     if len(plot_data):
         items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold))
     return items
+
+
+def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
+    """Active participants per kommun and gender, masked along both kommun and gender."""
+    parts = ctx.parts
+    parts = parts[(parts["year"] == ctx.year) & (parts["measure"] == "active") & (parts["unit"] == "count") & (parts["intervention"] == "*")]
+    if not (parts["group"] != "*").any():
+        return []
+    split = participants.gender_split(parts)
+    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
+    split = split.assign(gender_sv=split["gender"].map(GENDER_SV), kommun=split["group"].replace({"*": "Hela förbundet"}))
+    wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
+    wide = wide[[g for g in ("Kvinnor", "Män", "Annat", "Totalt") if g in wide.columns]]
+    wide.index.name, wide.columns.name = "Kommun", None
+    return [Markdown(f"Aktuella deltagare {ctx.year} per kommun och kön:"), wide.fillna("")]
 
 
 def outcomes_section(ctx: ReportContext) -> list[Item]:
