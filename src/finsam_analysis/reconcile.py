@@ -417,13 +417,13 @@ class Evaluator:
                 if len(rows) < 2:
                     continue
                 first = rows.index[0]
+                label = ":".join(as_text(v) for v in key_values)
                 for other in rows.index[1:]:
                     used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
                     tolerance, bound = self._tolerance(used)
                     row = self._row(value[first], value[other], tolerance, bound, used)
                     cross = document[first] != document[other]
                     place = lambda i: "/".join([*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])])
-                    label = ":".join(as_text(v) for v in key_values)
                     row.update(
                         forbund=self.forbund.slug,
                         document=max([document[first], document[other]], key=self.doc_order.get),

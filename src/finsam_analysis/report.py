@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from finsam_analysis import fmt, plots, privacy, reference
-from finsam_analysis.build import Tables
+from finsam_analysis.build import TABLE_FILES, Tables
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 from finsam_analysis.precedence import preferred_table
 
@@ -58,22 +59,23 @@ class ReportContext:
     tables: Tables  # filtered to this förbund, every figure as curated
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    @property
+    # cached: every section reads these, and picking one figure per key sorts the table
+    @cached_property
     def fin(self) -> pd.DataFrame:
         """Financials with one figure per (year, basis, item, statement): newest document wins."""
         return preferred_table(self.tables, "financials")
 
-    @property
+    @cached_property
     def mc(self) -> pd.DataFrame:
         """Member contributions with one figure per (year, basis, member, kind)."""
         return preferred_table(self.tables, "member_contributions")
 
-    @property
+    @cached_property
     def parts(self) -> pd.DataFrame:
         """Participants with one figure per key (precedence.preferred_table)."""
         return preferred_table(self.tables, "participants")
 
-    @property
+    @cached_property
     def outs(self) -> pd.DataFrame:
         return preferred_table(self.tables, "outcomes")
 
@@ -86,7 +88,7 @@ def _years_with_outcome(tables: Tables, forbund: str) -> list[int]:
 
 def _filter(tables: Tables, forbund: str) -> Tables:
     frames = {}
-    for name in ("financials", "member_contributions", "interventions", "intervention_finance", "participants", "outcomes", "indicator_survey", "sources", "forbund", "members"):
+    for name in TABLE_FILES:
         frame = tables.table(name)
         frames[name] = frame[frame["forbund"] == forbund].reset_index(drop=True)
     return Tables(**frames, raw=[f for f in tables.raw if f.slug == forbund])
