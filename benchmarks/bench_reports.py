@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from finsam_analysis import paths
-from finsam_analysis.reports import ReportTarget, RunSummary, resolve_targets, run_reports
+from finsam_analysis.data import paths
+from finsam_analysis.publish.runner import ReportTarget, RunSummary, resolve_targets, run_reports
 
 
 def trivial_template(path: Path) -> Path:

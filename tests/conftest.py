@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finsam_analysis import paths
-from finsam_analysis.build import build_tables
+from finsam_analysis.data import paths
+from finsam_analysis.data.build import build_tables
 
 
 @pytest.fixture(scope="session")

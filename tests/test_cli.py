@@ -50,7 +50,7 @@ def test_build_writes_processed_atomically_and_keeps_old_data_on_failure(tmp_pat
 
 
 def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
-    from finsam_analysis import build
+    from finsam_analysis.data import build
 
     raw = write_synthetic(tmp_path / "raw")
     out = tmp_path / "processed"

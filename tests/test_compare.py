@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from finsam_analysis.compare import display_table, key_figures, latest_outcome_year
+from finsam_analysis.document.compare import display_table, key_figures, latest_outcome_year
 
 
 def test_key_figures_of_the_seed_forbund(tables):

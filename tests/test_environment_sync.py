@@ -4,7 +4,7 @@ import tomllib
 
 import yaml
 
-from finsam_analysis import paths
+from finsam_analysis.data import paths
 
 
 def _name(requirement: str) -> str:

@@ -1,8 +1,8 @@
 """Bad input stops the build with one clear message per problem: file:line: column: value, expectation."""
 import pytest
 
-from finsam_analysis.build import build_tables
-from finsam_analysis.errors import CurationError
+from finsam_analysis.data.build import build_tables
+from finsam_analysis.data.errors import CurationError
 
 from conftest import SYNTHETIC_FINANCIALS, SYNTHETIC_MEMBERS, write_synthetic
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from finsam_analysis import measures as m
-from finsam_analysis.privacy import COMPLEMENTARY, SMALL, suppress_small_counts
-from finsam_analysis.reference import load_equity_bands, load_kpi
+from finsam_analysis.document.suppression import COMPLEMENTARY, SMALL, suppress_small_counts
+from finsam_analysis.data.reference import load_equity_bands, load_kpi
 
 
 def of(df: pd.DataFrame, forbund: str) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import pandas.testing as tm
 import pytest
 import yaml
 
-from finsam_analysis import paths
-from finsam_analysis.reference import ReferenceDataError, load_equity_bands, load_kpi, load_prisbasbelopp
+from finsam_analysis.data import paths
+from finsam_analysis.data.reference import ReferenceDataError, load_equity_bands, load_kpi, load_prisbasbelopp
 
 
 def test_kpi_adopted():

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from finsam_analysis import paths
+from finsam_analysis.data import paths
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from finsam_analysis.precedence import document_rank, preferred
+from finsam_analysis.data.precedence import document_rank, preferred
 
 
 def frame(rows):

@@ -5,19 +5,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_analysis import paths
+from finsam_analysis.data import paths
 from finsam_analysis.measures import gender_split, outcome_rates
-from finsam_analysis.privacy import (
+from finsam_analysis.document.suppression import (
     COMPLEMENTARY,
     SMALL,
     SMALL_BASE,
     SMALL_TOTAL,
+    masked,
+    suppress_small_counts,
+)
+from finsam_analysis.checks.personnummer import (
     find_personnummer,
     is_personnummer,
     luhn_ok,
-    masked,
     scan_for_personnummer,
-    suppress_small_counts,
 )
 
 COLUMNS = ["forbund", "document", "year", "intervention", "group", "measure", "gender", "value", "unit"]

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from finsam_analysis.build import build_tables
-from finsam_analysis.reconcile import RuleError, reconcile
+from finsam_analysis.data.build import build_tables
+from finsam_analysis.checks.reconcile import RuleError, reconcile
 
 from conftest import SYNTHETIC_FINANCIALS, write_synthetic
 

@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from finsam_analysis import report
-from finsam_analysis.reports import parse_param
+from finsam_analysis.document import sections as report
+from finsam_analysis.publish.runner import parse_param
 
 SECTIONS = [
     report.title, report.summary, report.member_funding, report.trend_section,

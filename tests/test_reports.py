@@ -18,8 +18,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import finsam_analysis
-from finsam_analysis import paths
-from finsam_analysis.reports import (
+from finsam_analysis.data import paths
+from finsam_analysis.publish.runner import (
     ReportResult,
     ReportTarget,
     RunSummary,
@@ -27,7 +27,7 @@ from finsam_analysis.reports import (
     register,
     run_reports,
 )
-from finsam_analysis.reports_record import inputs_digest, render_index, target_hash
+from finsam_analysis.publish.record import inputs_digest, render_index, target_hash
 
 PARAMS = 'forbund = "x"\nyear = 2024'
 slow = pytest.mark.slow  # starts Jupyter kernels (about a second per report)
@@ -321,7 +321,7 @@ def test_runs_with_forkserver_workers_too(tmp_path, out, monkeypatch):
     # What the runner falls back to when the caller has threads (e.g. inside Jupyter).
     import multiprocessing
 
-    from finsam_analysis import reports
+    from finsam_analysis.publish import runner as reports
 
     monkeypatch.setattr(reports, "_mp_context", lambda: multiprocessing.get_context("forkserver"))
     template = make_template(tmp_path / "t.ipynb", 'print("via", forbund)')
@@ -415,7 +415,7 @@ def test_inputs_digest_covers_raw_files_package_code_and_template(tmp_path, hash
 
 
 def test_kernel_log_keeps_only_what_is_not_noise(tmp_path):
-    from finsam_analysis.reports_render import _keep_log
+    from finsam_analysis.publish.render import _keep_log
 
     final = tmp_path / "alpha.log"
     final.write_text("stale log of an earlier run")
@@ -553,7 +553,7 @@ def test_cli_exit_code_is_one_when_a_report_fails(cli, tmp_path, monkeypatch, ca
 def test_html_export_carries_plot_alt_text_and_hides_code():
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from finsam_analysis.reports_render import export_html
+    from finsam_analysis.publish.render import export_html
 
     image = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Image>"}, metadata={"image/png": {"alt": "Eget kapital mot riktvärdet"}})
     nb = new_notebook(cells=[new_code_cell("secret_code = 1", outputs=[image])])

@@ -1,9 +1,9 @@
 """Every curated figure occurs in its document's text (DESIGN.md "Tick and tie")."""
 import pytest
 
-from finsam_analysis import paths
-from finsam_analysis.loader import load_raw
-from finsam_analysis.tickandtie import document_text, figure_pattern, untied_rows
+from finsam_analysis.data import paths
+from finsam_analysis.data.loader import load_raw
+from finsam_analysis.checks.tickandtie import document_text, figure_pattern, untied_rows
 
 DOCUMENT_FOLDERS = sorted(p.parent for p in paths.RAW_DIR.glob("*/*/source.yaml"))
 

@@ -6,9 +6,9 @@ precision (1 kr, 1 tkr, 1 person, 1 per cent): the mutation test below proves th
 """
 import pytest
 
-from finsam_analysis import paths
-from finsam_analysis.loader import load_raw
-from finsam_analysis.reconcile import FAILING, reconcile_raw
+from finsam_analysis.data import paths
+from finsam_analysis.data.loader import load_raw
+from finsam_analysis.checks.reconcile import FAILING, reconcile_raw
 
 MONEY = ("kr", "tkr", "mkr")
 

@@ -1,7 +1,7 @@
 """The vocabulary: every word has a Swedish and an English meaning, nothing else slips in."""
 import pytest
 
-from finsam_analysis.vocabulary import load_vocabulary
+from finsam_analysis.data.vocabulary import load_vocabulary
 
 
 def test_every_word_has_exactly_its_meanings():

@@ -14,6 +14,6 @@ def load(processed_dir=None):
     Without an argument they are built from data/raw in memory (about a second), so a
     notebook never sees stale data; pass a folder to read a written data/processed instead.
     """
-    from finsam_analysis.build import build_tables, load_processed
+    from finsam_analysis.data.build import build_tables, load_processed
 
     return build_tables() if processed_dir is None else load_processed(processed_dir)

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam_analysis import paths
-from finsam_analysis.errors import CurationError
+from finsam_analysis.data import paths
+from finsam_analysis.data.errors import CurationError
 
 
 def _load(args):
-    from finsam_analysis.build import build_tables
+    from finsam_analysis.data.build import build_tables
 
     return build_tables(Path(args.raw), only=args.forbund or None)
 
 
 def cmd_build(args) -> int:
-    from finsam_analysis.build import write_processed
+    from finsam_analysis.data.build import write_processed
 
     started = time.perf_counter()
     tables = _load(args)
@@ -40,7 +40,7 @@ def format_results(results: pd.DataFrame, show_ok: bool) -> str:
 
 
 def cmd_validate(args) -> int:
-    from finsam_analysis.reconcile import FAILING, reconcile
+    from finsam_analysis.checks.reconcile import FAILING, reconcile
 
     started = time.perf_counter()
     tables = _load(args)
@@ -53,7 +53,7 @@ def cmd_validate(args) -> int:
         f"\n{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
-    from finsam_analysis.reconcile import skipped_rules
+    from finsam_analysis.checks.reconcile import skipped_rules
 
     for forbund in tables.raw:
         for document, rules in skipped_rules(forbund).items():
@@ -61,7 +61,7 @@ def cmd_validate(args) -> int:
                 print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
-    from finsam_analysis.privacy import scan_for_personnummer
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
 
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     try:
-        from finsam_analysis import reports
+        from finsam_analysis.publish import runner as reports
     except ImportError:  # reports need the notebook stack; build/validate do not
         reports = None
     if reports is not None and hasattr(reports, "register"):
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear one-line error for users; the traceback with -v
         if args.verbose:
             raise
-        from finsam_analysis.reconcile import RuleError
+        from finsam_analysis.checks.reconcile import RuleError
 
         if isinstance(exc, (RuleError, FileNotFoundError, ValueError)):
             print(f"error: {exc}", file=sys.stderr)

@@ -3,7 +3,7 @@
 One module per idea; every function's docstring gives its definition in Swedish and English,
 and docs/measures.md collects them for analysts. Inputs are the processed tables
 (finsam_analysis.load()). Where the same figure sits in several documents, the caller keeps
-one row per key first (finsam_analysis.precedence.preferred); a measure that still finds two
+one row per key first (finsam_analysis.data.precedence.preferred); a measure that still finds two
 different figures for one key raises MeasureError instead of summing them.
 """
 from finsam_analysis.measures._frames import STATEMENT_PREFERENCE, MeasureError

@@ -50,7 +50,7 @@ def one_per_key(df: pd.DataFrame, keys: Sequence[str], value: str, what: str) ->
     The same figure printed in two sections is curated twice (a "repeated figure"); that is
     harmless here, and where it is printed at two roundings (kr and tkr) the finer is kept.
     Two DIFFERENT figures for one key mean the caller has not chosen between documents,
-    statements or sections: deduplicate first with finsam_analysis.precedence.preferred(),
+    statements or sections: deduplicate first with finsam_analysis.data.precedence.preferred(),
     or filter by section.
     """
     keys = list(keys)
@@ -65,7 +65,7 @@ def one_per_key(df: pd.DataFrame, keys: Sequence[str], value: str, what: str) ->
         example = {k: v.item() if hasattr(v, "item") else v for k, v in zip(keys, values)}
         raise MeasureError(
             f"{what}: {len(clash)} key(s) carry different figures, e.g. {example}; "
-            "choose one row per key first (finsam_analysis.precedence.preferred, or filter by "
+            "choose one row per key first (finsam_analysis.data.precedence.preferred, or filter by "
             "document/statement/section)"
         )
     return df.drop_duplicates(keys)

@@ -32,7 +32,7 @@ def item_series(
 
     Where a document prints the item in several statements, the most detailed statement wins
     (STATEMENT_PREFERENCE: income statement/balance sheet in kronor before the tkr overview).
-    Across documents the caller deduplicates (finsam_analysis.precedence.preferred); two
+    Across documents the caller deduplicates (finsam_analysis.data.precedence.preferred); two
     different figures left for one förbund and year raise MeasureError.
     Columns: forbund, year, item, basis, statement, document, value_sek (for count and pct
     items pass value="value": the column is then `value`).

@@ -1,6 +1,6 @@
 """Render one analysis document per (förbund, year) from the papermill report template.
 
-    from finsam_analysis.reports import ReportTarget, run_reports
+    from finsam_analysis.publish.runner import ReportTarget, run_reports
     summary = run_reports([ReportTarget("halland", 2025)], jobs=2)
     print(summary.format()); raise SystemExit(summary.exit_code)
 
@@ -39,8 +39,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from finsam_analysis import paths
-from finsam_analysis.reports_record import (
+from finsam_analysis.data import paths
+from finsam_analysis.publish.record import (
     RECORD_NAME,
     inputs_digest,
     load_record,
@@ -51,7 +51,7 @@ from finsam_analysis.reports_record import (
     target_hash,
     write_index,
 )
-from finsam_analysis.reports_render import (
+from finsam_analysis.publish.render import (
     KERNEL_NAME,
     RenderJob,
     render_one,
@@ -62,7 +62,7 @@ from finsam_analysis.reports_render import (
 if TYPE_CHECKING:
     import pandas as pd
 
-logger = logging.getLogger("finsam_analysis.reports")
+logger = logging.getLogger("finsam_analysis.publish.runner")
 
 __all__ = [
     "ReportTarget",

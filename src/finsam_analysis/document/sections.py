@@ -16,10 +16,13 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis import fmt, plots, privacy, reference
-from finsam_analysis.build import TABLE_FILES, Tables
+from finsam_analysis.document import fmt
+from finsam_analysis.document import plots
+from finsam_analysis.document import suppression as privacy
+from finsam_analysis.data import reference
+from finsam_analysis.data.build import TABLE_FILES, Tables
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
-from finsam_analysis.precedence import preferred_table
+from finsam_analysis.data.precedence import preferred_table
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
@@ -123,7 +126,7 @@ def prepare(forbund: str, year: int | None = None, suppression_threshold: int = 
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
     own = _filter(tables, forbund)
-    from finsam_analysis.reconcile import reconcile
+    from finsam_analysis.checks.reconcile import reconcile
 
     return ReportContext(forbund, year, suppression_threshold, base_year, name, own, reconcile(own))
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from finsam_analysis import paths
+from finsam_analysis.data import paths
 
 MONEY_UNITS = ("kr", "tkr", "mkr")
 

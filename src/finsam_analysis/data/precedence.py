@@ -59,7 +59,7 @@ RECORD_KEYS = {
 
 
 def preferred_table(tables, name: str) -> pd.DataFrame:
-    """One processed table (of finsam_analysis.build.Tables) with one figure per record key.
+    """One processed table (of finsam_analysis.data.build.Tables) with one figure per record key.
 
     Where one document prints two different figures for a key (a registered discrepancy),
     the first in the file is used; the reconciliation reports the other.

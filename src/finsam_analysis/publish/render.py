@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from finsam_analysis.reports_record import temp_path_for
+from finsam_analysis.data import paths
+from finsam_analysis.publish.record import temp_path_for
 
 KERNEL_NAME = "python3"
 # Cells removed from the HTML (the code itself is hidden by exclude_input).
@@ -141,7 +142,7 @@ def _html_exporter():
         exporter = HTMLExporter(
             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
             # the lab template plus plot alt texts (templates/finsam)
-            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            extra_template_basedirs=[str(paths.HTML_TEMPLATES_DIR)],
             template_name="finsam",
         )
         exporter.register_preprocessor(
@@ -257,7 +258,7 @@ def render_one(job: RenderJob) -> dict[str, Any]:
         return {"forbund": job.forbund, "year": job.year, "status": "failed",
                 "ename": "Cancelled", "error": "Cancelled: run interrupted", "failing_cell": None,
                 "seconds": 0.0, "log": None, "pid": os.getpid()}
-    if not logging.getLogger("finsam_analysis.reports").isEnabledFor(logging.DEBUG):
+    if not logging.getLogger("finsam_analysis.publish.runner").isEnabledFor(logging.DEBUG):
         # This worker's copy of papermill's logger: its INFO lines (input/output paths) would
         # otherwise fill every report's log.
         logging.getLogger("papermill").setLevel(logging.WARNING)

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from finsam_analysis import paths
-from finsam_analysis.build import Tables
-from finsam_analysis.fmt import printed_decimals
-from finsam_analysis.loader import DATA_TABLES, Forbund
-from finsam_analysis.vocabulary import MONEY_UNITS, load_vocabulary
+from finsam_analysis.data import paths
+from finsam_analysis.data.build import Tables
+from finsam_analysis.document.fmt import printed_decimals
+from finsam_analysis.data.loader import DATA_TABLES, Forbund
+from finsam_analysis.data.vocabulary import MONEY_UNITS, load_vocabulary
 
 EXACT = 0.005  # float noise; below one öre
 REGISTERED_MATCH = 0.005

@@ -16,9 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from finsam_analysis.errors import CurationError, Problem
-from finsam_analysis.schema import TABLES, DocumentContext, TableSpec, raw_schema
-from finsam_analysis.vocabulary import Vocabulary, load_vocabulary
+from finsam_analysis.data.errors import CurationError, Problem
+from finsam_analysis.data.schema import TABLES, DocumentContext, TableSpec, raw_schema
+from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 
 DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

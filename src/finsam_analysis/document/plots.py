@@ -20,7 +20,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from finsam_analysis import fmt
+from finsam_analysis.document import fmt
 
 PALETTE = sns.color_palette("colorblind")
 GENDER_COLORS = {"kvinna": PALETTE[0], "man": PALETTE[1], "annat": PALETTE[2], "total": PALETTE[7]}

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger("finsam_analysis.reports")
+logger = logging.getLogger("finsam_analysis.publish.runner")
 
 RECORD_NAME = "build-record.json"
 INDEX_NAME = "index.html"

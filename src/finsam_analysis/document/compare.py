@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from finsam_analysis import reference
-from finsam_analysis.build import Tables
+from finsam_analysis.data import reference
+from finsam_analysis.data.build import Tables
 from finsam_analysis.measures import costs, funding, health, trends
-from finsam_analysis.precedence import preferred_table
+from finsam_analysis.data.precedence import preferred_table
 
 COLUMNS = [
     "forbund", "name", "year", "contributions_sek", "operating_costs_sek", "net_result_sek",
@@ -46,7 +46,7 @@ def key_figures(tables: Tables) -> pd.DataFrame:
 
 def display_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Swedish headers and number format, one row per förbund."""
-    from finsam_analysis import fmt
+    from finsam_analysis.document import fmt
 
     money = {"contributions_sek": "Medlemsbidrag", "operating_costs_sek": "Verksamhetens kostnader", "net_result_sek": "Årets resultat", "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
     out = pd.DataFrame({"Förbund": figures["name"], "År": figures["year"].astype(str)})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from finsam_analysis.vocabulary import MONEY_UNITS, Vocabulary, unit_family
+from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, unit_family
 
 PROVENANCE = ("section", "page", "note")
 

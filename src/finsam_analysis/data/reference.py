@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from finsam_analysis import paths
+from finsam_analysis.data import paths
 
 KPI_FILE = "kpi_annual.csv"
 PRISBASBELOPP_FILE = "prisbasbelopp.csv"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam_analysis import paths
-from finsam_analysis.loader import DATA_TABLES, Forbund, load_raw
-from finsam_analysis.schema import TABLES, processed_schema
-from finsam_analysis.vocabulary import load_vocabulary
+from finsam_analysis.data import paths
+from finsam_analysis.data.loader import DATA_TABLES, Forbund, load_raw
+from finsam_analysis.data.schema import TABLES, processed_schema
+from finsam_analysis.data.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
 

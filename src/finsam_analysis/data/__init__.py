@@ -1,0 +1,1 @@
+"""Curated data: paths, vocabulary, schema, loading, building, precedence, reference facts."""

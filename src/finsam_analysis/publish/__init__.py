@@ -1,0 +1,1 @@
+"""Publishing: what the parent process runs (papermill runner, HTML render, build record, index)."""
