@@ -4,7 +4,7 @@ Each section function takes a ReportContext and returns a list of items to show:
 text, a table (a DataFrame of Swedish-formatted strings with Swedish headers) or a matplotlib
 figure. A section without data returns one line saying so. The notebook stays thin: one call
 per section, `show(...)` to display. Counts below the suppression threshold never reach a
-table or a plot: they pass through privacy.suppress_small_counts first.
+table or a plot: they pass through suppression.suppress_small_counts first.
 """
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.document import fmt
-from finsam_analysis.document import plots
-from finsam_analysis.document import suppression as privacy
-from finsam_analysis.data import reference
-from finsam_analysis.data.build import TABLE_FILES, Tables
-from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
+from finsam_analysis.checks.reconcile import reconcile
+from finsam_analysis.data import paths, reference
+from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables
 from finsam_analysis.data.precedence import preferred_table
+from finsam_analysis.data.targets import check_target
+from finsam_analysis.document import fmt, plots, suppression
+from finsam_analysis.document.parameters import check_values
+from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
 KIND_SV = {"individ": "Individinriktade insatser", "struktur": "Strukturövergripande insatser", "admin": "Kansli och administration", "projekt": "Projekt (externt finansierade)"}
 MEMBER_KIND_SV = {"staten": "Staten", "region": "Regionen", "kommun": "Kommunerna"}
@@ -83,12 +83,6 @@ class ReportContext:
         return preferred_table(self.tables, "outcomes")
 
 
-def _years_with_outcome(tables: Tables, forbund: str) -> list[int]:
-    fin = tables.financials
-    rows = fin[(fin["forbund"] == forbund) & (fin["basis"] == "utfall")]
-    return sorted(int(y) for y in rows["year"].unique())
-
-
 def _filter(tables: Tables, forbund: str) -> Tables:
     frames = {}
     for name in TABLE_FILES:
@@ -97,38 +91,29 @@ def _filter(tables: Tables, forbund: str) -> Tables:
     return Tables(**frames, raw=[f for f in tables.raw if f.slug == forbund])
 
 
-def prepare(forbund: str, year: int | None = None, suppression_threshold: int = privacy.DEFAULT_THRESHOLD, base_year: int | None = None, tables: Tables | None = None) -> ReportContext:
-    """Validate the report parameters against the data and collect this förbund's tables.
+def prepare(
+    forbund: str,
+    year: int | None = None,
+    suppression_threshold: int = suppression.DEFAULT_THRESHOLD,
+    base_year: int | None = None,
+    tables: Tables | None = None,
+) -> ReportContext:
+    """Check the report parameters against the data and collect this förbund's tables.
 
-    Fails at once, before any work, on an unknown förbund, a path-like value, a year without
-    outcome figures or a threshold below 1.
+    Fails at once, before any work, on a value outside its declared range (document.parameters)
+    or a target the report-target rule does not give (data.targets). Without `tables`, only this
+    förbund's folder is loaded: a kernel never reads the other förbund's data.
     """
-    if not isinstance(forbund, str) or not SLUG.match(forbund):
-        raise ValueError(f"forbund must be a slug like 'sjuharad' (lowercase letters, digits, '-'), got {forbund!r}")
-    if not isinstance(suppression_threshold, int) or isinstance(suppression_threshold, bool) or suppression_threshold < 1:
-        raise ValueError(f"suppression_threshold must be a whole number >= 1, got {suppression_threshold!r}")
+    check_values({"forbund": forbund, "year": year, "suppression_threshold": suppression_threshold, "base_year": base_year})
     if tables is None:
-        from finsam_analysis import load
-
-        tables = load()
-    known = sorted(tables.forbund["forbund"])
-    if forbund not in known:
-        raise ValueError(f"unknown förbund {forbund!r}; known: {', '.join(known)}")
-    years = _years_with_outcome(tables, forbund)
-    if year is None:
-        year = max(years)
-    if not isinstance(year, int) or isinstance(year, bool) or year not in years:
-        raise ValueError(f"{forbund} has no outcome (utfall) figures for year {year!r}; years with data: {', '.join(map(str, years))}")
-    base_year = year if base_year is None else base_year
-    kpi_years = set(reference.load_kpi()["year"])
-    if base_year not in kpi_years:
-        raise ValueError(f"base_year {base_year!r} has no KPI; KPI years: {min(kpi_years)}-{max(kpi_years)}")
+        tables = build_tables(only=[forbund] if (paths.RAW_DIR / forbund).is_dir() else None)
+    target = check_target(tables, forbund, year)
+    base_year = target.year if base_year is None else base_year
+    check_values({"base_year": base_year})
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
     own = _filter(tables, forbund)
-    from finsam_analysis.checks.reconcile import reconcile
-
-    return ReportContext(forbund, year, suppression_threshold, base_year, name, own, reconcile(own))
+    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, reconcile(own))
 
 
 # ----------------------------------------------------------------------------- display
@@ -316,7 +301,7 @@ def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
     data = data.assign(definition=data["participant_measure"].map(MEASURE_SV))
     # a participant count below the threshold must not be shown, nor a cost that reveals it
     data = data.assign(count=data["participants"])
-    data = privacy.suppress_small_counts(data, ctx.threshold, part=None)
+    data = suppression.suppress_small_counts(data, ctx.threshold, part=None)
     data["cost_shown"] = [("–" if hidden else fmt.kronor(v)) for hidden, v in zip(data["suppressed"], data["cost_per_participant_sek"])]
     items.append(table(data, {"intervention": ("Insats", None), "definition": ("Deltagare", None), "count_display": ("Antal", None), "cost_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))), "cost_shown": ("Kostnad per deltagare", None)}))
     items.append(Markdown("Kostnad per deltagare = insatsens kostnad (utfall) / antal deltagare enligt angiven definition. Budget divideras aldrig med faktiska deltagare."))
@@ -331,7 +316,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     if parts.empty:
         return items + none_line("Deltagare per kön")
     split = participants.gender_split(parts)
-    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
+    split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
     split = split.assign(label=split["intervention"].replace({"*": "Hela förbundet"}) + " – " + split["measure"].map(MEASURE_SV).fillna(split["measure"]), gender_sv=split["gender"].map(GENDER_SV))
     shown = split[split["gender"] != "total"]
     wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
@@ -341,7 +326,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     display.index.name, display.columns.name = "Insats – deltagare", None
     items.append(display.fillna(""))
     items += _participants_by_kommun(ctx)
-    plot_data = privacy.masked(shown).assign(label=shown["label"])
+    plot_data = suppression.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
     if len(plot_data):
         items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold))
@@ -355,7 +340,7 @@ def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
     if not (parts["group"] != "*").any():
         return []
     split = participants.gender_split(parts)
-    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
+    split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
     split = split.assign(gender_sv=split["gender"].map(GENDER_SV), kommun=split["group"].replace({"*": "Hela förbundet"}))
     wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     wide = wide[[g for g in ("Kvinnor", "Män", "Annat", "Totalt") if g in wide.columns]]
@@ -371,7 +356,7 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     if out.empty:
         return items + none_line("Avslut och resultat")
     rates = outcomes.outcome_rates(out, ctx.parts)
-    rates = privacy.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
+    rates = suppression.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
     rates = rates.assign(outcome_sv=rates["outcome"].map(OUTCOME_SV).fillna(rates["outcome"]), gender_sv=rates["gender"].map(GENDER_SV), base_sv=rates["base"].map(MEASURE_SV).fillna("okänd bas"))
     rates["label"] = rates["intervention"].replace({"*": "Hela förbundet"}) + " – " + rates["outcome_sv"]
     items.append(table(rates, {"label": ("Insats – utfall", None), "gender_sv": ("Kön", None), "rate_pct_display": ("Andel", None), "count_display": ("Antal", None), "base_sv": ("Bas (andel av)", None), "base_count_display": ("Basens antal", None)}))
