@@ -21,28 +21,12 @@ from finsam_analysis.data import paths, reference
 from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables
 from finsam_analysis.data.precedence import preferred_table
 from finsam_analysis.data.targets import check_target
-from finsam_analysis.document import fmt, plots, suppression
+from finsam_analysis.document import fmt, labels, plots, suppression
 from finsam_analysis.document.parameters import check_values
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
-GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
-KIND_SV = {"individ": "Individinriktade insatser", "struktur": "Strukturövergripande insatser", "admin": "Kansli och administration", "projekt": "Projekt (externt finansierade)"}
-MEMBER_KIND_SV = {"staten": "Staten", "region": "Regionen", "kommun": "Kommunerna"}
-MEASURE_SV = {"active": "aktuella under året", "started": "nya under året", "exited": "avslutade under året", "carried_over": "kvarstående vid årets slut", "target": "målvärde", "referred": "remitterade", "contacts": "deltagare/besökare", "interventions_count": "antal insatser"}
-OUTCOME_SV = {
-    "work": "Arbete", "studies": "Studier", "work_or_studies": "Arbete eller studier", "job_seeking": "Arbetssökande",
-    "continued_rehab": "Fortsatt rehabilitering", "gemensam_kartlaggning": "Gemensam kartläggning",
-    "other_authority": "Annan myndighet/insats", "health": "Hälsoskäl", "other": "Övrigt", "unknown": "Okänt",
-    "step_progress": "Stegförflyttning", "goal_fulfilled": "Målet uppfyllt",
-}
-ITEM_SV = {
-    "member_contribution_total": "Medlemsbidrag",
-    "operating_income": "Verksamhetens intäkter",
-    "operating_costs": "Verksamhetens kostnader",
-    "net_result": "Årets resultat",
-    "equity": "Eget kapital vid årets slut",
-    "total_assets": "Balansomslutning",
-}
+# the key figures of the summary, in the order shown
+SUMMARY_ITEMS = ("member_contribution_total", "operating_income", "operating_costs", "net_result", "equity", "total_assets")
 Item = object  # a Markdown string, a DataFrame or a matplotlib Figure
 
 
@@ -173,7 +157,8 @@ def summary(ctx: ReportContext) -> list[Item]:
     """Key figures of the year."""
     fin = ctx.fin
     rows = []
-    for item, label in ITEM_SV.items():
+    for item in SUMMARY_ITEMS:
+        label = labels.label("items", item)
         value = _item(ctx, item)
         if item == "member_contribution_total" and value is None:
             totals = funding.contribution_totals(fin, ctx.mc)
@@ -211,7 +196,7 @@ def member_funding(ctx: ReportContext) -> list[Item]:
     if shares.empty:
         return items + [Markdown(f"*Medlemsbidrag per medlem saknas för {ctx.year}.*")]
     items.append(Markdown("Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."))
-    shares = shares.assign(kind_sv=shares["member_kind"].map(MEMBER_KIND_SV))
+    shares = shares.assign(kind_sv=labels.label_series(shares["member_kind"], "member_kinds"))
     items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", fmt.kronor), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
     split = funding.kommun_split(mc)
     split = split[split["year"] == ctx.year]
@@ -237,7 +222,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     fixed = prices.fixed_column("value_sek")
     shown = 0
     for item, sign, with_change in TREND_ITEMS:
-        label = ITEM_SV[item]
+        label = labels.label("items", item)
         series = trends.item_series(ctx.fin, item)
         series = series[series["year"] <= ctx.year]
         if len(series) < 2:
@@ -268,7 +253,7 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     structure = costs.cost_structure(ctx.tables.intervention_finance, ctx.tables.interventions)
     if structure.empty:
         return items + none_line("Kostnader per insats")
-    structure = structure.assign(kind_sv=structure["kind"].map(KIND_SV).fillna(structure["kind"]))
+    structure = structure.assign(kind_sv=labels.label_series(structure["kind"], "intervention_kinds"))
     this_year = structure[structure["year"] == ctx.year]
     if len(this_year):
         items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", fmt.kronor), "share_pct": ("Andel", fmt.percent)}))
@@ -276,8 +261,7 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     admin = admin[admin["year"] == ctx.year]
     if len(admin) and pd.notna(admin["admin_share_pct"].iloc[0]):
         items.append(Markdown(f"Administrationens andel av kostnaderna {ctx.year}: {fmt.percent(admin['admin_share_pct'].iloc[0])}."))
-    if structure["year"].nunique() >= 1:
-        items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", {k: v for k, v in KIND_SV.items()}, "Kostnadernas fördelning per slag av insats"))
+    items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", labels.labels("intervention_kinds"), "Kostnadernas fördelning per slag av insats"))
     return items
 
 
@@ -292,13 +276,13 @@ def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
         try:
             result = costs.cost_per_participant(finance[finance["basis"] == "utfall"], parts, participant_measure=measure)
         except Exception as exc:  # a measure that cannot be computed is reported, not hidden
-            items.append(Markdown(f"*Kostnad per deltagare ({MEASURE_SV.get(measure, measure)}) kan inte beräknas: {exc}*"))
+            items.append(Markdown(f"*Kostnad per deltagare ({labels.label('participant_measures', measure)}) kan inte beräknas: {exc}*"))
             continue
         rows.append(result[(result["year"] == ctx.year) & result["cost_per_participant_sek"].notna()])
     data = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if data.empty:
         return items + [Markdown(f"*Ingen insats har både kostnad och antal deltagare för {ctx.year}.*")]
-    data = data.assign(definition=data["participant_measure"].map(MEASURE_SV))
+    data = data.assign(definition=labels.label_series(data["participant_measure"], "participant_measures"))
     # a participant count below the threshold must not be shown, nor a cost that reveals it
     data = data.assign(count=data["participants"])
     data = suppression.suppress_small_counts(data, ctx.threshold, part=None)
@@ -317,7 +301,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
         return items + none_line("Deltagare per kön")
     split = participants.gender_split(parts)
     split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
-    split = split.assign(label=split["intervention"].replace({"*": "Hela förbundet"}) + " – " + split["measure"].map(MEASURE_SV).fillna(split["measure"]), gender_sv=split["gender"].map(GENDER_SV))
+    split = split.assign(label=labels.place_series(split["intervention"]) + " – " + labels.label_series(split["measure"], "participant_measures"), gender_sv=labels.label_series(split["gender"], "genders"))
     shown = split[split["gender"] != "total"]
     wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
@@ -341,7 +325,7 @@ def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
         return []
     split = participants.gender_split(parts)
     split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
-    split = split.assign(gender_sv=split["gender"].map(GENDER_SV), kommun=split["group"].replace({"*": "Hela förbundet"}))
+    split = split.assign(gender_sv=labels.label_series(split["gender"], "genders"), kommun=labels.place_series(split["group"]))
     wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     wide = wide[[g for g in ("Kvinnor", "Män", "Annat", "Totalt") if g in wide.columns]]
     wide.index.name, wide.columns.name = "Kommun", None
@@ -357,8 +341,8 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
         return items + none_line("Avslut och resultat")
     rates = outcomes.outcome_rates(out, ctx.parts)
     rates = suppression.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
-    rates = rates.assign(outcome_sv=rates["outcome"].map(OUTCOME_SV).fillna(rates["outcome"]), gender_sv=rates["gender"].map(GENDER_SV), base_sv=rates["base"].map(MEASURE_SV).fillna("okänd bas"))
-    rates["label"] = rates["intervention"].replace({"*": "Hela förbundet"}) + " – " + rates["outcome_sv"]
+    rates = rates.assign(outcome_sv=labels.label_series(rates["outcome"], "outcomes"), gender_sv=labels.label_series(rates["gender"], "genders"), base_sv=rates["base"].map(labels.labels("participant_measures")).fillna("okänd bas"))
+    rates["label"] = labels.place_series(rates["intervention"]) + " – " + rates["outcome_sv"]
     items.append(table(rates, {"label": ("Insats – utfall", None), "gender_sv": ("Kön", None), "rate_pct_display": ("Andel", None), "count_display": ("Antal", None), "base_sv": ("Bas (andel av)", None), "base_count_display": ("Basens antal", None)}))
     items.append(Markdown("Andelen avser den bas som anges: t.ex. andel av avslutade deltagare, inte av alla aktuella."))
     return items
@@ -390,13 +374,13 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
     if len(items_plan):
         items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
-        items_plan = items_plan.assign(item_sv=items_plan["item"].map(ITEM_SV).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
+        items_plan = items_plan.assign(item_sv=labels.label_series(items_plan["item"], "items") + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
         items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Avvikelse", fmt.kronor), "deviation_pct": ("Avvikelse %", fmt.percent)}))
     forecast = budget.forecast_accuracy(fin)
     forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
     if len(forecast):
         items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
-        forecast = forecast.assign(item_sv=forecast["item"].map(ITEM_SV).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
+        forecast = forecast.assign(item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str))
         items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Prognosfel", fmt.kronor), "abs_pct_error": ("Absolut fel %", fmt.percent)}))
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")
@@ -417,7 +401,7 @@ def survey_section(ctx: ReportContext) -> list[Item]:
     items.append(wide)
     other = survey[survey["measure"] != "positive_share"]
     if len(other):
-        other = other.assign(label=other["measure"].map({"respondents": "Antal svarande", "response_rate": "Svarsfrekvens"}).fillna(other["measure"]) + " " + other["year"].astype(str))
+        other = other.assign(label=labels.label_series(other["measure"], "survey_measures") + " " + other["year"].astype(str))
         other["shown"] = [fmt.percent(v, 0) if u == "pct" else fmt.number(v) for v, u in zip(other["value"], other["unit"])]
         items.append(table(other, {"label": ("Uppgift", None), "shown": ("Värde", None)}))
     return items
