@@ -327,7 +327,7 @@ def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
     split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
     split = split.assign(gender_sv=labels.label_series(split["gender"], "genders"), kommun=labels.place_series(split["group"]))
     wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
-    wide = wide[[g for g in ("Kvinnor", "Män", "Annat", "Totalt") if g in wide.columns]]
+    wide = wide[[g for g in labels.labels("genders").values() if g in wide.columns]]
     wide.index.name, wide.columns.name = "Kommun", None
     return [Markdown(f"Aktuella deltagare {ctx.year} per kommun och kön:"), wide.fillna("")]
 
