@@ -485,14 +485,19 @@ class Evaluator:
     def evaluate(self, rule: Rule) -> list[dict]:
         return [row for check in self.checks(rule) if (row := self.run(check)) is not None]
 
-    def adjust(self, table: str, index: int, delta: float) -> None:
-        """Add `delta` (comparison units, e.g. kronor) to one row's value, in place.
+    def set_value(self, table: str, index: int, value: float) -> float:
+        """Set one row's comparison value (kronor for money) in place; returns the old value.
 
-        For mutation tests: re-running only the checks that read the row shows whether a
-        changed figure would be caught.
+        For mutation tests: re-running only the checks that read the row (`run`) shows whether
+        a changed figure would be caught, without rebuilding anything.
         """
-        self.column(table, "_value")[index] += delta
-        self.frames[table].iat[index, self.frames[table].columns.get_loc("_value")] += delta
+        values = self.column(table, "_value")
+        if not values.flags.writeable:
+            values = self._arrays[(table, "_value")] = values.copy()
+        old = float(values[index])
+        values[index] = value
+        self.frames[table].iat[index, self.frames[table].columns.get_loc("_value")] = value
+        return old
 
     def _tolerance(self, used: list[Picked]) -> tuple[float, float]:
         """(tolerance, rounding bound) from the precisions of the figures compared.
@@ -755,6 +760,23 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
 
 
 FAILING = ("unexplained", "changed", "stale")
+
+
+def registered_differences(forbunds: list[Forbund]) -> dict[tuple[str, str, str], float]:
+    """{(forbund, document, check_id): registered difference} from known_discrepancies.csv."""
+    known = registered(forbunds)
+    return {(r.forbund, r.document, r.check_id): float(r.difference) for r in known.itertuples(index=False)}
+
+
+def fails(row: dict | None, registered_difference: float | None) -> bool:
+    """Whether one evaluated check (None: not evaluated) makes validation fail, by the same
+    rules as reconcile_raw: an unregistered finding, a registration whose difference no longer
+    matches, or a registration of a check that passes or is gone."""
+    if row is None or row["status"] == "ok":
+        return registered_difference is not None
+    if registered_difference is None:
+        return True
+    return abs(row["difference"] - registered_difference) > REGISTERED_MATCH
 
 
 def summary(results: pd.DataFrame) -> pd.DataFrame:
