@@ -76,6 +76,73 @@ def cmd_validate(args) -> int:
     return 0
 
 
+# --- curation assistant (issue 13): ingest, propose, accept; the logic lives in curation/ ---
+def cmd_ingest(args) -> int:
+    from finsam_analysis.curation.ingest import ingest
+
+    folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
+    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    return 0
+
+
+def cmd_propose(args) -> int:
+    from finsam_analysis.curation.propose import propose_folder, resolve_folder, write_proposals
+
+    folder = resolve_folder(args.target, Path(args.raw))
+    proposals = propose_folder(folder)
+    if args.diff:
+        from finsam_analysis.curation.diff import diff_lines
+
+        lines = diff_lines(folder, proposals)
+        print("\n".join(lines) if lines else "(proposals and curated rows agree)")
+        print(f"\n{len(lines)} difference(s): each is a typo in the curated CSV or an error of the proposal")
+        return 0
+    written = write_proposals(folder, proposals)
+    counts = ", ".join(f"{p.stem} {sum(1 for _ in open(p, encoding='utf-8')) - 1}" for p in written if p.suffix == ".csv")
+    print(f"proposed {len(proposals.rows)} rows in {folder / 'proposed'} ({counts or 'none'}); see summary.md, review with --diff")
+    return 0
+
+
+def cmd_accept(args) -> int:
+    from finsam_analysis.curation.accept import accept, parse_rows
+    from finsam_analysis.curation.propose import resolve_folder
+
+    folder = resolve_folder(args.target, Path(args.raw))
+    result = accept(folder, args.table, parse_rows(args.rows), args.min_confidence)
+    for table, n in result.accepted.items():
+        print(f"{table}: accepted {n} row(s), {result.already.get(table, 0)} already curated")
+    for conflict in result.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    print("next: finsam validate (reconciliation) and pytest tests/test_tick_and_tie.py")
+    return 1 if result.conflicts else 0
+
+
+def add_curation_commands(sub, data_options) -> None:
+    p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
+    p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
+    p.add_argument("--forbund", required=True, help="förbund slug, e.g. sjuharad")
+    p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
+    p.add_argument("--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)")
+    p.add_argument("--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("propose", help="propose rows from source.txt into <document>/proposed/ (or --diff against the curated rows)")
+    p.add_argument("target", help="FORBUND/DOCUMENT (relative to data/raw) or a folder path")
+    p.add_argument("--diff", action="store_true", help="show proposals against the curated CSVs; write nothing")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_propose)
+
+    p = sub.add_parser("accept", help="move confirmed proposed rows into the curated CSVs")
+    p.add_argument("target", help="FORBUND/DOCUMENT (relative to data/raw) or a folder path")
+    p.add_argument("--table", help="only this table (financials, member_contributions, participants, outcomes)")
+    p.add_argument("--rows", help="only these line numbers of the proposed CSV, e.g. 2-10,14 (needs --table)")
+    p.add_argument("--min-confidence", type=float, default=0.0, help="only rows with at least this confidence")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_accept)
+# --- end of the curation assistant block ---
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="finsam", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
@@ -95,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="also list checks that pass")
     p.add_argument("--output", help="write all check results to this CSV")
     p.set_defaults(func=cmd_validate)
+
+    add_curation_commands(sub, data_options)
 
     try:
         from finsam_analysis.publish import runner as reports

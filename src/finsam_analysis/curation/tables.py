@@ -74,7 +74,7 @@ def header_columns(text: str) -> tuple[list[Column], bool] | None:
     years = list(YEAR.finditer(text))
     if not years or len(words) > 6 + 3 * len(years) or (text.rstrip().endswith(".") and len(words) > 6):
         return None
-    has_note = bool(re.search(r"(?:^|\s)not(?:\s*$|\s+(?![\d]))", rest, re.I)) and not re.search(r"\bnot\s*\d", text, re.I)
+    has_note = bool(re.search(r"(?:^|\s)not(?:\s*$|\s+(?![\d]))", rest, re.I)) and not re.search(r"\bnot\s*\d", rest, re.I)
     columns: list[Column] = []
     if "\t" in text.strip():
         cells = [c.strip() for c in text.split("\t") if c.strip()]
@@ -160,6 +160,8 @@ def _split(chunks: list[str], wanted: int) -> list[str] | None:
     if not chunks:
         return None
     head = chunks[0]
+    if re.match(r"(?:[-+\u2212\u2013] ?)?0\d", head):
+        return None  # a figure never starts with a leading zero ("046" continues the figure before)
     ends = [1]
     if re.fullmatch(r"(?:[-+\u2212\u2013] ?)?\d{1,3}", head):
         j = 1
