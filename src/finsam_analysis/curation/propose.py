@@ -51,17 +51,31 @@ def members_of(folder: Path) -> dict[str, str]:
     return {m["name"]: m["kind"] for m in meta.get("members") or [] if isinstance(m, dict) and m.get("name")}
 
 
-def propose_text(text: str, members: dict[str, str] | None = None) -> Proposals:
-    """Every row the text's tables and prose yield (pure: no files)."""
+def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: int | None = None) -> Proposals:
+    """Every row the text's tables and prose yield (pure: no files).
+
+    fiscal_year dates prose figures that print no year; default: the latest year of the
+    income statement or balance sheet found in the text."""
     lines = lines_of(text)
     vocabulary = load_vocabulary()
     reader = read_tables(lines, load_aliases(), vocabulary, members)
-    rows = reader.proposals + read_prose(lines, reader.sections())
+    if fiscal_year is None:
+        years = [int(p.row["year"]) for p in reader.proposals if p.row.get("statement") in ("income_statement", "balance_sheet", "overview")]
+        fiscal_year = max(years) if years else None
+    rows = reader.proposals + read_prose(lines, reader.sections(), fiscal_year)
     return Proposals(rows, reader.tables, reader.unmatched)
 
 
+def fiscal_year_of(folder: Path) -> int | None:
+    meta_file = folder / "source.yaml"
+    if not meta_file.exists():
+        return None
+    year = (yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}).get("fiscal_year")
+    return year if isinstance(year, int) else None
+
+
 def propose_folder(folder: Path) -> Proposals:
-    return propose_text((folder / "source.txt").read_text(encoding="utf-8"), members_of(folder))
+    return propose_text((folder / "source.txt").read_text(encoding="utf-8"), members_of(folder), fiscal_year_of(folder))
 
 
 def write_proposals(folder: Path, proposals: Proposals) -> list[Path]:
