@@ -14,7 +14,7 @@ from pathlib import Path
 
 from finsam_analysis.curation.propose import PROPOSED_DIR, PROPOSED_TABLES
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS
-from finsam_analysis.data.errors import CurationError
+from finsam_analysis.curation.errors import InputError
 from finsam_analysis.data.schema import TABLES
 
 
@@ -34,10 +34,10 @@ def parse_rows(spec: str | None) -> set[int] | None:
         part = part.strip()
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
-            raise CurationError(f"--rows {spec!r}: expected line numbers of the proposed CSV like 2-10,14")
+            raise InputError(f"--rows {spec!r}: expected line numbers of the proposed CSV like 2-10,14")
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         if first < 2 or last < first:
-            raise CurationError(f"--rows {part!r}: line numbers start at 2 (line 1 is the header)")
+            raise InputError(f"--rows {part!r}: line numbers start at 2 (line 1 is the header)")
         out.update(range(first, last + 1))
     return out
 
@@ -71,9 +71,9 @@ def _same_value(a: str, b: str) -> bool:
 def accept(folder: Path, table: str | None = None, rows: set[int] | None = None, min_confidence: float = 0.0) -> AcceptResult:
     tables = [table] if table else list(PROPOSED_TABLES)
     if table and table not in PROPOSED_TABLES:
-        raise CurationError(f"--table {table!r}: expected one of {', '.join(PROPOSED_TABLES)}")
+        raise InputError(f"--table {table!r}: expected one of {', '.join(PROPOSED_TABLES)}")
     if rows and not table:
-        raise CurationError("--rows needs --table: line numbers refer to one proposed CSV")
+        raise InputError("--rows needs --table: line numbers refer to one proposed CSV")
     result = AcceptResult()
     found_any = False
     for name in tables:
@@ -111,7 +111,7 @@ def accept(folder: Path, table: str | None = None, rows: set[int] | None = None,
         if rows is not None:
             missing = sorted(r for r in rows if r > len(proposed) + 1)
             if missing:
-                raise CurationError(f"--rows: {proposed_path} has no line {missing[0]} (last line {len(proposed) + 1})")
+                raise InputError(f"--rows: {proposed_path} has no line {missing[0]} (last line {len(proposed) + 1})")
         if added:
             _write(curated_path, header, curated + added)
         if keep:
@@ -121,5 +121,5 @@ def accept(folder: Path, table: str | None = None, rows: set[int] | None = None,
         result.accepted[name] = len(added)
         result.already[name] = already
     if not found_any:
-        raise CurationError(f"{folder / PROPOSED_DIR}: no proposals to accept; run `finsam propose` first")
+        raise InputError(f"{folder / PROPOSED_DIR}: no proposals to accept; run `finsam propose` first")
     return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from finsam_analysis.data.errors import CurationError
+from finsam_analysis.curation.errors import InputError
 
 COLUMN_GAP = re.compile(r" {3,}")
 
@@ -41,12 +41,12 @@ def pdf_text(path: Path) -> str:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError as exc:  # pragma: no cover - pypdf is a dependency
-        raise CurationError(f"{path}: reading PDFs needs pypdf ({exc})") from exc
+        raise InputError(f"{path}: reading PDFs needs pypdf ({exc})") from exc
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except (PdfReadError, ValueError, OSError) as exc:
-        raise CurationError(f"{path}: not a readable PDF ({exc})") from exc
+        raise InputError(f"{path}: not a readable PDF ({exc})") from exc
     if not any(p.strip() for p in pages):
-        raise CurationError(f"{path}: the PDF has no text layer (a scan?); OCR it first, then ingest the text")
+        raise InputError(f"{path}: the PDF has no text layer (a scan?); OCR it first, then ingest the text")
     return "\n\f".join(layout_to_tabs(p) for p in pages) + "\n"

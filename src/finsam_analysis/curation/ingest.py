@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from finsam_analysis.curation.extract import pdf_text
-from finsam_analysis.data.errors import CurationError
+from finsam_analysis.curation.errors import InputError
 from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS, SLUG
 from finsam_analysis.data.schema import TABLES
 
@@ -30,7 +30,7 @@ def sha256_bytes(data: bytes) -> str:
 def read_source(path: Path) -> str:
     """The text of a .pdf (extracted) or .txt (as is, UTF-8)."""
     if not path.is_file():
-        raise CurationError(f"{path}: no such file")
+        raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return pdf_text(path)
@@ -38,21 +38,21 @@ def read_source(path: Path) -> str:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise CurationError(f"{path}: not UTF-8 text ({exc}); convert it first (iconv -f latin1 -t utf-8)") from exc
+            raise InputError(f"{path}: not UTF-8 text ({exc}); convert it first (iconv -f latin1 -t utf-8)") from exc
         if not text.strip():
-            raise CurationError(f"{path}: the text file is empty")
+            raise InputError(f"{path}: the text file is empty")
         return text if text.endswith("\n") else text + "\n"
-    raise CurationError(f"{path}: expected a .pdf or a .txt file, not {suffix or 'a file without extension'}")
+    raise InputError(f"{path}: expected a .pdf or a .txt file, not {suffix or 'a file without extension'}")
 
 
 def check_names(forbund: str, document: str, kind: str | None) -> str:
     if not SLUG.match(forbund):
-        raise CurationError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. sjuharad)")
+        raise InputError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. sjuharad)")
     if not DOCUMENT_ID.match(document):
-        raise CurationError(f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)")
+        raise InputError(f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)")
     prefix = document.split("-", 1)[0]
     if kind is not None and kind != prefix:
-        raise CurationError(f"--kind {kind!r} does not match the document id {document!r} (kind {prefix!r})")
+        raise InputError(f"--kind {kind!r} does not match the document id {document!r} (kind {prefix!r})")
     return prefix
 
 
@@ -89,7 +89,7 @@ def ingest(source: Path, raw: Path, forbund: str, document: str, kind: str | Non
     text = read_source(source)
     folder = raw / forbund / document
     if folder.exists() and any(folder.iterdir()) and not force:
-        raise CurationError(f"{folder}: already exists; pass --force to replace its source.txt and source.yaml (curated CSVs are kept)")
+        raise InputError(f"{folder}: already exists; pass --force to replace its source.txt and source.yaml (curated CSVs are kept)")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "source.txt").write_text(text, encoding="utf-8")
     fiscal_year = int(document.split("-")[1])

@@ -14,7 +14,7 @@ from finsam_analysis.curation.prose import read_prose
 from finsam_analysis.curation.tables import read_tables
 from finsam_analysis.curation.text import lines_of
 from finsam_analysis.data import paths
-from finsam_analysis.data.errors import CurationError
+from finsam_analysis.curation.errors import InputError
 from finsam_analysis.data.schema import TABLES
 from finsam_analysis.data.vocabulary import load_vocabulary
 
@@ -39,7 +39,7 @@ def resolve_folder(target: str, raw: Path | None = None) -> Path:
     for folder in (Path(target), raw / target):
         if (folder / "source.txt").is_file():
             return folder.resolve()
-    raise CurationError(f"{target}: no source.txt there or under {raw} (expected FORBUND/DOCUMENT, e.g. sjuharad/arsredovisning-2024)")
+    raise InputError(f"{target}: no source.txt there or under {raw} (expected FORBUND/DOCUMENT, e.g. sjuharad/arsredovisning-2024)")
 
 
 def members_of(folder: Path) -> dict[str, str]:

@@ -82,8 +82,14 @@ def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
     return fiscal_year
 
 
+def _sentence(text: str, start: int, end: int) -> str:
+    first = max(text.rfind(". ", 0, start) + 1, 0)
+    last = text.find(". ", end)
+    return text[first: last if last >= 0 else len(text)]
+
+
 def _measure(text: str, start: int, end: int) -> str:
-    window = text[max(0, start - 80): end + 60].lower()
+    window = _sentence(text, start, end).lower()
     if re.search(r"avslut|skrivits ut|skrevs ut", window):
         return "exited"
     if re.search(r"\bnya\b|påbörja|startat|skrivits in|skrevs in|inskriv", window):
