@@ -47,7 +47,7 @@ def read_source(path: Path) -> str:
 
 def check_names(forbund: str, document: str, kind: str | None) -> str:
     if not SLUG.match(forbund):
-        raise InputError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. sjuharad)")
+        raise InputError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. mittforbund)")
     if not DOCUMENT_ID.match(document):
         raise InputError(f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)")
     prefix = document.split("-", 1)[0]

@@ -20,7 +20,7 @@ def member_of(label: str, members: dict[str, str]) -> tuple[str, str] | None:
     best = None
     for name, kind in members.items():
         name_key = fold(name)
-        # "Askersunds kommun", "Borås Stad", "Region Örebro Län", "Försäkringskassa"
+        # "Provbys kommun", "Provby Stad", "Region Provland" (any case), "Försäkringskassa"
         if key == name_key or (key.startswith(name_key) and key[len(name_key):] in ("", "s", "kommun", "skommun", "stad", "sstad")) or (
             len(key) >= 8 and name_key.startswith(key)
         ):

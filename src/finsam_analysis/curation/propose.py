@@ -39,7 +39,7 @@ def resolve_folder(target: str, raw: Path | None = None) -> Path:
     for folder in (Path(target), raw / target):
         if (folder / "source.txt").is_file():
             return folder.resolve()
-    raise InputError(f"{target}: no source.txt there or under {raw} (expected FORBUND/DOCUMENT, e.g. sjuharad/arsredovisning-2024)")
+    raise InputError(f"{target}: no source.txt there or under {raw} (expected FORBUND/DOCUMENT, e.g. mittforbund/arsredovisning-2024)")
 
 
 def members_of(folder: Path) -> dict[str, str]:

@@ -28,6 +28,7 @@ TOTAL = re.compile(
     rf"{APPROX}(?P<n>{N})\s+(?P<new>nya\s+)?{PEOPLE}\s+(?:har\s+|hade\s+)?(?:under\s+året\s+)?(?P<verb>avslutat\w*|avslutades|avslutas|skrivits\s+ut|skrevs\s+ut|deltagit|deltog|tagit\s+del|varit\s+aktuella|var\s+aktuella|påbörjat|startat|skrivits\s+in|skrevs\s+in|inskrivna)",
     re.I,
 )
+NEW = re.compile(rf"{APPROX}(?P<n>{N})\s+nya\s+{PEOPLE}(?!\s+(?:har\s+|hade\s+)?(?:avslut|deltag|deltog))", re.I)
 OUTCOME_TARGETS = (
     ("work_or_studies", r"arbete\s+eller\s+studier|studier\s+eller\s+arbete|arbete\s+och\s+studier|arbete/studier"),
     ("work", r"arbete|anställning|jobb"),
@@ -141,6 +142,12 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             measure = "exited" if re.match(r"avslut|skriv\w* ut|skrevs ut", verb) else "started" if (m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb)) else "active"
             note = _approx(m)
             add("participants", {"year": year, "intervention": "*", "group": "*", "measure": measure, "gender": "total", "value": str(int(_number(m.group("n")))), "unit": "count", "note": note}, m.group(0), 0.4 if note else 0.65)
+        for m in NEW.finditer(text):
+            year = _year(text, m.start(), fiscal_year)
+            if year is None or any(s <= m.start("n") < e for s, e in gender_spans):
+                continue
+            note = _approx(m)
+            add("participants", {"year": year, "intervention": "*", "group": "*", "measure": "started", "gender": "total", "value": str(int(_number(m.group("n")))), "unit": "count", "note": note}, m.group(0), 0.4 if note else 0.6)
         for m in OUTCOME.finditer(text):
             year = _year(text, m.start(), fiscal_year)
             if year is None:
