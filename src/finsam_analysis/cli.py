@@ -1,10 +1,13 @@
-"""`finsam`: one entry point for build, validate and reports."""
+"""`finsam`: one entry point for every subcommand (build, validate, reports)."""
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import time
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -61,14 +64,20 @@ def cmd_validate(args) -> int:
                 print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
+    from finsam_analysis.checks.tickandtie import untied_figures
+
+    untied = untied_figures(tables.raw)
+    for line in untied:
+        print(f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)", file=sys.stderr)
     from finsam_analysis.checks.personnummer import scan_for_personnummer
 
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
         print(f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data", file=sys.stderr)
-    if not failing.empty or len(hits):
+    if not failing.empty or len(hits) or untied:
         print(
-            f"FAILED: {len(failing)} finding(s) not explained, {len(hits)} personnummer found. Register each finding in the "
+            f"FAILED: {len(failing)} finding(s) not explained, {len(untied)} figure(s) not in their source text, "
+            f"{len(hits)} personnummer found. Register each finding in the "
             "document's known_discrepancies.csv (docs/curation.md) — never edit a source figure to pass.",
             file=sys.stderr,
         )
@@ -117,7 +126,7 @@ def cmd_accept(args) -> int:
     return 1 if result.conflicts else 0
 
 
-def add_curation_commands(sub, data_options) -> None:
+def add_curation_commands(sub) -> None:
     p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
@@ -163,15 +172,101 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="write all check results to this CSV")
     p.set_defaults(func=cmd_validate)
 
-    add_curation_commands(sub, data_options)
-
-    try:
-        from finsam_analysis.publish import runner as reports
-    except ImportError:  # reports need the notebook stack; build/validate do not
-        reports = None
-    if reports is not None and hasattr(reports, "register"):
-        reports.register(sub)
+    add_curation_commands(sub)
+    add_reports_parser(sub)
     return parser
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The `reports` subcommand."""
+    from finsam_analysis.publish.runner import DEFAULT_TIMEOUT
+
+    parser = subparsers.add_parser(
+        "reports",
+        help="render the analysis documents (reports/<year>/<forbund>.html)",
+        description=(
+            "Run the report template for each (förbund, year) with papermill and export HTML "
+            "without code. By default every förbund with its latest year of outcome data. "
+            "Unchanged reports (same inputs hash as their last success) are skipped. "
+            "Exit status 1 if any report failed."
+        ),
+    )
+    parser.add_argument("--forbund", action="append", metavar="SLUG", help="only this förbund (repeatable); default all")
+    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: number of CPUs)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+        help=f"seconds per cell and per report (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
+        help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
+    )
+    parser.set_defaults(func=cmd_reports)
+    return parser
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """'suppression_threshold=10' -> ('suppression_threshold', 10); the value is read as YAML."""
+    import yaml
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VALUE")
+    try:
+        return name.strip(), yaml.safe_load(value)
+    except yaml.YAMLError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value is not valid YAML ({exc})") from None
+
+
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
+    130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
+    and index are saved and the workers and their kernels are stopped)."""
+    import finsam_analysis
+    from finsam_analysis.data.targets import resolve_targets
+    from finsam_analysis.publish.runner import run_reports
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        extra = dict(getattr(args, "param", None) or [])
+        reserved = {"forbund", "year"} & set(extra)
+        if reserved:
+            raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
+        tables = finsam_analysis.load()
+        targets = resolve_targets(tables, args.forbund, args.year)
+        if not targets:
+            print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
+            return 2
+        summary = run_reports(
+            targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
+            progress=not args.no_progress, extra_parameters=extra or None,
+        )
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept, see reports/index.html", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print(summary.format())
+    print(f"index: {summary.out_dir / 'index.html'}")
+    return summary.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,8 @@ import yaml
 
 from finsam_analysis.curation.extract import pdf_text
 from finsam_analysis.curation.errors import InputError
-from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS, SLUG
+from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS
+from finsam_analysis.data.paths import is_slug
 from finsam_analysis.data.schema import TABLES
 
 ADOPTED = re.compile(r"(?:beslut\w*|fastställ\w*|bestämdes|antag\w*|godkän\w*|underskrift\w*|daterad)[^\n]{0,60}?(\d{4}-\d{2}-\d{2})", re.I)
@@ -46,7 +47,7 @@ def read_source(path: Path) -> str:
 
 
 def check_names(forbund: str, document: str, kind: str | None) -> str:
-    if not SLUG.match(forbund):
+    if not is_slug(forbund):
         raise InputError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. mittforbund)")
     if not DOCUMENT_ID.match(document):
         raise InputError(f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)")

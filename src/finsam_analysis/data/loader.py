@@ -16,13 +16,13 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError, Problem
 from finsam_analysis.data.schema import TABLES, DocumentContext, TableSpec, raw_schema
 from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 
 DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECIMAL_COMMA = re.compile(r"^[-+]?\d[\d ]*,\d+$")
 FORBUND_KEYS = {"slug", "name", "org_nr", "county", "members"}
 SOURCE_KEYS = {
@@ -259,7 +259,7 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name != "reference"):
         if only and folder.name not in only:
             continue
-        if not SLUG.match(folder.name):
+        if not paths.is_slug(folder.name):
             problems.append(Problem(folder, None, None, "folder name is not a förbund slug (lowercase ASCII, digits, '-')"))
             continue
         meta = read_yaml(folder / "forbund.yaml", problems)
