@@ -8,6 +8,7 @@ and KF; recall >= 70 % for the rest.
 
     python benchmarks/bench_propose.py [--raw data/raw] [--details]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,9 @@ CORE = ("financials:overview", "financials:income_statement", "financials:balanc
 
 
 def documents(raw: Path) -> list[Path]:
-    return sorted(p.parent for p in raw.glob("*/*/source.txt") if any((p.parent / f"{t}.csv").exists() for t in PROPOSED_TABLES))
+    return sorted(
+        p.parent for p in raw.glob("*/*/source.txt") if any((p.parent / f"{t}.csv").exists() for t in PROPOSED_TABLES)
+    )
 
 
 def pct(x: float | None) -> str:
@@ -54,17 +57,29 @@ def main(argv=None) -> int:
                 for row in only_p:
                     print(f"  {folder.parent.name}/{folder.name} proposed only: {row}")
                 for row in only_c:
-                    print(f"  {folder.parent.name}/{folder.name} curated only:  {dict((k, row[k]) for k in columns if k not in ('note',))}")
+                    print(
+                        f"  {folder.parent.name}/{folder.name} curated only:  "
+                        f"{dict((k, row[k]) for k in columns if k != 'note')}"
+                    )
     elapsed = time.perf_counter() - started
-    print(f"propose on {len(docs)} curated documents in {elapsed:.2f} s (value-exact; key columns without section/page/note)\n")
+    print(
+        f"propose on {len(docs)} curated documents in {elapsed:.2f} s "
+        "(value-exact; key columns without section/page/note)\n"
+    )
     print(f"{'table:statement':34} {'proposed':>8} {'curated':>8} {'matched':>8} {'precision':>10} {'recall':>8}  goal")
     for group in sorted(totals, key=lambda g: (g not in CORE, g)):
         s = totals[group]
         goal = "P>=99% R>=90%" if group in CORE else "R>=70%"
-        print(f"{group:34} {s.proposed:8d} {s.curated:8d} {s.matched:8d} {pct(s.precision):>10} {pct(s.recall):>8}  {goal}")
+        print(
+            f"{group:34} {s.proposed:8d} {s.curated:8d} {s.matched:8d} "
+            f"{pct(s.precision):>10} {pct(s.recall):>8}  {goal}"
+        )
     core = [totals[g] for g in CORE if g in totals]
     p, c, m = (sum(getattr(s, a) for s in core) for a in ("proposed", "curated", "matched"))
-    print(f"\n{'core (overview+RR+BR+KF)':34} {p:8d} {c:8d} {m:8d} {pct(m / p if p else None):>10} {pct(m / c if c else None):>8}")
+    print(
+        f"\n{'core (overview+RR+BR+KF)':34} {p:8d} {c:8d} {m:8d} "
+        f"{pct(m / p if p else None):>10} {pct(m / c if c else None):>8}"
+    )
     return 0
 
 

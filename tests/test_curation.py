@@ -1,4 +1,5 @@
 """The curation assistant's parts: numbers, aliases, tables, prose, diff, accept, bad input."""
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,16 @@ def by_key(found):
 # --- numbers
 @pytest.mark.parametrize(
     "printed, value",
-    [("246 185,14", 246185.14), ("- 4 996 117", -4996117), ("+18 022", 18022), ("-13,95", -13.95), ("0,67", 0.67), ("18022", 18022), ("12 34", None), ("abc", None)],
+    [
+        ("246 185,14", 246185.14),
+        ("- 4 996 117", -4996117),
+        ("+18 022", 18022),
+        ("-13,95", -13.95),
+        ("0,67", 0.67),
+        ("18022", 18022),
+        ("12 34", None),
+        ("abc", None),
+    ],
 )
 def test_parse_figure(printed, value):
     assert parse_figure(printed) == value
@@ -179,23 +189,43 @@ def test_member_contributions_per_member_and_kommun():
     Provby kommun 25 % 4 764 500 4 764 500
     Summa medlemsavgifter 19 058 000 19 060 000
     """
-    members = {"Försäkringskassan": "staten", "Arbetsförmedlingen": "staten", "Region Provland": "region", "Provby": "kommun"}
-    found = {(r["year"], r["member"]): (r["value"], r["member_kind"], r["share_pct"]) for r in rows(text, "member_contributions", members=members)}
+    members = {
+        "Försäkringskassan": "staten",
+        "Arbetsförmedlingen": "staten",
+        "Region Provland": "region",
+        "Provby": "kommun",
+    }
+    found = {
+        (r["year"], r["member"]): (r["value"], r["member_kind"], r["share_pct"])
+        for r in rows(text, "member_contributions", members=members)
+    }
     assert found[(2025, "Försäkringskassan")] == ("9529000", "staten", "50")
     assert found[(2024, "Provby")] == ("4764500", "kommun", "25")
     assert found[(2025, "*")] == ("19058000", "*", "")
-    assert by_key(rows(text, members=members))[("note", "2025", "utfall", "member_contribution_total")] == ("19058000", "kr")
+    assert by_key(rows(text, members=members))[("note", "2025", "utfall", "member_contribution_total")] == (
+        "19058000",
+        "kr",
+    )
 
 
 # --- prose
 @pytest.mark.parametrize(
     "sentence, expected",
     [
-        ("Under året har 183 deltagare deltagit, varav 97 kvinnor och 86 män.", {("active", "total"): "183", ("active", "kvinna"): "97", ("active", "man"): "86"}),
-        ("Totalt avslutades insatsen av 40 kvinnor och 21 män under året.", {("exited", "kvinna"): "40", ("exited", "man"): "21"}),
+        (
+            "Under året har 183 deltagare deltagit, varav 97 kvinnor och 86 män.",
+            {("active", "total"): "183", ("active", "kvinna"): "97", ("active", "man"): "86"},
+        ),
+        (
+            "Totalt avslutades insatsen av 40 kvinnor och 21 män under året.",
+            {("exited", "kvinna"): "40", ("exited", "man"): "21"},
+        ),
         ("Under året har 127 deltagare avslutats i insatserna och resultaten följs upp.", {("exited", "total"): "127"}),
         ("Verksamheten tog emot 45 nya deltagare under året vilket är fler än tidigare.", {("started", "total"): "45"}),
-        ("Andelen var 60 procent kvinnor och 40 procent män bland de aktuella.", {("active", "kvinna"): "60", ("active", "man"): "40"}),
+        (
+            "Andelen var 60 procent kvinnor och 40 procent män bland de aktuella.",
+            {("active", "kvinna"): "60", ("active", "man"): "40"},
+        ),
     ],
 )
 def test_prose_participants(sentence, expected):
@@ -205,14 +235,22 @@ def test_prose_participants(sentence, expected):
 
 
 def test_prose_year_printed_before_the_figure_wins():
-    found = rows("Det är färre än 2023 då 458 kvinnor och 183 män deltog i insatserna.", "participants", fiscal_year=2024)
+    found = rows(
+        "Det är färre än 2023 då 458 kvinnor och 183 män deltog i insatserna.", "participants", fiscal_year=2024
+    )
     assert {(r["year"], r["gender"], r["value"]) for r in found} == {(2023, "kvinna", "458"), (2023, "man", "183")}
 
 
 @pytest.mark.parametrize(
     "sentence, outcome, value, unit, approximate",
     [
-        ("Av de avslutade gick 40 procent till arbete eller studier efter insatsen.", "work_or_studies", "40", "pct", False),
+        (
+            "Av de avslutade gick 40 procent till arbete eller studier efter insatsen.",
+            "work_or_studies",
+            "40",
+            "pct",
+            False,
+        ),
         ("Efter avslut har 12 personer gått vidare till arbete under året.", "work", "12", "count", False),
         ("Av deltagarna gick cirka 30 % vidare till studier efter avslutad insats.", "studies", "30", "pct", True),
     ],
@@ -226,15 +264,40 @@ def test_prose_outcomes(sentence, outcome, value, unit, approximate):
 @pytest.mark.parametrize(
     "sentence, item, value, unit, approximate",
     [
-        ("Förbundet hade under året kostnader på 10,3 m.kr vilket är lägre än budget.", "operating_costs", "-10.3", "mkr", False),
-        ("Förbundet har ett eget kapital på 300 tkr vid årets slut enligt balansräkningen.", "equity", "300", "tkr", False),
+        (
+            "Förbundet hade under året kostnader på 10,3 m.kr vilket är lägre än budget.",
+            "operating_costs",
+            "-10.3",
+            "mkr",
+            False,
+        ),
+        (
+            "Förbundet har ett eget kapital på 300 tkr vid årets slut enligt balansräkningen.",
+            "equity",
+            "300",
+            "tkr",
+            False,
+        ),
         ("Årets resultat blev drygt 246 tkr och är högre än väntat för förbundet.", "net_result", "246", "tkr", True),
-        ("Medlemsbidragen uppgick till 18 022 tkr under året från de fyra parterna.", "member_contribution_total", "18022", "tkr", False),
+        (
+            "Medlemsbidragen uppgick till 18 022 tkr under året från de fyra parterna.",
+            "member_contribution_total",
+            "18022",
+            "tkr",
+            False,
+        ),
     ],
 )
 def test_prose_money(sentence, item, value, unit, approximate):
     [row] = rows(sentence, fiscal_year=2024)
-    assert (row["statement"], row["year"], row["basis"], row["item"], row["value"], row["unit"]) == ("text", 2024, "utfall", item, value, unit)
+    assert (row["statement"], row["year"], row["basis"], row["item"], row["value"], row["unit"]) == (
+        "text",
+        2024,
+        "utfall",
+        item,
+        value,
+        unit,
+    )
     assert ("approximate" in row["note"]) is approximate
 
 
@@ -269,9 +332,17 @@ def folder(tmp_path):
 
 def test_diff_shows_typos_proposals_only_and_curated_only(folder):
     lines = diff_lines(folder, propose_text(DOC_TEXT))
-    assert any(line.startswith("~ financials income_statement 2024 utfall operating_costs: proposed -4996117 kr") and "curated -4996171 kr" in line for line in lines)
-    assert any(line.startswith("+ financials income_statement 2023 utfall net_result: proposed 301436 kr") for line in lines)
-    assert any(line.startswith("- financials income_statement 2024 utfall depreciation: curated 0 kr") for line in lines)
+    assert any(
+        line.startswith("~ financials income_statement 2024 utfall operating_costs: proposed -4996117 kr")
+        and "curated -4996171 kr" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("+ financials income_statement 2023 utfall net_result: proposed 301436 kr") for line in lines
+    )
+    assert any(
+        line.startswith("- financials income_statement 2024 utfall depreciation: curated 0 kr") for line in lines
+    )
     assert not any("operating_income" in line and "2024" in line for line in lines)
 
 
@@ -301,10 +372,33 @@ def test_accept_appends_selected_rows_never_duplicates_and_reports_conflicts(fol
 
 
 def test_score_rows_value_exact_in_kronor():
-    proposed = [{"statement": "overview", "year": "2024", "basis": "utfall", "item": "net_result", "value": "246", "unit": "tkr"}]
+    proposed = [
+        {
+            "statement": "overview",
+            "year": "2024",
+            "basis": "utfall",
+            "item": "net_result",
+            "value": "246",
+            "unit": "tkr",
+        }
+    ]
     curated = [
-        {"statement": "overview", "year": "2024", "basis": "utfall", "item": "net_result", "value": "246000", "unit": "kr"},
-        {"statement": "overview", "year": "2023", "basis": "utfall", "item": "net_result", "value": "-805", "unit": "tkr"},
+        {
+            "statement": "overview",
+            "year": "2024",
+            "basis": "utfall",
+            "item": "net_result",
+            "value": "246000",
+            "unit": "kr",
+        },
+        {
+            "statement": "overview",
+            "year": "2023",
+            "basis": "utfall",
+            "item": "net_result",
+            "value": "-805",
+            "unit": "tkr",
+        },
     ]
     [score] = score_rows("financials", proposed, curated).values()
     assert (score.proposed, score.curated, score.matched, score.precision, score.recall) == (1, 2, 1, 1.0, 0.5)
@@ -317,7 +411,10 @@ def test_score_rows_value_exact_in_kronor():
         (["ingest", "missing.pdf", "--forbund", "x", "--document", "arsredovisning-2024"], "no such file"),
         (["ingest", "{doc}", "--forbund", "Bad Name", "--document", "arsredovisning-2024"], "expected a slug"),
         (["ingest", "{doc}", "--forbund", "x", "--document", "report-2024"], "expected <kind>-<year>"),
-        (["ingest", "{doc}", "--forbund", "x", "--document", "arsredovisning-2024", "--kind", "protokoll"], "does not match the document id"),
+        (
+            ["ingest", "{doc}", "--forbund", "x", "--document", "arsredovisning-2024", "--kind", "protokoll"],
+            "does not match the document id",
+        ),
         (["ingest", "{odt}", "--forbund", "x", "--document", "arsredovisning-2024"], "expected a .pdf or a .txt"),
         (["ingest", "{fake_pdf}", "--forbund", "x", "--document", "arsredovisning-2024"], "not a readable PDF"),
         (["ingest", "{empty}", "--forbund", "x", "--document", "arsredovisning-2024"], "empty"),
@@ -328,7 +425,13 @@ def test_score_rows_value_exact_in_kronor():
     ],
 )
 def test_bad_input_exits_2_with_one_clear_line(tmp_path, folder, capsys, args, message):
-    files = {"doc": tmp_path / "a.txt", "odt": tmp_path / "a.odt", "fake_pdf": tmp_path / "a.pdf", "empty": tmp_path / "e.txt", "folder": folder}
+    files = {
+        "doc": tmp_path / "a.txt",
+        "odt": tmp_path / "a.odt",
+        "fake_pdf": tmp_path / "a.pdf",
+        "empty": tmp_path / "e.txt",
+        "folder": folder,
+    }
     files["doc"].write_text(DOC_TEXT, encoding="utf-8")
     files["odt"].write_text("x", encoding="utf-8")
     files["fake_pdf"].write_bytes(b"not a pdf at all")
@@ -348,11 +451,29 @@ def test_input_error_is_a_curation_error():
 def test_txt_ingest_keeps_text_and_records_hashes(tmp_path):
     source = tmp_path / "ar.txt"
     source.write_text("Årsredovisning 2024\nBeslutad av styrelsen 2025-03-21\n" + DOC_TEXT, encoding="utf-8")
-    assert cli.main(["ingest", str(source), "--forbund", "provforbundet", "--document", "arsredovisning-2024", "--raw", str(tmp_path / "raw")]) == 0
+    assert (
+        cli.main(
+            [
+                "ingest",
+                str(source),
+                "--forbund",
+                "provforbundet",
+                "--document",
+                "arsredovisning-2024",
+                "--raw",
+                str(tmp_path / "raw"),
+            ]
+        )
+        == 0
+    )
     folder = tmp_path / "raw" / "provforbundet" / "arsredovisning-2024"
     assert (folder / "source.txt").read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
     meta = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
     assert meta["original_sha256"] == meta["sha256"]  # a text goes in unchanged
     assert (meta["years"], str(meta["date"]), meta["title"]) == ([2023, 2024], "2025-03-21", "Årsredovisning 2024")
-    assert (folder / "participants.csv").read_text(encoding="utf-8").startswith("year,intervention,group,measure,gender,value,unit")
+    assert (
+        (folder / "participants.csv")
+        .read_text(encoding="utf-8")
+        .startswith("year,intervention,group,measure,gender,value,unit")
+    )
     assert "members: []" in (folder.parent / "forbund.yaml").read_text(encoding="utf-8")

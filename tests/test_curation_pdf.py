@@ -1,4 +1,5 @@
 """A generated PDF with real Swedish tables goes ingest -> propose -> accept -> load -> tick and tie."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,12 @@ OVERVIEW = [  # tkr; costs printed without sign
     ("Årets resultat", "15", "-21", "15"),
     ("Soliditet", "41 %", "38 %", "40 %"),
 ]
-MEMBERS = [("Försäkringskassan", "312 500,00"), ("Arbetsförmedlingen", "312 500,00"), ("Region Provland", "312 500,00"), ("Provby kommun", "312 500,00")]
+MEMBERS = [
+    ("Försäkringskassan", "312 500,00"),
+    ("Arbetsförmedlingen", "312 500,00"),
+    ("Region Provland", "312 500,00"),
+    ("Provby kommun", "312 500,00"),
+]
 
 
 def make_pdf(path) -> None:
@@ -47,7 +53,12 @@ def make_pdf(path) -> None:
         for c in cells:
             pdf.cell(30, 6, c, align="R")
         pdf.ln(6)
-    pdf.multi_cell(0, 6, "Under året deltog 183 personer, varav 97 kvinnor och 86 män. 127 deltagare avslutades och 40 procent gick till arbete eller studier.")
+    pdf.multi_cell(
+        0,
+        6,
+        "Under året deltog 183 personer, varav 97 kvinnor och 86 män. 127 deltagare avslutades "
+        "och 40 procent gick till arbete eller studier.",
+    )
     pdf.add_page()
     pdf.cell(0, 8, "2. Resultaträkning", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 8, "Belopp i kr", new_x="LMARGIN", new_y="NEXT")
@@ -111,7 +122,21 @@ def read(path):
 
 
 def test_pdf_ingest_propose_accept_load_tick_and_tie(pdf_file, raw, capsys):
-    assert cli.main(["ingest", str(pdf_file), "--forbund", "provforbundet", "--document", "arsredovisning-2024", "--raw", str(raw)]) == 0
+    assert (
+        cli.main(
+            [
+                "ingest",
+                str(pdf_file),
+                "--forbund",
+                "provforbundet",
+                "--document",
+                "arsredovisning-2024",
+                "--raw",
+                str(raw),
+            ]
+        )
+        == 0
+    )
     folder = raw / "provforbundet" / "arsredovisning-2024"
     meta = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
     assert meta["sha256"] == sha256_of(folder / "source.txt")
@@ -122,7 +147,12 @@ def test_pdf_ingest_propose_accept_load_tick_and_tie(pdf_file, raw, capsys):
     assert cli.main(["propose", str(folder)]) == 0
     proposed = {(r["statement"], r["year"], r["item"]): r for r in read(folder / "proposed" / "financials.csv")}
     rr_costs = proposed[("income_statement", "2024", "operating_costs")]
-    assert (rr_costs["value"], rr_costs["unit"], rr_costs["page"], rr_costs["printed"]) == ("-1236450.25", "kr", "2", "-1 236 450,25")
+    assert (rr_costs["value"], rr_costs["unit"], rr_costs["page"], rr_costs["printed"]) == (
+        "-1236450.25",
+        "kr",
+        "2",
+        "-1 236 450,25",
+    )
     assert proposed[("income_statement", "2023", "financial_costs")]["value"] == "-1009.60"
     assert proposed[("income_statement", "2024", "net_result")]["value"] == "15000.00"
     overview_costs = proposed[("overview", "2022", "operating_costs")]
@@ -166,7 +196,16 @@ def test_pdf_ingest_propose_accept_load_tick_and_tie(pdf_file, raw, capsys):
 
 
 def test_ingest_refuses_to_overwrite_without_force(pdf_file, raw, capsys):
-    args = ["ingest", str(pdf_file), "--forbund", "provforbundet", "--document", "arsredovisning-2024", "--raw", str(raw)]
+    args = [
+        "ingest",
+        str(pdf_file),
+        "--forbund",
+        "provforbundet",
+        "--document",
+        "arsredovisning-2024",
+        "--raw",
+        str(raw),
+    ]
     assert cli.main(args) == 0
     assert cli.main(args) == 2
     assert "already exists; pass --force" in capsys.readouterr().err

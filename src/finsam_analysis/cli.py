@@ -1,4 +1,5 @@
 """`finsam`: one entry point for every subcommand (build, validate, reports)."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +29,17 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     tables = _load(args)
     out = write_processed(tables, Path(args.out))
-    counts = ", ".join(f"{name} {len(tables.table(name))}" for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"))
+    counts = ", ".join(
+        f"{name} {len(tables.table(name))}"
+        for name in (
+            "financials",
+            "member_contributions",
+            "intervention_finance",
+            "participants",
+            "outcomes",
+            "indicator_survey",
+        )
+    )
     print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")
     return 0
 
@@ -37,7 +48,18 @@ def format_results(results: pd.DataFrame, show_ok: bool) -> str:
     shown = results if show_ok else results[results["status"] != "ok"]
     if shown.empty:
         return "(no findings)"
-    columns = ["status", "forbund", "document", "check_id", "expected", "actual", "difference", "tolerance", "registered_kind", "suggested_kind"]
+    columns = [
+        "status",
+        "forbund",
+        "document",
+        "check_id",
+        "expected",
+        "actual",
+        "difference",
+        "tolerance",
+        "registered_kind",
+        "suggested_kind",
+    ]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 90, "display.width", 250):
         return shown[columns].to_string(index=False)
 
@@ -68,12 +90,18 @@ def cmd_validate(args) -> int:
 
     untied = untied_figures(tables.raw)
     for line in untied:
-        print(f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)", file=sys.stderr)
+        print(
+            f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)",
+            file=sys.stderr,
+        )
     from finsam_analysis.checks.personnummer import scan_for_personnummer
 
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
-        print(f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data", file=sys.stderr)
+        print(
+            f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data",
+            file=sys.stderr,
+        )
     if not failing.empty or len(hits) or untied:
         print(
             f"FAILED: {len(failing)} finding(s) not explained, {len(untied)} figure(s) not in their source text, "
@@ -107,8 +135,13 @@ def cmd_propose(args) -> int:
         print(f"\n{len(lines)} difference(s): each is a typo in the curated CSV or an error of the proposal")
         return 0
     written = write_proposals(folder, proposals)
-    counts = ", ".join(f"{p.stem} {sum(1 for _ in open(p, encoding='utf-8')) - 1}" for p in written if p.suffix == ".csv")
-    print(f"proposed {len(proposals.rows)} rows in {folder / 'proposed'} ({counts or 'none'}); see summary.md, review with --diff")
+    counts = ", ".join(
+        f"{p.stem} {sum(1 for _ in open(p, encoding='utf-8')) - 1}" for p in written if p.suffix == ".csv"
+    )
+    print(
+        f"proposed {len(proposals.rows)} rows in {folder / 'proposed'} ({counts or 'none'}); "
+        "see summary.md, review with --diff"
+    )
     return 0
 
 
@@ -131,12 +164,18 @@ def add_curation_commands(sub) -> None:
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
-    p.add_argument("--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)")
-    p.add_argument("--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)")
+    p.add_argument(
+        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
+    )
     p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("propose", help="propose rows from source.txt into <document>/proposed/ (or --diff against the curated rows)")
+    p = sub.add_parser(
+        "propose", help="propose rows from source.txt into <document>/proposed/ (or --diff against the curated rows)"
+    )
     p.add_argument("target", help="FORBUND/DOCUMENT (relative to data/raw) or a folder path")
     p.add_argument("--diff", action="store_true", help="show proposals against the curated CSVs; write nothing")
     p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
@@ -149,6 +188,8 @@ def add_curation_commands(sub) -> None:
     p.add_argument("--min-confidence", type=float, default=0.0, help="only rows with at least this confidence")
     p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
     p.set_defaults(func=cmd_accept)
+
+
 # --- end of the curation assistant block ---
 
 
@@ -194,17 +235,28 @@ def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
             "Exit status 1 if any report failed."
         ),
     )
-    parser.add_argument("--forbund", action="append", metavar="SLUG", help="only this förbund (repeatable); default all")
-    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: number of CPUs)")
     parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+        "--forbund", action="append", metavar="SLUG", help="only this förbund (repeatable); default all"
+    )
+    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: number of CPUs)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
         help=f"seconds per cell and per report (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument(
-        "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=parse_param,
         help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
     )
     parser.set_defaults(func=cmd_reports)
@@ -252,8 +304,12 @@ def cmd_reports(args: argparse.Namespace) -> int:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
             return 2
         summary = run_reports(
-            targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
-            progress=not args.no_progress, extra_parameters=extra or None,
+            targets,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            force=args.force,
+            progress=not args.no_progress,
+            extra_parameters=extra or None,
         )
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -272,7 +328,9 @@ def cmd_reports(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return int(args.func(args) or 0)
     except CurationError as exc:

@@ -5,6 +5,7 @@ printed, line); a row whose key is already curated is never written twice: with 
 it is dropped as done, with another value it stays in proposed/ and is reported as a conflict.
 Accepted rows leave the proposed file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from finsam_analysis.curation.propose import PROPOSED_DIR, PROPOSED_TABLES
-from finsam_analysis.curation.proposal import EXTRA_COLUMNS
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.proposal import EXTRA_COLUMNS
+from finsam_analysis.curation.propose import PROPOSED_DIR, PROPOSED_TABLES
 from finsam_analysis.data.schema import TABLES
 
 
@@ -26,7 +27,7 @@ class AcceptResult:
 
 
 def parse_rows(spec: str | None) -> set[int] | None:
-    """"2-5,9" -> {2, 3, 4, 5, 9}: line numbers of the proposed CSV (2 = first row)."""
+    """ "2-5,9" -> {2, 3, 4, 5, 9}: line numbers of the proposed CSV (2 = first row)."""
     if not spec:
         return None
     out: set[int] = set()
@@ -68,7 +69,9 @@ def _same_value(a: str, b: str) -> bool:
         return a == b
 
 
-def accept(folder: Path, table: str | None = None, rows: set[int] | None = None, min_confidence: float = 0.0) -> AcceptResult:
+def accept(
+    folder: Path, table: str | None = None, rows: set[int] | None = None, min_confidence: float = 0.0
+) -> AcceptResult:
     tables = [table] if table else list(PROPOSED_TABLES)
     if table and table not in PROPOSED_TABLES:
         raise InputError(f"--table {table!r}: expected one of {', '.join(PROPOSED_TABLES)}")
@@ -102,7 +105,8 @@ def accept(folder: Path, table: str | None = None, rows: set[int] | None = None,
                     already += 1
                 else:
                     result.conflicts.append(
-                        f"{proposed_path.name}:{line}: {', '.join(k for k in key if k)}: proposed {clean.get('value')} but {curated_path.name} has {existing[key].get('value')}; kept in proposed/"
+                        f"{proposed_path.name}:{line}: {', '.join(k for k in key if k)}: proposed {clean.get('value')} "
+                        f"but {curated_path.name} has {existing[key].get('value')}; kept in proposed/"
                     )
                     keep.append(row)
                 continue

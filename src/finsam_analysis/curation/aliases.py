@@ -1,4 +1,5 @@
 """Swedish label aliases of the vocabulary items (data/vocabulary_aliases.yaml)."""
+
 from __future__ import annotations
 
 import re

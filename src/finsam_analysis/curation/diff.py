@@ -4,6 +4,7 @@ Every difference is either a typo in the curated CSV or an error of the proposal
 reviews each. Rows are paired on their key without section/page/note; a pair whose values
 differ is shown as one line `~`, rows only in the proposals as `+`, only curated as `-`.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

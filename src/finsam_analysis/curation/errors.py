@@ -1,4 +1,5 @@
 """Bad input to the curation commands: one clear sentence, exit status 2 (like CurationError)."""
+
 from __future__ import annotations
 
 from finsam_analysis.data.errors import CurationError

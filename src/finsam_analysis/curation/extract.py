@@ -10,6 +10,7 @@ got 123/123 but took 0.35 s and two more dependencies; both libraries' plain tex
 more spaces -> one tab. Pages are separated by a form feed, as pdftotext does; the curation
 reader counts them (text.lines_of) and tick-and-tie ignores them.
 """
+
 from __future__ import annotations
 
 import re

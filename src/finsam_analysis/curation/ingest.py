@@ -5,6 +5,7 @@ form feeds), source.yaml (provenance: the sha256 of the original file and of sou
 what could be read from the text: years, title, date) and empty CSVs with the headers of
 data/schema.py, plus a forbund.yaml skeleton when the förbund is new.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import yaml
 
-from finsam_analysis.curation.extract import pdf_text
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.extract import pdf_text
 from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS
 from finsam_analysis.data.paths import is_slug
 from finsam_analysis.data.schema import TABLES
 
-ADOPTED = re.compile(r"(?:beslut\w*|fastställ\w*|bestämdes|antag\w*|godkän\w*|underskrift\w*|daterad)[^\n]{0,60}?(\d{4}-\d{2}-\d{2})", re.I)
+ADOPTED = re.compile(
+    r"(?:beslut\w*|fastställ\w*|bestämdes|antag\w*|godkän\w*|underskrift\w*|daterad)[^\n]{0,60}?(\d{4}-\d{2}-\d{2})",
+    re.I,
+)
 ANY_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])-([0-2]\d|3[01])(?!\d)")
 
 
@@ -48,9 +52,14 @@ def read_source(path: Path) -> str:
 
 def check_names(forbund: str, document: str, kind: str | None) -> str:
     if not is_slug(forbund):
-        raise InputError(f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. mittforbund)")
+        raise InputError(
+            f"--forbund {forbund!r}: expected a slug of lowercase ASCII letters, digits and '-' (e.g. mittforbund)"
+        )
     if not DOCUMENT_ID.match(document):
-        raise InputError(f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)")
+        raise InputError(
+            f"--document {document!r}: expected <kind>-<year> or <kind>-<yyyy-mm-dd>, "
+            f"kind one of {', '.join(DOCUMENT_KINDS)} (e.g. arsredovisning-2024)"
+        )
     prefix = document.split("-", 1)[0]
     if kind is not None and kind != prefix:
         raise InputError(f"--kind {kind!r} does not match the document id {document!r} (kind {prefix!r})")
@@ -83,14 +92,24 @@ def years_of(text: str, fiscal_year: int) -> list[int]:
     return [min(years), max(years)]
 
 
-def ingest(source: Path, raw: Path, forbund: str, document: str, kind: str | None = None, force: bool = False,
-           curated_by: str = "finsam-analysis developers", today: dt.date | None = None) -> Path:
+def ingest(
+    source: Path,
+    raw: Path,
+    forbund: str,
+    document: str,
+    kind: str | None = None,
+    force: bool = False,
+    curated_by: str = "finsam-analysis developers",
+    today: dt.date | None = None,
+) -> Path:
     """Create the curation folder of one document; returns it. Raises CurationError."""
     kind = check_names(forbund, document, kind)
     text = read_source(source)
     folder = raw / forbund / document
     if folder.exists() and any(folder.iterdir()) and not force:
-        raise InputError(f"{folder}: already exists; pass --force to replace its source.txt and source.yaml (curated CSVs are kept)")
+        raise InputError(
+            f"{folder}: already exists; pass --force to replace its source.txt and source.yaml (curated CSVs are kept)"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "source.txt").write_text(text, encoding="utf-8")
     fiscal_year = int(document.split("-")[1])
@@ -115,14 +134,18 @@ def ingest(source: Path, raw: Path, forbund: str, document: str, kind: str | Non
     header = "# Written by `finsam ingest`; check title, date (as printed) and years before curating.\n"
     if date is None:
         header += "# date: no date of adoption found in the text; type it as printed (YYYY-MM-DD or YYYY-MM).\n"
-    (folder / "source.yaml").write_text(header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "source.yaml").write_text(
+        header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     for table in (*DATA_TABLES, "known_discrepancies"):
         path = folder / f"{table}.csv"
         if not path.exists():
             path.write_text(",".join(TABLES[table].column_names) + "\n", encoding="utf-8")
     checks = folder / "checks.yaml"
     if not checks.exists():
-        checks.write_text("# every sum the document prints, as a check (docs/curation.md)\nsums: []\n", encoding="utf-8")
+        checks.write_text(
+            "# every sum the document prints, as a check (docs/curation.md)\nsums: []\n", encoding="utf-8"
+        )
     forbund_file = raw / forbund / "forbund.yaml"
     if not forbund_file.exists():
         skeleton = {"slug": forbund, "name": None, "org_nr": None, "county": None, "members": []}

@@ -1,4 +1,5 @@
 """Row labels -> members of the förbund (forbund.yaml), for member contributions."""
+
 from __future__ import annotations
 
 from finsam_analysis.curation.aliases import fold
@@ -21,8 +22,10 @@ def member_of(label: str, members: dict[str, str]) -> tuple[str, str] | None:
     for name, kind in members.items():
         name_key = fold(name)
         # "Provbys kommun", "Provby Stad", "Region Provland" (any case), "Försäkringskassa"
-        if key == name_key or (key.startswith(name_key) and key[len(name_key):] in ("", "s", "kommun", "skommun", "stad", "sstad")) or (
-            len(key) >= 8 and name_key.startswith(key)
+        if (
+            key == name_key
+            or (key.startswith(name_key) and key[len(name_key) :] in ("", "s", "kommun", "skommun", "stad", "sstad"))
+            or (len(key) >= 8 and name_key.startswith(key))
         ):
             if best is None or len(name_key) > len(fold(best[0])):
                 best = (name, kind)

@@ -1,4 +1,5 @@
 """Swedish numbers as printed: "246 185,14", "- 4 996 117", "+18 022", "28%", "0,67"."""
+
 from __future__ import annotations
 
 import re

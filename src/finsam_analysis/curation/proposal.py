@@ -1,4 +1,5 @@
 """One proposed row: the row as it would be curated, plus where and how it was read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

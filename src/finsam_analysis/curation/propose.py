@@ -1,4 +1,5 @@
 """`finsam propose`: source.txt -> proposed/<table>.csv and proposed/summary.md."""
+
 from __future__ import annotations
 
 import csv
@@ -9,12 +10,12 @@ from pathlib import Path
 import yaml
 
 from finsam_analysis.curation.aliases import load_aliases
+from finsam_analysis.curation.errors import InputError
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS, Proposal
 from finsam_analysis.curation.prose import read_prose
 from finsam_analysis.curation.tables import read_tables
 from finsam_analysis.curation.text import lines_of
 from finsam_analysis.data import paths
-from finsam_analysis.curation.errors import InputError
 from finsam_analysis.data.schema import TABLES
 from finsam_analysis.data.vocabulary import load_vocabulary
 
@@ -39,7 +40,10 @@ def resolve_folder(target: str, raw: Path | None = None) -> Path:
     for folder in (Path(target), raw / target):
         if (folder / "source.txt").is_file():
             return folder.resolve()
-    raise InputError(f"{target}: no source.txt there or under {raw} (expected FORBUND/DOCUMENT, e.g. mittforbund/arsredovisning-2024)")
+    raise InputError(
+        f"{target}: no source.txt there or under {raw} "
+        "(expected FORBUND/DOCUMENT, e.g. mittforbund/arsredovisning-2024)"
+    )
 
 
 def members_of(folder: Path) -> dict[str, str]:
@@ -60,7 +64,11 @@ def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: 
     vocabulary = load_vocabulary()
     reader = read_tables(lines, load_aliases(), vocabulary, members)
     if fiscal_year is None:
-        years = [int(p.row["year"]) for p in reader.proposals if p.row.get("statement") in ("income_statement", "balance_sheet", "overview")]
+        years = [
+            int(p.row["year"])
+            for p in reader.proposals
+            if p.row.get("statement") in ("income_statement", "balance_sheet", "overview")
+        ]
         fiscal_year = max(years) if years else None
     rows = reader.proposals + read_prose(lines, reader.sections(), fiscal_year)
     return Proposals(rows, reader.tables, reader.unmatched)
@@ -111,7 +119,9 @@ def summary_text(folder: Path, proposals: Proposals) -> str:
     for (table, statement), n in sorted(counts.items()):
         lines.append(f"| {table} | {statement} | {n} | {low[(table, statement)]} |")
     lines += ["", "## Tables detected", ""]
-    lines += [f"- line {n}: {statement or '(no statement)'} — {section}" for statement, section, n in proposals.tables_found] or ["- none"]
+    lines += [
+        f"- line {n}: {statement or '(no statement)'} — {section}" for statement, section, n in proposals.tables_found
+    ] or ["- none"]
     found = {s for s, _, _ in proposals.tables_found}
     missing = [s for s in EXPECTED_STATEMENTS if s not in found]
     lines += ["", "## Not found", ""]

@@ -8,6 +8,7 @@ A figure the text qualifies (ca, cirka, drygt, knappt, nästan, omkring, över, 
 approximate in `note` and gets a low confidence. Whole förbund only (intervention and group
 `*`): which insats a sentence is about is for the curator to decide.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,22 +39,45 @@ OUTCOME_TARGETS = (
     ("gemensam_kartlaggning", r"gemensam\s+kartläggning"),
 )
 OUTCOME = re.compile(
-    rf"{APPROX}(?P<n>\d+(?:,\d+)?)\s*(?P<pct>%|procent)?\s*(?:{PEOPLE}\s+|av\s+(?:de\s+)?(?:avslutade|deltagarna)\s+)?(?:har\s+|hade\s+)?(?:gått|gick|går|gått\s+vidare|gick\s+vidare|kom|kommit)?\s*(?:vidare\s+)?(?:ut\s+)?till\s+(?P<target>{'|'.join(p for _, p in OUTCOME_TARGETS)})\b",
+    rf"{APPROX}(?P<n>\d+(?:,\d+)?)\s*(?P<pct>%|procent)?\s*"
+    rf"(?:{PEOPLE}\s+|av\s+(?:de\s+)?(?:avslutade|deltagarna)\s+)?(?:har\s+|hade\s+)?"
+    r"(?:gått|gick|går|gått\s+vidare|gick\s+vidare|kom|kommit)?\s*(?:vidare\s+)?(?:ut\s+)?"
+    rf"till\s+(?P<target>{'|'.join(p for _, p in OUTCOME_TARGETS)})\b",
     re.I,
 )
 MONEY_NOUNS = (
     ("operating_costs", r"(?:de\s+)?(?:totala\s+)?kostnader(?:na)?|kostnaderna"),
     ("operating_income", r"(?:de\s+)?(?:totala\s+)?intäkter(?:na)?"),
     ("equity", r"(?:ett\s+|det\s+)?eg(?:et|na)\s+kapital(?:et)?"),
-    ("net_result", r"(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+överskott|ett\s+underskott|överskottet|underskottet"),
-    ("member_contribution_total", r"medlemsbidrag(?:en)?|medlemsavgifter(?:na)?|medlemsfinansiering(?:en)?|medlemsintäkter(?:na)?"),
+    (
+        "net_result",
+        r"(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+överskott|ett\s+underskott|överskottet|underskottet",
+    ),
+    (
+        "member_contribution_total",
+        r"medlemsbidrag(?:en)?|medlemsavgifter(?:na)?|medlemsfinansiering(?:en)?|medlemsintäkter(?:na)?",
+    ),
 )
 MONEY = re.compile(
-    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+)?(?:på|om|uppgår\s+till|uppgick\s+till|uppgår\s+nu\s+till|var|är|blev|landade\s+på|motsvarande)\s+(?:totalt\s+)?{APPROX}"
-    rf"(?P<sign>[-−–]\s?)?(?P<n>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<unit>tkr|mkr|m\.?\s?kr|mnkr|miljoner\s+kronor|miljoner|tusen\s+kronor|kronor|kr)\b",
+    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+)?"
+    r"(?:på|om|uppgår\s+till|uppgick\s+till|uppgår\s+nu\s+till|var|är|blev|landade\s+på|motsvarande)\s+"
+    rf"(?:totalt\s+)?{APPROX}"
+    r"(?P<sign>[-−–]\s?)?(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*"
+    r"(?P<unit>tkr|mkr|m\.?\s?kr|mnkr|miljoner\s+kronor|miljoner|tusen\s+kronor|kronor|kr)\b",
     re.I,
 )
-UNITS = {"tkr": "tkr", "tusenkronor": "tkr", "mkr": "mkr", "m.kr": "mkr", "mkr.": "mkr", "mnkr": "mkr", "miljonerkronor": "mkr", "miljoner": "mkr", "kronor": "kr", "kr": "kr"}
+UNITS = {
+    "tkr": "tkr",
+    "tusenkronor": "tkr",
+    "mkr": "mkr",
+    "m.kr": "mkr",
+    "mkr.": "mkr",
+    "mnkr": "mkr",
+    "miljonerkronor": "mkr",
+    "miljoner": "mkr",
+    "kronor": "kr",
+    "kr": "kr",
+}
 YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
 
 
@@ -86,7 +110,7 @@ def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
 def _sentence(text: str, start: int, end: int) -> str:
     first = max(text.rfind(". ", 0, start) + 1, 0)
     last = text.find(". ", end)
-    return text[first: last if last >= 0 else len(text)]
+    return text[first : last if last >= 0 else len(text)]
 
 
 def _measure(text: str, start: int, end: int) -> str:
@@ -116,8 +140,16 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
         page = "" if first.page is None else str(first.page)
         base = {"section": section, "page": page}
 
-        def add(table, row, printed, confidence):
-            out.append(Proposal(table, {**row, **base, "note": row.get("note", "")}, printed=printed, line=first.number, confidence=confidence))
+        def add(table, row, printed, confidence, base=base, first=first):
+            out.append(
+                Proposal(
+                    table,
+                    {**row, **base, "note": row.get("note", "")},
+                    printed=printed,
+                    line=first.number,
+                    confidence=confidence,
+                )
+            )
 
         gender_spans = []
         for m in GENDER_PAIR.finditer(text):
@@ -129,9 +161,23 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             unit = "pct" if (m.group("pa") or m.group("pb")) else "count"
             common = {"year": year, "intervention": "*", "group": "*", "measure": measure, "unit": unit}
             if m.group("total") and unit == "count":
-                add("participants", {**common, "gender": "total", "value": str(int(_number(m.group("total"))))}, m.group("total"), 0.7)
+                add(
+                    "participants",
+                    {**common, "gender": "total", "value": str(int(_number(m.group("total"))))},
+                    m.group("total"),
+                    0.7,
+                )
             for value, gender in ((m.group("a"), m.group("ga")), (m.group("b"), m.group("gb"))):
-                add("participants", {**common, "gender": "kvinna" if gender.lower() == "kvinnor" else "man", "value": str(int(_number(value)))}, m.group(0), 0.7)
+                add(
+                    "participants",
+                    {
+                        **common,
+                        "gender": "kvinna" if gender.lower() == "kvinnor" else "man",
+                        "value": str(int(_number(value))),
+                    },
+                    m.group(0),
+                    0.7,
+                )
         for m in TOTAL.finditer(text):
             if any(s <= m.start("n") < e for s, e in gender_spans):
                 continue
@@ -139,15 +185,49 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             if year is None:
                 continue
             verb = m.group("verb").lower()
-            measure = "exited" if re.match(r"avslut|skriv\w* ut|skrevs ut", verb) else "started" if (m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb)) else "active"
+            measure = (
+                "exited"
+                if re.match(r"avslut|skriv\w* ut|skrevs ut", verb)
+                else "started"
+                if (m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb))
+                else "active"
+            )
             note = _approx(m)
-            add("participants", {"year": year, "intervention": "*", "group": "*", "measure": measure, "gender": "total", "value": str(int(_number(m.group("n")))), "unit": "count", "note": note}, m.group(0), 0.4 if note else 0.65)
+            add(
+                "participants",
+                {
+                    "year": year,
+                    "intervention": "*",
+                    "group": "*",
+                    "measure": measure,
+                    "gender": "total",
+                    "value": str(int(_number(m.group("n")))),
+                    "unit": "count",
+                    "note": note,
+                },
+                m.group(0),
+                0.4 if note else 0.65,
+            )
         for m in NEW.finditer(text):
             year = _year(text, m.start(), fiscal_year)
             if year is None or any(s <= m.start("n") < e for s, e in gender_spans):
                 continue
             note = _approx(m)
-            add("participants", {"year": year, "intervention": "*", "group": "*", "measure": "started", "gender": "total", "value": str(int(_number(m.group("n")))), "unit": "count", "note": note}, m.group(0), 0.4 if note else 0.6)
+            add(
+                "participants",
+                {
+                    "year": year,
+                    "intervention": "*",
+                    "group": "*",
+                    "measure": "started",
+                    "gender": "total",
+                    "value": str(int(_number(m.group("n")))),
+                    "unit": "count",
+                    "note": note,
+                },
+                m.group(0),
+                0.4 if note else 0.6,
+            )
         for m in OUTCOME.finditer(text):
             year = _year(text, m.start(), fiscal_year)
             if year is None:
@@ -159,7 +239,21 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             if unit == "count" and "." in value:
                 continue
             note = _approx(m)
-            add("outcomes", {"year": year, "intervention": "*", "outcome": outcome, "gender": "total", "value": value, "unit": unit, "base": "", "note": note}, m.group(0), 0.4 if note else 0.6)
+            add(
+                "outcomes",
+                {
+                    "year": year,
+                    "intervention": "*",
+                    "outcome": outcome,
+                    "gender": "total",
+                    "value": value,
+                    "unit": unit,
+                    "base": "",
+                    "note": note,
+                },
+                m.group(0),
+                0.4 if note else 0.6,
+            )
         for m in MONEY.finditer(text):
             year = _year(text, m.start(), fiscal_year)
             if year is None:
@@ -174,8 +268,28 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             if negative:
                 value = -abs(value)
             unit = UNITS.get(re.sub(r"\s", "", m.group("unit").lower()), "kr")
-            before = text[max(0, m.start() - 60): m.start()].lower()
+            before = text[max(0, m.start() - 60) : m.start()].lower()
             basis = "budget" if "budget" in before else "prognos" if "prognos" in before else "utfall"
-            notes = [n for n in (_approx(m), "printed without sign" if item == "operating_costs" and not m.group("sign") else "") if n]
-            add("financials", {"statement": "text", "year": year, "basis": basis, "item": item, "value": f"{value:.{decimals}f}", "unit": unit, "note": "; ".join(notes)}, m.group(0), 0.4 if _approx(m) else 0.6)
+            notes = [
+                n
+                for n in (
+                    _approx(m),
+                    "printed without sign" if item == "operating_costs" and not m.group("sign") else "",
+                )
+                if n
+            ]
+            add(
+                "financials",
+                {
+                    "statement": "text",
+                    "year": year,
+                    "basis": basis,
+                    "item": item,
+                    "value": f"{value:.{decimals}f}",
+                    "unit": unit,
+                    "note": "; ".join(notes),
+                },
+                m.group(0),
+                0.4 if _approx(m) else 0.6,
+            )
     return out

@@ -5,6 +5,7 @@ and note: where a figure is printed is provenance, not the figure) and the value
 (counts and percentages as printed) agree. Matching is one-to-one (a multiset), so a figure
 curated in two sections needs two proposals.
 """
+
 from __future__ import annotations
 
 import csv

@@ -7,6 +7,7 @@ year columns come from a header line ("Belopp i kr. Not 2024 2023", "Utgående b
 label is looked up in the vocabulary aliases; signs follow the project's convention (costs
 negative) and every row keeps the exact printed figure, its line and page, and a confidence.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,13 +22,31 @@ from finsam_analysis.data.vocabulary import Vocabulary
 
 YEAR = re.compile(r"(?<![\d,])((?:19|20)\d{2})(?:-(\d{2})-(\d{2}))?(?![\d,])")
 YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[–-]\s*(?:19|20)\d{2}")
-UNIT = re.compile(r"belopp\s*(?:i\s*)?(?P<u>tkr|mkr|kr|tusental kronor|tusen kronor|miljoner kronor|kronor)\b|\(\s*(?P<p>tkr|mkr|kr)\s*\)", re.I)
-UNIT_WORDS = {"tkr": "tkr", "tusental kronor": "tkr", "tusen kronor": "tkr", "mkr": "mkr", "miljoner kronor": "mkr", "kr": "kr", "kronor": "kr"}
+UNIT = re.compile(
+    r"belopp\s*(?:i\s*)?(?P<u>tkr|mkr|kr|tusental kronor|tusen kronor|miljoner kronor|kronor)\b"
+    r"|\(\s*(?P<p>tkr|mkr|kr)\s*\)",
+    re.I,
+)
+UNIT_WORDS = {
+    "tkr": "tkr",
+    "tusental kronor": "tkr",
+    "tusen kronor": "tkr",
+    "mkr": "mkr",
+    "miljoner kronor": "mkr",
+    "kr": "kr",
+    "kronor": "kr",
+}
 NOTE_REF = re.compile(r"\(?\bnot\s*\d{1,2}\)?", re.I)
 UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(tkr|mkr|kr)\b\.?", re.I)
-RATIO_CELL = re.compile(r"^(?P<a>\d{1,3}(?: \d{3})*|\d+)\s*/\s*(?P<b>\d{1,3}(?: \d{3})*|\d+)\s+(?P<p>\d+(?:,\d+)?)\s*%$")
+RATIO_CELL = re.compile(
+    r"^(?P<a>\d{1,3}(?: \d{3})*|\d+)\s*/\s*(?P<b>\d{1,3}(?: \d{3})*|\d+)\s+(?P<p>\d+(?:,\d+)?)\s*%$"
+)
 LABEL_NOISE = re.compile(r"^(?:\d{3,5}\s+|res\d\s+)|\s+rad\s+\d+$|[*:]+$", re.I)
-BASIS_WORDS = (("avvikelse", re.compile(r"avvikelse|utfall\s*-\s*budget|differens", re.I)), ("budget", re.compile(r"budget", re.I)), ("prognos", re.compile(r"prognos", re.I)))
+BASIS_WORDS = (
+    ("avvikelse", re.compile(r"avvikelse|utfall\s*-\s*budget|differens", re.I)),
+    ("budget", re.compile(r"budget", re.I)),
+    ("prognos", re.compile(r"prognos", re.I)),
+)
 SHARE = re.compile(r"(?<![\d,])(\d{1,2}(?:,\d+)?)\s*%")
 TOTAL_LABELS = {"summa", "total", "totalt", "summatotalt"}
 TABLE_STATEMENTS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note")
@@ -74,7 +93,9 @@ def header_columns(text: str) -> tuple[list[Column], bool] | None:
     years = list(YEAR.finditer(text))
     if not years or len(words) > 6 + 3 * len(years) or (text.rstrip().endswith(".") and len(words) > 6):
         return None
-    has_note = bool(re.search(r"(?:^|\s)not(?:\s*$|\s+(?![\d]))", rest, re.I)) and not re.search(r"\bnot\s*\d", rest, re.I)
+    has_note = bool(re.search(r"(?:^|\s)not(?:\s*$|\s+(?![\d]))", rest, re.I)) and not re.search(
+        r"\bnot\s*\d", rest, re.I
+    )
     columns: list[Column] = []
     if "\t" in text.strip():
         cells = [c.strip() for c in text.split("\t") if c.strip()]
@@ -91,7 +112,7 @@ def header_columns(text: str) -> tuple[list[Column], bool] | None:
     else:
         previous = 0
         for match in years:
-            columns.append(_column(text[previous:match.end()], match))
+            columns.append(_column(text[previous : match.end()], match))
             previous = match.end()
     return columns, has_note
 
@@ -115,7 +136,9 @@ def value_cells(text: str, wanted: int) -> list[str] | None:
     text = NOTE_REF.sub(" ", text)
     if "\t" in text.strip():
         raw = [c.strip() for c in text.rstrip().split("\t")]
-        if len(raw) == wanted and all(c == "" or parse_cell(c) is not None or DASH_CELL.match(c) or RATIO_CELL.match(c) for c in raw):
+        if len(raw) == wanted and all(
+            c == "" or parse_cell(c) is not None or DASH_CELL.match(c) or RATIO_CELL.match(c) for c in raw
+        ):
             return [c or "-" for c in raw]
         cells = [c for c in raw if c]
         if len(cells) == wanted:
@@ -125,7 +148,9 @@ def value_cells(text: str, wanted: int) -> list[str] | None:
 
 
 def _is_chunk(token: str) -> bool:
-    return bool(re.fullmatch(r"[-+\u2212\u2013]?\d{1,9}(?:,\d+)?%?|[-\u2013\u2212]|\d+(?:,\d+)?%|%|(?:t|m)?kr\.?", token, re.I))
+    return bool(
+        re.fullmatch(r"[-+\u2212\u2013]?\d{1,9}(?:,\d+)?%?|[-\u2013\u2212]|\d+(?:,\d+)?%|%|(?:t|m)?kr\.?", token, re.I)
+    )
 
 
 def _segment(tokens: list[str], wanted: int) -> list[str] | None:
@@ -184,7 +209,7 @@ def parse_cell(cell: str) -> tuple[float, int, str | None, bool] | None:
     match = UNIT_SUFFIX.search(text)
     if match:
         unit = match.group(1).lower()
-        text = (text[: match.start()] + text[match.end():]).strip()
+        text = (text[: match.start()] + text[match.end() :]).strip()
     percent = text.endswith("%")
     text = text.rstrip("%").strip()
     value = parse_figure(text)
@@ -255,7 +280,7 @@ class TableReader:
                 return True
             self._start("note", heading, line)
             return True
-        if numbered and len(text.split()) <= 12 and not figures(YEAR.sub("", text[len(numbered.group("num")):])):
+        if numbered and len(text.split()) <= 12 and not figures(YEAR.sub("", text[len(numbered.group("num")) :])):
             self._start(statement_of(numbered.group("title")), tidy_heading(YEAR.sub("", text).strip()), line)
             return True
         statement = statement_of(text)
@@ -273,7 +298,11 @@ class TableReader:
         self.block = Block(statement, section)
         if statement == "note" and previous.statement == "note":
             # notes in a row share their year columns unless a note prints its own header
-            self.block.columns, self.block.unit, self.block.has_note_column = previous.columns, previous.unit, previous.has_note_column
+            self.block.columns, self.block.unit, self.block.has_note_column = (
+                previous.columns,
+                previous.unit,
+                previous.has_note_column,
+            )
         self._header_or_unit(line)
 
     def _header_or_unit(self, line: Line) -> bool:
@@ -353,7 +382,9 @@ class TableReader:
         if not label.lower().startswith("varav"):
             block.parent = label
         block.pending = []
-        member = member_of(label, self.members) if self.members and block.statement in ("note", "income_statement") else None
+        member = (
+            member_of(label, self.members) if self.members and block.statement in ("note", "income_statement") else None
+        )
         if member and (item is None or block.member_rows):
             self._member_rows(member, label, rest, cells, line)
             return
@@ -377,11 +408,20 @@ class TableReader:
                 continue
             value, decimals, suffix, _ = parsed
             row = {
-                "year": column.year, "basis": column.basis, "member": member[0], "member_kind": member[1],
-                "value": format_value(abs(value), decimals), "unit": suffix or block.unit or "kr", "share_pct": share_pct,
-                "section": block.section, "page": "" if line.page is None else str(line.page), "note": label,
+                "year": column.year,
+                "basis": column.basis,
+                "member": member[0],
+                "member_kind": member[1],
+                "value": format_value(abs(value), decimals),
+                "unit": suffix or block.unit or "kr",
+                "share_pct": share_pct,
+                "section": block.section,
+                "page": "" if line.page is None else str(line.page),
+                "note": label,
             }
-            block.rows.append(Proposal("member_contributions", row, printed=cell.strip(), line=line.number, confidence=0.85))
+            block.rows.append(
+                Proposal("member_contributions", row, printed=cell.strip(), line=line.number, confidence=0.85)
+            )
 
     def _total_label(self) -> str | None:
         """What a bare "Summa" totals: the title of the note or sub-note it closes."""
@@ -415,10 +455,24 @@ class TableReader:
                 continue
             ratio = RATIO_CELL.match(cell.strip())
             if ratio and kind == "pct":
-                parts = (("equity", ratio.group("a"), None), ("total_assets", ratio.group("b"), None), (item, ratio.group("p"), "pct"))
+                parts = (
+                    ("equity", ratio.group("a"), None),
+                    ("total_assets", ratio.group("b"), None),
+                    (item, ratio.group("p"), "pct"),
+                )
                 for part_item, printed, unit in parts:
                     value = parse_figure(printed)
-                    self._add(part_item, value, len(printed.partition(",")[2]), unit or block.unit or "kr", column, label, cell, line, confidence * 0.9)
+                    self._add(
+                        part_item,
+                        value,
+                        len(printed.partition(",")[2]),
+                        unit or block.unit or "kr",
+                        column,
+                        label,
+                        cell,
+                        line,
+                        confidence * 0.9,
+                    )
                 continue
             parsed = parse_cell(cell)
             if parsed is None:
@@ -450,7 +504,9 @@ class TableReader:
             "page": "" if line.page is None else str(line.page),
             "note": label if fold(label) else "",
         }
-        block.rows.append(Proposal("financials", row, printed=cell.strip(), line=line.number, confidence=round(confidence, 2)))
+        block.rows.append(
+            Proposal("financials", row, printed=cell.strip(), line=line.number, confidence=round(confidence, 2))
+        )
 
     def sections(self) -> dict[int, str]:
         """Line number -> the section heading in force there (for prose)."""
@@ -482,10 +538,16 @@ def apply_signs(rows: list[Proposal], aliases: Aliases) -> None:
             for r in group:
                 text = r.row["value"]
                 r.row["value"] = text[1:] if text.startswith("-") else "-" + text
-                r.row["note"] = "; ".join(filter(None, [r.row["note"], "printed without sign" if sign == "cost" else "printed with minus sign"]))
+                r.row["note"] = "; ".join(
+                    filter(
+                        None, [r.row["note"], "printed without sign" if sign == "cost" else "printed with minus sign"]
+                    )
+                )
 
 
-def read_tables(lines: list[Line], aliases: Aliases, vocabulary: Vocabulary, members: dict[str, str] | None = None) -> TableReader:
+def read_tables(
+    lines: list[Line], aliases: Aliases, vocabulary: Vocabulary, members: dict[str, str] | None = None
+) -> TableReader:
     reader = TableReader(aliases, vocabulary, members)
     for line in lines:
         reader.feed(line)

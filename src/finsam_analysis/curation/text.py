@@ -3,6 +3,7 @@
 Pages: a form feed (as pdftotext and `finsam ingest` write) or a marker line
 "--- sida N ---" starts a new page. The seed texts have neither: their page is unknown (None).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,14 +12,23 @@ from dataclasses import dataclass
 PAGE_MARKER = re.compile(r"^\s*-{2,}\s*sida\s+(\d+)\s*-{2,}\s*$", re.IGNORECASE)
 TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 STATEMENT_WORDS = (
-    ("overview", re.compile(r"översikt över verksamhetens utveckling|flerårsöversikt|verksamheten i sammandrag|fem år i sammandrag|ekonomisk översikt", re.I)),
+    (
+        "overview",
+        re.compile(
+            r"översikt över verksamhetens utveckling|flerårsöversikt|verksamheten i sammandrag"
+            r"|fem år i sammandrag|ekonomisk översikt",
+            re.I,
+        ),
+    ),
     ("income_statement", re.compile(r"resultaträkning", re.I)),
     ("balance_sheet", re.compile(r"balansräkning", re.I)),
     ("cash_flow", re.compile(r"kassaflödesanalys|finansieringsanalys", re.I)),
     ("operating_statement", re.compile(r"driftsredovisning|driftredovisning", re.I)),
 )
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*\.?)\s+(?P<title>[A-Za-zÅÄÖåäöÉé].*)$")
-NOTE = re.compile(r"^(?:bilaga\s+)?not\s*(?P<num>\d{1,2})\b\s*(?:[.:\-–]\s*)?(?P<title>[A-Za-zÅÄÖåäö].*)?$", re.IGNORECASE)
+NOTE = re.compile(
+    r"^(?:bilaga\s+)?not\s*(?P<num>\d{1,2})\b\s*(?:[.:\-–]\s*)?(?P<title>[A-Za-zÅÄÖåäö].*)?$", re.IGNORECASE
+)
 TOC_TAIL = re.compile(r"(?:\.{3,}|…+)\s*\d*\s*$|\t\s*\d{1,3}\s*$")
 
 
@@ -31,7 +41,7 @@ class Line:
 
 def lines_of(text: str) -> list[Line]:
     """Every line with its page (None when the text marks no pages)."""
-    marked = "\f" in text or any(PAGE_MARKER.match(l) for l in text.splitlines())
+    marked = "\f" in text or any(PAGE_MARKER.match(row) for row in text.splitlines())
     page = 1 if marked else None
     out = []
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -60,7 +70,7 @@ def tidy_heading(text: str) -> str:
     if letters and all(c.isupper() for c in letters):
         text = text.lower()
         first = next(i for i, c in enumerate(text) if c.isalpha())
-        text = text[:first] + text[first].upper() + text[first + 1:]
+        text = text[:first] + text[first].upper() + text[first + 1 :]
     return text
 
 
