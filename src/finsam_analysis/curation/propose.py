@@ -11,6 +11,7 @@ import yaml
 
 from finsam_analysis.curation.aliases import load_aliases
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.keyvalue import read_key_values
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS, Proposal
 from finsam_analysis.curation.prose import read_prose
 from finsam_analysis.curation.tables import read_tables
@@ -62,7 +63,8 @@ def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: 
     income statement or balance sheet found in the text."""
     lines = lines_of(text)
     vocabulary = load_vocabulary()
-    reader = read_tables(lines, load_aliases(), vocabulary, members)
+    aliases = load_aliases()
+    reader = read_tables(lines, aliases, vocabulary, members)
     if fiscal_year is None:
         years = [
             int(p.row["year"])
@@ -70,7 +72,12 @@ def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: 
             if p.row.get("statement") in ("income_statement", "balance_sheet", "overview")
         ]
         fiscal_year = max(years) if years else None
-    rows = reader.proposals + read_prose(lines, reader.sections(), fiscal_year)
+    sections = reader.sections()
+    rows = (
+        reader.proposals
+        + read_key_values(lines, sections, aliases, fiscal_year)
+        + read_prose(lines, sections, fiscal_year)
+    )
     return Proposals(rows, reader.tables, reader.unmatched)
 
 

@@ -51,7 +51,8 @@ MONEY_NOUNS = (
     ("equity", r"(?:ett\s+|det\s+)?eg(?:et|na)\s+kapital(?:et)?"),
     (
         "net_result",
-        r"(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+överskott|ett\s+underskott|överskottet|underskottet",
+        r"(?:ett\s+)?(?:positivt\s+|negativt\s+)?(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+plusresultat"
+        r"|ett\s+minusresultat|ett\s+överskott|ett\s+underskott|överskottet|underskottet",
     ),
     (
         "member_contribution_total",
@@ -59,7 +60,7 @@ MONEY_NOUNS = (
     ),
 )
 MONEY = re.compile(
-    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+)?"
+    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+|för\s+verksamheten\s+)?"
     r"(?:på|om|uppgår\s+till|uppgick\s+till|uppgår\s+nu\s+till|var|är|blev|landade\s+på|motsvarande)\s+"
     rf"(?:totalt\s+)?{APPROX}"
     r"(?P<sign>[-−–]\s?)?(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*"
@@ -90,7 +91,7 @@ def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
                 first = line
             current.append(line.text.strip())
         elif current:
-            out.append((first, re.sub(r"\s+", " ", " ".join(current))))
+            out.append((first, re.sub(r"\s+", " ", " ".join(current)).replace("**", "")))
             current, first = [], None
     return out
 
@@ -268,8 +269,15 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             if negative:
                 value = -abs(value)
             unit = UNITS.get(re.sub(r"\s", "", m.group("unit").lower()), "kr")
-            before = text[max(0, m.start() - 60) : m.start()].lower()
+            sentence = _sentence(text, m.start(), m.end()).lower()
+            before = sentence[: max(sentence.find(m.group(0).lower()), 0)]
             basis = "budget" if "budget" in before else "prognos" if "prognos" in before else "utfall"
+            if item == "equity" and re.search(r"riktlinje|rekommend|\btak\b", sentence):
+                item = "equity_guideline_cap"
+            elif item == "equity" and re.search(r"\bbehov\b|lägsta|minst", sentence):
+                item = "equity_minimum_need"
+            if "minusresultat" in noun or "negativt" in noun:
+                value = -abs(value)
             notes = [
                 n
                 for n in (
