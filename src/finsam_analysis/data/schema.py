@@ -169,9 +169,10 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("difference", "float"),
                 ColumnSpec("kind", domain="discrepancy_kinds"),
                 ColumnSpec("explanation"),
+                ColumnSpec("explanation_sv", required=False),  # the Swedish text the documents show
             ),
             key=("check_id",),
-            optional_columns=(),
+            optional_columns=("explanation_sv",),
             may_be_empty=True,  # a document that adds up registers nothing
         ),
     )
