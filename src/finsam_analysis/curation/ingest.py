@@ -137,10 +137,11 @@ def ingest(
     (folder / "source.yaml").write_text(
         header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    for table in (*DATA_TABLES, "known_discrepancies"):
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            path.write_text(",".join(TABLES[table].column_names) + "\n", encoding="utf-8")
+    # data tables are created by `finsam accept` with their first row: a CSV with a header and
+    # no rows is refused by the loader (it would check nothing); the register may stay empty
+    path = folder / "known_discrepancies.csv"
+    if not path.exists():
+        path.write_text(",".join(TABLES["known_discrepancies"].column_names) + "\n", encoding="utf-8")
     checks = folder / "checks.yaml"
     if not checks.exists():
         checks.write_text(
