@@ -179,14 +179,31 @@ def _segment(tokens: list[str], wanted: int) -> list[str] | None:
 
 
 def _split(chunks: list[str], wanted: int) -> list[str] | None:
-    """Greedy left-to-right split of digit chunks into `wanted` figures, backtracking."""
-    if wanted == 0:
-        return [] if not chunks else None
-    if not chunks:
+    """Split digit chunks into `wanted` figures; where several splits are possible, the one
+    whose figures have the most similar number of digit groups (the columns of one row are of
+    one magnitude: "135 492 141 723" is 135 492 and 141 723, not 135 492 141 and 723)."""
+    splits = list(_splits(chunks, wanted))
+    if not splits:
         return None
+    return min(splits, key=lambda split: _spread(split))
+
+
+def _spread(split: list[str]) -> int:
+    sizes = [len(re.findall(r"\d+", figure)) for figure in split]
+    return max(sizes) - min(sizes)
+
+
+def _splits(chunks: list[str], wanted: int, limit: int = 64):
+    """Every valid split (a figure: a head of 1-3 digits, then 3-digit groups; no leading zero)."""
+    if wanted == 0:
+        if not chunks:
+            yield []
+        return
+    if not chunks:
+        return
     head = chunks[0]
     if re.match(r"(?:[-+\u2212\u2013] ?)?0\d", head):
-        return None  # a figure never starts with a leading zero ("046" continues the figure before)
+        return  # a figure never starts with a leading zero ("046" continues the figure before)
     ends = [1]
     if re.fullmatch(r"(?:[-+\u2212\u2013] ?)?\d{1,3}", head):
         j = 1
@@ -195,11 +212,13 @@ def _split(chunks: list[str], wanted: int) -> list[str] | None:
             ends.append(j)
             if not re.fullmatch(r"\d{3}", chunks[j - 1]):
                 break
+    count = 0
     for end in reversed(ends):
-        rest = _split(chunks[end:], wanted - 1)
-        if rest is not None:
-            return [" ".join(chunks[:end])] + rest
-    return None
+        for rest in _splits(chunks[end:], wanted - 1, limit):
+            yield [" ".join(chunks[:end]), *rest]
+            count += 1
+            if count >= limit:
+                return
 
 
 def parse_cell(cell: str) -> tuple[float, int, str | None, bool] | None:
