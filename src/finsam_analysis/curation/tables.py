@@ -49,7 +49,15 @@ BASIS_WORDS = (
 )
 SHARE = re.compile(r"(?<![\d,])(\d{1,2}(?:,\d+)?)\s*%")
 TOTAL_LABELS = {"summa", "total", "totalt", "summatotalt"}
-TABLE_STATEMENTS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note")
+TABLE_STATEMENTS = (
+    "budget",
+    "overview",
+    "income_statement",
+    "balance_sheet",
+    "cash_flow",
+    "operating_statement",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Block:
     has_note_column: bool = False
     parent: str | None = None
     pending: list[str] = field(default_factory=list)  # label-only lines waiting for figures
+    bases_above: list[str] | None = None  # "Prognos  Budget" printed on the line above the years
     member_rows: int = 0  # member contribution rows read in this block
     subtitle: str | None = None  # a sub-note heading inside a note ("Not 1  Övriga intäkter")
     rows: list[Proposal] = field(default_factory=list)
@@ -122,6 +131,14 @@ def _column(cell: str, match: re.Match) -> Column:
     if match.group(2) == "01" and match.group(3) == "01":
         year -= 1  # "Ingående balans 2024-01-01" is the closing balance of 2023
     return Column(year, basis_of(cell), cell.strip())
+
+
+def base_row(text: str) -> list[str] | None:
+    """["prognos", "budget"] for a header line that names only the bases of the columns."""
+    cells = [c.strip().lower() for c in text.split("\t") if c.strip()]
+    if len(cells) >= 2 and all(c in ("utfall", "budget", "prognos", "avvikelse") for c in cells):
+        return cells
+    return None
 
 
 def unit_of(text: str) -> str | None:
@@ -286,6 +303,13 @@ class TableReader:
         text = re.sub(r"\s+", " ", line.text).strip()
         if not text or len(text) > 110 or is_toc(line.text):
             return False
+        markdown = re.match(r"^(?:#{1,6}\s+|§\s*\d+\s+)(?P<title>\S.*)$", text)
+        if markdown:
+            title = markdown.group("title").strip("*: ")
+            statement = statement_of(title)
+            if statement or self.block.statement not in ("budget",):
+                self._start(statement, tidy_heading(text.lstrip("# ")), line)
+            return True
         note = NOTE.match(text)
         numbered = NUMBERED.match(text)
         if note and not figures(YEAR.sub("", note.group("title") or "")):
@@ -330,7 +354,12 @@ class TableReader:
             self.block.unit = unit
         header = header_columns(line.text)
         if header and any(c.year for c in header[0]):
-            self.block.columns, self.block.has_note_column = header
+            columns, has_note = header
+            bases = self.block.bases_above
+            if bases and len(bases) == len(columns) and all(c.basis == "utfall" for c in columns):
+                columns = [Column(c.year, b, f"{b} {c.label}") for c, b in zip(columns, bases)]
+            self.block.columns, self.block.has_note_column = columns, has_note
+            self.block.bases_above = None
             self.block.pending = []
             self.tables.append((self.block.statement or "", self.block.section, line.number))
             return True
@@ -357,6 +386,10 @@ class TableReader:
         if not line.text.strip():
             return
         if self.heading(line):
+            return
+        bases = base_row(line.text)
+        if bases:
+            self.block.bases_above = bases
             return
         block = self.block
         if block.statement not in TABLE_STATEMENTS:
@@ -402,7 +435,9 @@ class TableReader:
             block.parent = label
         block.pending = []
         member = (
-            member_of(label, self.members) if self.members and block.statement in ("note", "income_statement") else None
+            member_of(label, self.members)
+            if self.members and block.statement in ("note", "income_statement", "budget")
+            else None
         )
         if member and (item is None or block.member_rows):
             self._member_rows(member, label, rest, cells, line)
