@@ -79,7 +79,10 @@ class Block:
     parent: str | None = None
     pending: list[str] = field(default_factory=list)  # label-only lines waiting for figures
     bases_above: list[str] | None = None  # "Prognos  Budget" printed on the line above the years
-    member_rows: int = 0  # member contribution rows read in this block
+    member_rows: int = 0
+    last_member: bool = (
+        False  # the previous row was a member's contribution  # member contribution rows read in this block
+    )
     subtitle: str | None = None  # a sub-note heading inside a note ("Not 1  Övriga intäkter")
     rows: list[Proposal] = field(default_factory=list)
 
@@ -186,6 +189,8 @@ def _segment(tokens: list[str], wanted: int) -> list[str] | None:
             glued[-1] += " " + token
         else:
             glued.append(token)
+    while len(glued) > wanted and glued[0].endswith("%"):
+        glued = glued[1:]  # a share column printed before the amounts ("Staten 50 % 9 529 000 9 531 000")
     best = None
     for start in range(len(glued)):
         found = _split(glued[start:], wanted)
@@ -328,9 +333,14 @@ class TableReader:
             return True
         statement = statement_of(text)
         if statement and len(text.split()) <= 8 and not figures(YEAR.sub("", text)):
+            title = tidy_heading(re.sub(r"\(.*?\)", "", YEAR.sub("", text)).strip())
             if statement != self.block.statement:
-                self._start(statement, tidy_heading(re.sub(r"\(.*?\)", "", YEAR.sub("", text)).strip()), line)
+                self._start(statement, title, line)
             else:
+                if self.block.rows:
+                    self._finish()
+                    self.block.rows, self.block.member_rows = [], 0
+                    self.block.section = title
                 self._header_or_unit(line)
             return True
         return False
@@ -358,6 +368,10 @@ class TableReader:
             bases = self.block.bases_above
             if bases and len(bases) == len(columns) and all(c.basis == "utfall" for c in columns):
                 columns = [Column(c.year, b, f"{b} {c.label}") for c, b in zip(columns, bases)]
+            if self.block.rows:
+                self._finish()  # a second table under the same heading: its rows are checked on their own
+                self.block.rows = []
+                self.block.member_rows = 0
             self.block.columns, self.block.has_note_column = columns, has_note
             self.block.bases_above = None
             self.block.pending = []
@@ -441,11 +455,13 @@ class TableReader:
         )
         if member and (item is None or block.member_rows):
             self._member_rows(member, label, rest, cells, line)
+            block.last_member = True
             return
+        closes_members, block.last_member = block.last_member, False
         if item is None:
             self.unmatched.append((block.statement, label, line.number))
             return
-        if item == "member_contribution_total" and block.member_rows:
+        if item == "member_contribution_total" and closes_members:
             self._member_rows(("*", "*"), label, rest, cells, line)
         self._rows(item, label, cells, line, confidence)
 
