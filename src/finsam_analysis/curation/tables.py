@@ -48,6 +48,14 @@ BASIS_WORDS = (
     ("prognos", re.compile(r"prognos", re.I)),
 )
 SHARE = re.compile(r"(?<![\d,])(\d{1,2}(?:,\d+)?)\s*%")
+GENDER_ROWS = {
+    "kvinnor": "kvinna",
+    "kvinna": "kvinna",
+    "man": "man",  # "Män" folds to "man"
+    "totalt": "total",
+    "summa": "total",
+    "total": "total",
+}
 TOTAL_LABELS = {"summa", "total", "totalt", "summatotalt"}
 TABLE_STATEMENTS = (
     "budget",
@@ -302,6 +310,7 @@ class TableReader:
         self.unmatched: list[tuple[str, str, int]] = []  # (statement, label, line)
         self.tables: list[tuple[str, str, int]] = []  # (statement, section, line) of each table found
         self.section_at: dict[int, str] = {}
+        self.kommun_columns: list[str] | None = None
 
     # --- structure
     def heading(self, line: Line) -> bool:
@@ -405,6 +414,8 @@ class TableReader:
         if bases:
             self.block.bases_above = bases
             return
+        if self._kommun_table(line):
+            return
         block = self.block
         if block.statement not in TABLE_STATEMENTS:
             return
@@ -492,6 +503,36 @@ class TableReader:
             block.rows.append(
                 Proposal("member_contributions", row, printed=cell.strip(), line=line.number, confidence=0.85)
             )
+
+    def _kommun_table(self, line: Line) -> bool:
+        """Participants per kommun and gender: a header of kommun names, rows Kvinnor/Män/Totalt."""
+        cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+        kommuner = {name for name, kind in self.members.items() if kind == "kommun"}
+        if len(cells) >= 2 and kommuner and all((member_of(c, self.members) or ("", ""))[0] in kommuner for c in cells):
+            self.kommun_columns = [member_of(c, self.members)[0] for c in cells]
+            return True
+        if not self.kommun_columns or len(cells) != len(self.kommun_columns) + 1:
+            self.kommun_columns = None if not line.text.strip() or len(cells) < 2 else self.kommun_columns
+            return False
+        gender = GENDER_ROWS.get(fold(cells[0]))
+        values = [parse_cell(c) for c in cells[1:]]
+        if gender is None or any(v is None or v[3] or v[1] for v in values):
+            return False
+        for kommun, cell, (value, _, _, _) in zip(self.kommun_columns, cells[1:], values):
+            row = {
+                "year": None,
+                "intervention": "*",
+                "group": kommun,
+                "measure": "active",
+                "gender": gender,
+                "value": str(int(value)),
+                "unit": "count",
+                "section": self.block.section,
+                "page": "" if line.page is None else str(line.page),
+                "note": cells[0],
+            }
+            self.proposals.append(Proposal("participants", row, printed=cell, line=line.number, confidence=0.6))
+        return True
 
     def _total_label(self) -> str | None:
         """What a bare "Summa" totals: the title of the note or sub-note it closes."""
