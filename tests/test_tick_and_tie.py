@@ -20,6 +20,12 @@ DOCUMENT_FOLDERS = sorted(p.parent for p in paths.RAW_DIR.glob("*/*/source.yaml"
         (100000.0, 2, "100 000 kr", True),
         (21.2, 1, "utgör 21,2 % av", True),
         (21.2, 1, "utgör 21,25 % av", False),
+        (float("inf"), 0, "vi har informerat om", False),  # a whole number, not a substring
+        (12, 0, "fråga Q12a", False),
+        (12, 0, "fråga 12a", False),
+        (5, 0, "ökade med 5,5 %", False),
+        (88800, 0, "kostade totalt 88800kr", True),  # a unit may follow
+        (-805, 0, "(805)", True),
     ],
 )
 def test_figure_pattern(value, decimals, text, found):

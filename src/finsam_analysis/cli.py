@@ -44,58 +44,65 @@ def cmd_build(args) -> int:
     return 0
 
 
-def format_results(results: pd.DataFrame, show_ok: bool) -> str:
-    shown = results if show_ok else results[results["status"] != "ok"]
+def format_results(results: pd.DataFrame, show: str = "failing") -> str:
+    """The result rows to print: `failing` (unexplained, changed, stale), `findings` (also
+    registered ones) or `all` (also checks that pass)."""
+    from finsam_analysis.checks.reconcile import FAILING
+
+    if show == "all":
+        shown = results
+    elif show == "findings":
+        shown = results[results["status"] != "ok"]
+    else:
+        shown = results[results["status"].isin(FAILING)]
     if shown.empty:
-        return "(no findings)"
-    columns = [
-        "status",
-        "forbund",
-        "document",
-        "check_id",
-        "expected",
-        "actual",
-        "difference",
-        "tolerance",
-        "registered_kind",
-        "suggested_kind",
-    ]
+        return ""
+    columns = ["status", "forbund", "document", "check_id", "expected", "actual", "difference", "tolerance", "registered_kind", "suggested_kind"]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 90, "display.width", 250):
         return shown[columns].to_string(index=False)
 
 
 def cmd_validate(args) -> int:
-    from finsam_analysis.checks.reconcile import FAILING, reconcile
+    """Quiet on success: one summary line, plus every finding nobody explained.
+
+    --verbose also lists the registered findings and skipped package rules; --all every check.
+    """
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.checks.reconcile import FAILING, reconcile, skipped_rules
+    from finsam_analysis.data.build import verify_manifest
 
     started = time.perf_counter()
     tables = _load(args)
+    # the processed folder built from this raw folder: data/processed unless told otherwise
+    processed = Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
+    if processed is not None and (processed / "financials.csv").exists():
+        problems = verify_manifest(processed)
+        if problems:
+            raise CurationError(problems)
     results = reconcile(tables)
     elapsed = time.perf_counter() - started
-    print(format_results(results, args.all))
+    show = "all" if args.all else "findings" if args.list_registered else "failing"
+    listing = format_results(results, show)
+    if listing:
+        print(listing)
     counts = results["status"].value_counts().to_dict()
     failing = results[results["status"].isin(FAILING)]
+    skipped = [(f.slug, document, rule, reason) for f in tables.raw for document, rules in skipped_rules(f).items() for rule, reason in rules.items()]
     print(
-        f"\n{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
+        f"{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + (f"; {len(skipped)} package rule(s) skipped by documents" if skipped else "")
     )
-    from finsam_analysis.checks.reconcile import skipped_rules
-
-    for forbund in tables.raw:
-        for document, rules in skipped_rules(forbund).items():
-            for rule, reason in rules.items():
-                print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
+    if args.list_registered or args.all:
+        for slug, document, rule, reason in skipped:
+            print(f"skipped package rule {rule} for {slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
     from finsam_analysis.checks.tickandtie import untied_figures
 
     untied = untied_figures(tables.raw)
     for line in untied:
-        print(
-            f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)",
-            file=sys.stderr,
-        )
-    from finsam_analysis.checks.personnummer import scan_for_personnummer
-
+        print(f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)", file=sys.stderr)
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
         print(
@@ -209,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
     data_options(p)
-    p.add_argument("--all", action="store_true", help="also list checks that pass")
+    p.add_argument("--all", action="store_true", help="list every check, also those that pass")
+    p.add_argument("--verbose", dest="list_registered", action="store_true", help="also list registered findings and skipped package rules")
+    p.add_argument("--processed", default=None, help="processed folder whose manifest is verified, if built (default: data/processed when --raw is data/raw)")
     p.add_argument("--output", help="write all check results to this CSV")
     p.set_defaults(func=cmd_validate)
 
@@ -341,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from finsam_analysis.checks.reconcile import RuleError
 
-        if isinstance(exc, (RuleError, FileNotFoundError, ValueError)):
+        if isinstance(exc, (RuleError, OSError, ValueError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise

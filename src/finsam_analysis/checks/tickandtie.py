@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 SPACES = re.compile(r"[\u00a0\u2009\u202f\t ]+")
+BEFORE = r"(?<![^\W_])(?<!,)"  # not after a letter, digit or comma
+AFTER = r"(?![0-9])(?!,[0-9])(?!(?!t?kr|mkr|st\b)[^\W\d_])"  # not before a digit, decimals or a letter (a unit "88800kr" may follow)
 
 
 @lru_cache(maxsize=16)
@@ -34,7 +36,11 @@ def figure_pattern(value: float, typed_decimals: int) -> re.Pattern:
         stripped = fraction.rstrip("0")
         # "5,50" may be printed "5,5"; "100000.00" may be printed "100 000" or "100 000,00"
         body += rf"(?:,{fraction}|,{stripped})" if stripped else rf"(?:,{fraction})?"
-    return re.compile(rf"(?<![\d,]){body}(?![\d]|,\d)")
+    # a whole printed number: not part of a word ("inf" in "informerat", "12" in "Q12a"), of a
+    # longer number ("8" in "28") or of a decimal ("5" in "5,5"). Thousands groups cannot be
+    # told from adjacent table columns ("175 312 5 222 000") in extracted text, so a group
+    # boundary is not required.
+    return re.compile(rf"{BEFORE}{body}{AFTER}")
 
 
 def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> pd.DataFrame:
