@@ -2,8 +2,9 @@
 
 Writes data/raw/<forbund>/<document>/ with source.txt (the extracted text, pages separated by
 form feeds), source.yaml (provenance: the sha256 of the original file and of source.txt, and
-what could be read from the text: years, title, date) and empty CSVs with the headers of
-data/schema.py, plus a forbund.yaml skeleton when the förbund is new.
+what could be read from the text: years, title, date), checks.yaml, and a forbund.yaml
+skeleton when the förbund is new. No empty CSVs (the loader rejects a header without rows):
+`finsam accept` writes each table with the header of data/schema.py.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import yaml
 
 from finsam_analysis.curation.errors import InputError
 from finsam_analysis.curation.extract import pdf_text
-from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS
+from finsam_analysis.data.loader import DOCUMENT_ID
 from finsam_analysis.data.paths import is_slug
-from finsam_analysis.data.schema import TABLES
 
+DOCUMENT_KINDS = tuple(DOCUMENT_ID.pattern.split("(", 1)[1].split(")", 1)[0].split("|"))  # from the loader's rule
 ADOPTED = re.compile(
     r"(?:beslut\w*|fastställ\w*|bestämdes|antag\w*|godkän\w*|underskrift\w*|daterad)[^\n]{0,60}?(\d{4}-\d{2}-\d{2})",
     re.I,
@@ -137,10 +138,8 @@ def ingest(
     (folder / "source.yaml").write_text(
         header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    for table in (*DATA_TABLES, "known_discrepancies"):
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            path.write_text(",".join(TABLES[table].column_names) + "\n", encoding="utf-8")
+    # No empty CSVs: the loader rejects a table with a header but no rows. `finsam accept`
+    # creates each curated CSV with the header of data/schema.py when it first adds rows.
     checks = folder / "checks.yaml"
     if not checks.exists():
         checks.write_text(
