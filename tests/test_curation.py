@@ -471,7 +471,9 @@ def test_txt_ingest_keeps_text_and_records_hashes(tmp_path):
     meta = yaml.safe_load((folder / "source.yaml").read_text(encoding="utf-8"))
     assert meta["original_sha256"] == meta["sha256"]  # a text goes in unchanged
     assert (meta["years"], str(meta["date"]), meta["title"]) == ([2023, 2024], "2025-03-21", "Årsredovisning 2024")
+    # no header-only data tables (the loader refuses them: they would check nothing); accept creates them
     assert not (folder / "participants.csv").exists()
+    assert (folder / "known_discrepancies.csv").read_text(encoding="utf-8").startswith("check_id,")
     assert "members: []" in (folder.parent / "forbund.yaml").read_text(encoding="utf-8")
 
 

@@ -18,10 +18,10 @@ import yaml
 
 from finsam_analysis.curation.errors import InputError
 from finsam_analysis.curation.extract import pdf_text
-from finsam_analysis.data.loader import DOCUMENT_ID
+from finsam_analysis.data.loader import DOCUMENT_ID, DOCUMENT_KINDS
 from finsam_analysis.data.paths import is_slug
+from finsam_analysis.data.schema import TABLES
 
-DOCUMENT_KINDS = tuple(DOCUMENT_ID.pattern.split("(", 1)[1].split(")", 1)[0].split("|"))  # from the loader's rule
 ADOPTED = re.compile(
     r"(?:beslut\w*|fastställ\w*|bestämdes|antag\w*|godkän\w*|underskrift\w*|daterad)[^\n]{0,60}?(\d{4}-\d{2}-\d{2})",
     re.I,
@@ -138,8 +138,11 @@ def ingest(
     (folder / "source.yaml").write_text(
         header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    # No empty CSVs: the loader rejects a table with a header but no rows. `finsam accept`
-    # creates each curated CSV with the header of data/schema.py when it first adds rows.
+    # data tables are created by `finsam accept` with their first row: a CSV with a header and
+    # no rows is refused by the loader (it would check nothing); the register may stay empty
+    path = folder / "known_discrepancies.csv"
+    if not path.exists():
+        path.write_text(",".join(TABLES["known_discrepancies"].column_names) + "\n", encoding="utf-8")
     checks = folder / "checks.yaml"
     if not checks.exists():
         checks.write_text(

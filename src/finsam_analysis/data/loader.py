@@ -24,7 +24,8 @@ from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 from finsam_analysis.data.yamlfile import MAX_BYTES as MAX_YAML_BYTES
 from finsam_analysis.data.yamlfile import YamlFileError, decode_utf8, line_of, parse_yaml
 
-DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
+DOCUMENT_KINDS = ("arsredovisning", "protokoll", "budget")
+DOCUMENT_ID = re.compile(rf"^({'|'.join(DOCUMENT_KINDS)})-\d{{4}}(-\d{{2}}-\d{{2}})?$")
 DATA_TABLES = tuple(name for name in TABLES if name != "known_discrepancies")
 
 
