@@ -169,15 +169,13 @@ def cmd_accept(args) -> int:
 
 
 def add_curation_commands(sub) -> None:
-    from finsam_analysis.curation.ingest import DOCUMENT_KINDS
-
     p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
-    p.add_argument(
-        "--kind", choices=DOCUMENT_KINDS, help="document kind (default: from the id)"
-    )
+    # checked by ingest against the document kinds (not here: the parser of every command
+    # must not import the loader)
+    p.add_argument("--kind", help="document kind (default: from the id)")
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
     )
