@@ -15,7 +15,7 @@ def number(value: float | int | None, decimals: int = 0, missing: str = "–") -
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", THOUSANDS).replace(".", ",")
+    return _clean_zero(text.replace(",", THOUSANDS).replace(".", ","))
 
 
 def kronor(value: float | None, decimals: int = 0, missing: str = "–") -> str:
@@ -47,3 +47,48 @@ def printed_decimals(value: float) -> int:
         if abs(scaled - round(scaled)) < 1e-9:
             return d
     return 3
+
+
+def _clean_zero(text: str) -> str:
+    """'-0' and '-0,0' are zero: no sign."""
+    return text[1:] if text.startswith("-") and not any(ch in "123456789" for ch in text) else text
+
+
+def signed(value: float | None, decimals: int = 0, unit: str = "kr", missing: str = "–") -> str:
+    """A change with its sign: '+1 234 kr', '−805 kr', '0 kr'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    text = _clean_zero(number(value, decimals))
+    if not text.startswith("-") and any(ch in "123456789" for ch in text):
+        text = "+" + text
+    text = text.replace("-", "−")
+    return f"{text} {unit}".rstrip()
+
+
+def mnkr(value_sek: float | None, decimals: int = 1, missing: str = "–") -> str:
+    """Kronor in millions: mnkr(22708000) -> '22,7 mnkr'."""
+    if value_sek is None or (isinstance(value_sek, float) and math.isnan(value_sek)):
+        return missing
+    return f"{_clean_zero(number(value_sek / 1e6, decimals))} mnkr"
+
+
+def approx(text: str, derived: bool = False) -> str:
+    """An approximate figure ('ca 2,2 mnkr', as printed by the source) or a derived one ('≈ 32')."""
+    return f"≈ {text}" if derived else f"ca {text}"
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """'1 avvikelse', '3 avvikelser'."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+!|~>"
+
+
+def md(text: object) -> str:
+    """Curated text made inert in Markdown and HTML: a name like 'Sjuhärad <script>' shows as
+    typed, never as markup (HTML-escaped, Markdown punctuation backslash-escaped)."""
+    import html
+
+    out = html.escape(str(text), quote=True)
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in out)
