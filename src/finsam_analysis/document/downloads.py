@@ -154,3 +154,22 @@ def write(ctx, directory: Path, temp_token: str | None = None) -> list[Path]:
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+def publish(ctx, tables: list | None = None) -> list[Path]:
+    """Write the workbook and the CSV zip to the paths the report runner names in the
+    environment (FINSAM_DOWNLOAD_XLSX, FINSAM_DOWNLOAD_ZIP: its temp files, renamed into place
+    with the HTML); nothing when they are not set (an analyst running the template by hand)."""
+    import os
+
+    targets = {"FINSAM_DOWNLOAD_XLSX": workbook_bytes, "FINSAM_DOWNLOAD_ZIP": csv_zip_bytes}
+    if not any(os.environ.get(v) for v in targets):
+        return []
+    tables = tables or section_tables(ctx)
+    written = []
+    for variable, make in targets.items():
+        if os.environ.get(variable):
+            path = Path(os.environ[variable])
+            path.write_bytes(make(ctx, tables))
+            written.append(path)
+    return written

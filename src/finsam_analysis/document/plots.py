@@ -51,7 +51,8 @@ def _legend_below(fig, ax, ncol: int = 3) -> None:
     handles, names = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, names, loc="lower center", ncol=min(ncol, len(handles)), frameon=False, bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout(rect=(0, 0.07 if handles else 0, 1, 1))
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, min(0.3, 0.42 / height) if handles else 0, 1, 1))
 
 
 def _years(values) -> list[str]:
@@ -66,7 +67,6 @@ def line_trend(df: pd.DataFrame, x: str, series: dict[str, str], title: str, yla
         ax.plot(years, df[column] / scale, marker="o", label=label, color=color)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    ax.set_xlabel("År")
     low = min(0.0, float((df[list(series)] / scale).min().min()))
     ax.set_ylim(bottom=low * 1.1 if low < 0 else 0)
     swedish_axis(ax)
@@ -113,7 +113,6 @@ def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: 
         bottom = bottom + wide[column]
     ax.set_title(title)
     ax.set_ylabel("Andel av kostnaderna")
-    ax.set_xlabel("År")
     ax.set_ylim(0, 100)
     swedish_axis(ax, suffix=" %")
     _legend_below(fig, ax, ncol=2)
@@ -177,7 +176,6 @@ def equity_vs_cap(df: pd.DataFrame, x: str, equity: str, cap: str, title: str, s
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.set_title(title)
     ax.set_ylabel("tkr")
-    ax.set_xlabel("År")
     swedish_axis(ax)
     _legend_below(fig, ax, ncol=2)
     return fig

@@ -48,7 +48,7 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
     year = f" {year.group(0)}" if year else ""
     if check_id.startswith("repeated:"):
         fields = check_id.split(":", 5)
-        if len(fields) == 6:
+        if len(fields) == 6 and fields[1] == "financials":
             _, table, y, _basis, item, where = fields
             places = [w.split("/", 1)[0] for w in where.split("|")]
             names = " mot ".join(dict.fromkeys(statements.get(w, w) for w in places))

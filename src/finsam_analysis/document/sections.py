@@ -121,12 +121,29 @@ def prepare(
 
 # ----------------------------------------------------------------------------- display
 
+_SHOWN: list[tuple[str, pd.DataFrame]] = []  # (section heading, table) as displayed, for the downloads
+
+
+def shown_tables() -> list[tuple[str, list[pd.DataFrame]]]:
+    """The tables displayed so far in this kernel, grouped by their section heading."""
+    out: dict[str, list[pd.DataFrame]] = {}
+    for head, frame in _SHOWN:
+        if frame is not None:
+            out.setdefault(head, []).append(frame)
+    return list(out.items())
+
+
 def show(items: list[Item]) -> None:
-    """Display section items in a notebook; figures are closed after display."""
+    """Display section items in a notebook; figures are closed after display. Every table shown
+    is remembered for the downloads (publish_downloads), under its section's heading."""
     from IPython.display import Image, Markdown as IPyMarkdown, display
 
     for item in items:
         if isinstance(item, Markdown):
+            if item.startswith("# "):  # a new document: forget the tables of an earlier run
+                _SHOWN.clear()
+            if item.startswith("## "):
+                _SHOWN.append((item[3:].strip(), None))
             display(IPyMarkdown(str(item)))
         elif isinstance(item, plt.Figure):
             # rendered explicitly: works with any backend, and the text output nbval compares
@@ -134,9 +151,26 @@ def show(items: list[Item]) -> None:
             display(Image(data=figure_png(item), format="png", alt=alt_text(item)))
             plt.close(item)
         else:
+            item = compact(item)
             # whole tables and whole explanations: a report must not cut text with "..."
             with pd.option_context("display.max_colwidth", None, "display.max_rows", None, "display.max_columns", None):
                 display(item)
+            if isinstance(item, pd.DataFrame):
+                head = next((h for h, f in reversed(_SHOWN) if f is None), "Tabeller")
+                _SHOWN.append((head, item))
+
+
+def compact(df: pd.DataFrame) -> pd.DataFrame:
+    """A display table as a reader wants it: the index's name in the header row (not on a row of
+    its own), and no column in which the source gives nothing at all."""
+    if not isinstance(df, pd.DataFrame):
+        return df
+    out = df.copy()
+    empty = [c for c in out.columns if len(out) and out[c].astype(str).isin([suppression.MISSING, ""]).all()]
+    out = out.drop(columns=empty)
+    if out.index.name and out.columns.name is None:
+        out.columns.name, out.index.name = out.index.name, None
+    return out
 
 
 def alt_text(figure: plt.Figure) -> str:
@@ -166,6 +200,12 @@ def heading(text: str) -> Markdown:
 def none_line(what: str) -> list[Item]:
     """The one line a section shows when the förbund's documents have no data for it."""
     return [Markdown(f"*{what}: uppgifter saknas i källdokumenten.*")]
+
+
+def uses_symbols(df: pd.DataFrame) -> bool:
+    """Whether a display table shows ×, – or .. (then the legend goes under it)."""
+    text = df.astype(str)
+    return bool(text.isin([MASK, suppression.NOT_APPLICABLE, suppression.MISSING]).any().any() or text.apply(lambda c: c.str.startswith(MASK)).any().any())
 
 
 def legend(ctx: ReportContext) -> Markdown:
@@ -329,7 +369,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     if wide is None:
         return items + none_line("Flerårsöversikt")
     wide = wide.sort_values("year").reset_index(drop=True)
-    names = {item: labels.label("items", item) + (" (kostnad)" if sign < 0 else "") for item, sign, _, _ in rows}
+    names = {item: labels.label("items", item) for item, sign, _, _ in rows}
     shown = wide.assign(year=wide["year"].astype(int).astype(str))
     display = pd.DataFrame({"År": shown["year"]})
     for item, *_ in rows:
@@ -337,6 +377,8 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     items.append(Markdown("Belopp i tkr, löpande priser, så som de tryckts i årsredovisningarnas flerårsöversikter och räkenskaper. Kostnader visas som positiva belopp."))
     items.append(display.set_index("År").T.rename_axis("Post"))
     panels = {item: names[item] for item, *_ in rows if item != "member_contribution_total"}
+    if wide[list(panels)].isna().any().any():
+        items.append(Markdown("<small>.. = uppgift saknas i källan; ett år utan stapel i diagrammet saknar uppgift (det är inte noll).</small>"))
     items.append(plots.amount_trends(wide, "year", panels, f"Intäkter, kostnader, resultat och eget kapital {int(wide['year'].min())}–{ctx.year}" if len(wide) > 1 else f"Intäkter, kostnader, resultat och eget kapital {ctx.year}"))
     # contributions in fixed prices: the real development the members pay for
     contrib = next((s for item, _, _, s in rows if item == "member_contribution_total"), None)
@@ -464,12 +506,16 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     totals = split[split["gender"] == "total"].set_index("label")["count_display"]
     display = wide.join(share.add_suffix(" (andel)")).join(totals.rename("Totalt"))
     display.index.name, display.columns.name = "Insats – deltagare", None
-    items.append(display.fillna(suppression.NOT_APPLICABLE))
+    display = display.fillna(suppression.NOT_APPLICABLE)
+    items.append(display)
     derived = "source" in split.columns and split["source"].astype(str).str.contains("derived").any()
-    notes = [suppression.legend(ctx.threshold), "– i en könskolumn: källan redovisar inte den uppdelningen för raden."]
+    notes = [suppression.legend(ctx.threshold)] if uses_symbols(display) else []
+    if (display == suppression.NOT_APPLICABLE).any().any():
+        notes.append("– i en könskolumn: källan redovisar inte den uppdelningen för raden.")
     if derived:
         notes.append("≈ = antalet är beräknat av oss ur en tryckt andel och det tryckta totalantalet; det exakta antalet kan avvika med några personer.")
-    items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
+    if notes:
+        items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
     items += _participants_by_kommun(ctx)
     plot_data = suppression.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
@@ -514,8 +560,9 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
         rates = rates.assign(gender_sv=labels.label_series(rates["gender"], "genders"))
         columns["gender_sv"] = ("Kön", None)
     columns.update({"count_display": ("Antal", None), "rate_pct_display": ("Andel", None), "base_sv": ("Andel av", None), "base_count_display": ("Basens antal", None)})
-    items.append(table(rates, columns))
-    notes = [suppression.legend(ctx.threshold), "Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella); – = källan anger ingen bas, så ingen andel kan beräknas."]
+    shown = table(rates, columns)
+    items.append(shown)
+    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella); – = källan anger ingen bas, så ingen andel kan beräknas."]
     if derived.any():
         notes.append("≈ = antalet är beräknat av oss ur den tryckta andelen och basen; summan av sådana antal kan avvika något från basen.")
     items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
@@ -621,6 +668,14 @@ def data_quality(ctx: ReportContext) -> list[Item]:
     from finsam_analysis.document import quality
 
     return quality.section(ctx)
+
+
+def publish_downloads(ctx: ReportContext) -> None:
+    """Write the tables shown in this kernel as .xlsx and CSV, where the report runner asks for
+    them (environment FINSAM_DOWNLOAD_XLSX / FINSAM_DOWNLOAD_ZIP); nothing when run by hand."""
+    from finsam_analysis.document import downloads
+
+    downloads.publish(ctx, shown_tables())
 
 
 def appendix(ctx: ReportContext) -> list[Item]:
