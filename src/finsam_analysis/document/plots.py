@@ -59,6 +59,13 @@ def _years(values) -> list[str]:
     return [str(int(v)) for v in values]
 
 
+def _few_bars(ax, n: int, slots: int = 5) -> None:
+    """With fewer than `slots` years, keep the bars narrow and centred (one year is not a wall)."""
+    if 0 < n < slots:
+        pad = (slots - n) / 2
+        ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
+
+
 def line_trend(df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str, scale: float = 1000.0) -> plt.Figure:
     """One line per column in `series` ({column: Swedish label}), from a zero baseline (amounts)."""
     fig, ax = plt.subplots()
@@ -90,6 +97,7 @@ def amount_trends(df: pd.DataFrame, x: str, panels: dict[str, str], title: str, 
         colors = [PALETTE[3] if v < 0 else PALETTE[0] for v in values.fillna(0)]
         ax.bar(years, values.fillna(0).where(values.notna(), 0), color=colors, width=0.6)
         ax.axhline(0, color="#444", linewidth=0.8)
+        _few_bars(ax, len(years))
         ax.set_title(name, fontsize=11)
         ax.set_ylabel(unit)
         swedish_axis(ax)
@@ -111,6 +119,7 @@ def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: 
     for color, column in zip(SERIES_COLORS, wide.columns):
         ax.bar(_years(wide.index), wide[column], bottom=bottom, label=labels[column], color=color, width=0.6)
         bottom = bottom + wide[column]
+    _few_bars(ax, len(wide.index))
     ax.set_title(title)
     ax.set_ylabel("Andel av kostnaderna")
     ax.set_ylim(0, 100)
@@ -119,7 +128,7 @@ def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: 
     return fig
 
 
-def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count", suppressed: str = "suppressed", threshold: int = 5) -> plt.Figure:
+def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count", suppressed: str = "suppressed", threshold: int = 5, derived: str | None = None) -> plt.Figure:
     """Grouped bars of counts per gender. A masked cell has no bar and the label "×" (the same
     symbol as the tables); a gender the source does not give for a row is not drawn at all."""
     from finsam_analysis.document.suppression import MASK
@@ -136,9 +145,10 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
         hidden = part[suppressed].fillna(False).astype(bool) if suppressed in part else pd.Series(False, index=part.index)
         values = part[count].where(~hidden, 0).fillna(0)
         ax.barh([p for p, ok in zip(positions, present) if ok], [v for v, ok in zip(values, present) if ok], height=height, color=GENDER_COLORS[gender], label=labels.label("genders", gender))
-        for pos, value, hide, ok in zip(positions, values, hidden, present):
+        approx = part[derived].astype(str).str.contains("derived") if derived and derived in part else pd.Series(False, index=part.index)
+        for pos, value, hide, ok, est in zip(positions, values, hidden, present, approx):
             if ok:
-                ax.text(value + top * 0.01, pos, MASK if hide else fmt.number(value), va="center", fontsize=9)
+                ax.text(value + top * 0.01, pos, MASK if hide else ("≈ " if est else "") + fmt.number(value), va="center", fontsize=9)
     ax.set_yticks([c + height * (len(genders) - 1) / 2 for c in range(len(categories))], [wrap(c, 40) for c in categories])
     ax.invert_yaxis()
     ax.set_title(title)
@@ -174,6 +184,7 @@ def equity_vs_cap(df: pd.DataFrame, x: str, equity: str, cap: str, title: str, s
     ax.bar(years, df[equity] / scale, color=PALETTE[0], label="Eget kapital", width=0.6)
     ax.plot(years, df[cap] / scale, color=PALETTE[3], marker="D", markersize=9, linestyle="--" if len(years) > 1 else "none", label="Nationella rådets riktvärde (högsta nivå)")
     ax.axhline(0, color="#444", linewidth=0.8)
+    _few_bars(ax, len(years))
     ax.set_title(title)
     ax.set_ylabel("tkr")
     swedish_axis(ax)

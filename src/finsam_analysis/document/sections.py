@@ -375,7 +375,9 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     for item, *_ in rows:
         display[names[item]] = [fmt.tkr(v, missing=suppression.MISSING) for v in wide[item]]
     items.append(Markdown("Belopp i tkr, löpande priser, så som de tryckts i årsredovisningarnas flerårsöversikter och räkenskaper. Kostnader visas som positiva belopp."))
-    items.append(display.set_index("År").T.rename_axis("Post"))
+    by_year = display.set_index("År").T
+    by_year.columns.name, by_year.index.name = None, "Post"
+    items.append(by_year)
     panels = {item: names[item] for item, *_ in rows if item != "member_contribution_total"}
     if wide[list(panels)].isna().any().any():
         items.append(Markdown("<small>.. = uppgift saknas i källan; ett år utan stapel i diagrammet saknar uppgift (det är inte noll).</small>"))
@@ -520,7 +522,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     plot_data = suppression.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
     if len(plot_data):
-        items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold))
+        items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold, derived="source"))
     return items
 
 
@@ -601,16 +603,19 @@ def budget_section(ctx: ReportContext) -> list[Item]:
     finance = _frame(ctx, "intervention_finance")
     if not finance.empty:
         plan = budget.budget_vs_outcome(finance, measures=("cost",))
-        plan = plan[(plan["year"] == ctx.year) & plan["planned_sek"].notna() & plan["actual_sek"].notna()]
+        plan = plan[(plan["year"] <= ctx.year) & plan["planned_sek"].notna() & plan["actual_sek"].notna()]
         plan = insatser_only(plan, ctx.tables.interventions).reset_index(drop=True)
+        year = int(plan["year"].max()) if len(plan) else ctx.year
+        plan = plan[plan["year"] == year].reset_index(drop=True)
         if len(plan):
-            items.append(Markdown(f"**Budget och utfall per insats {ctx.year} (kostnader)**"))
+            later = "" if year == ctx.year else f" (senaste år med både budget och utfall per insats; för {ctx.year} saknas budget per insats)"
+            items.append(Markdown(f"**Budget och utfall per insats {year} (kostnader)**{later}"))
             total = pd.DataFrame([{"intervention": "Summa, alla insatser ovan", "planned_sek": plan["planned_sek"].sum(), "actual_sek": plan["actual_sek"].sum(), "deviation_sek": plan["deviation_sek"].sum()}])
             total["deviation_pct"] = total["deviation_sek"] / total["planned_sek"].abs() * 100
             shown = pd.concat([plan, total], ignore_index=True)
             items.append(table(shown, {"intervention": ("Insats", None), "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))), "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))), "deviation_sek": ("Avvikelse (+ = lägre kostnad)", lambda v: fmt.signed(v)), "deviation_pct": ("Avvikelse i % av budget", lambda v: fmt.signed(v, 1, "%"))}))
             chart = plan.assign(budget=plan["planned_sek"].abs(), outcome=plan["actual_sek"].abs())
-            items.append(plots.budget_vs_outcome(chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {ctx.year}"))
+            items.append(plots.budget_vs_outcome(chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {year}"))
     if not ctx.fin.empty:
         items_plan = budget.budget_vs_outcome_items(ctx.fin)
         items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
