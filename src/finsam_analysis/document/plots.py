@@ -163,7 +163,7 @@ def budget_vs_outcome(df: pd.DataFrame, label: str, budget: str, outcome: str, t
     """Horizontal paired bars of budget and outcome per insats (tkr), from zero; the legend
     under the chart; long names wrapped. The caller passes insatser only, never subtotals."""
     n = max(len(df), 1)
-    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.55 * n))
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.55 * n))
     positions = range(len(df))
     ax.barh([p - 0.2 for p in positions], df[budget] / scale, height=0.4, label="Budget", color=PALETTE[7])
     ax.barh([p + 0.2 for p in positions], df[outcome] / scale, height=0.4, label="Utfall", color=PALETTE[0])

@@ -55,16 +55,21 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
             return f"{items.get(item, 'Samma uppgift')} {y}: {names.lower() if names else 'två ställen'}".strip()
     if rule in RULE_LABELS:
         return RULE_LABELS[rule] + year
-    head = str(explanation or "").split(": ", 1)[0].strip()
-    if head and len(head) <= 70 and head != str(explanation).strip():
-        return head
+    text = str(explanation or "").strip()
+    for separator in (": ", ", men ", ", ", " ("):
+        head = text.split(separator, 1)[0].strip()
+        if head != text and 8 <= len(head) <= 70:
+            return head
     return f"Uppgift i källdokumentet{year}"
 
 
 def _body(explanation: str, label: str) -> str:
     """The explanation without a heading that only repeats the label."""
-    head, _, rest = str(explanation).partition(": ")
-    return rest if rest and head.strip() == label.strip() else str(explanation)
+    text = str(explanation)
+    head, _, rest = text.partition(": ")
+    if rest and (head.strip() == label.strip() or label.startswith(head.strip())):
+        return rest[:1].upper() + rest[1:]
+    return text
 
 
 def registered_findings(ctx) -> pd.DataFrame:
@@ -79,6 +84,8 @@ def registered_findings(ctx) -> pd.DataFrame:
     found["explanation_sv"] = [s if isinstance(s, str) and s.strip() else "Förklaring på svenska saknas; se källdokumentet." for s in found["explanation_sv"]]
     titles = dict(zip(ctx.tables.sources["document"], ctx.tables.sources["title"])) if not ctx.tables.sources.empty else {}
     found["title"] = found["document"].map(titles).fillna("källdokumentet")
+    dates = dict(zip(ctx.tables.sources["document"], ctx.tables.sources["date"].astype(str))) if not ctx.tables.sources.empty else {}
+    found["date"] = found["document"].map(dates).fillna("")
     found["kind"] = found["registered_kind"]
     found["unit_sv"] = found["unit"].map(UNIT_SV).fillna("")
     from finsam_analysis.document import labels
@@ -88,7 +95,7 @@ def registered_findings(ctx) -> pd.DataFrame:
     found["explanation_sv"] = [_body(e, lab) for e, lab in zip(found["explanation_sv"], found["label"])]
     found["plan"] = [(k == "definition") and bool(PLAN_WORDS.search(c) or PLAN_WORDS.search(e)) for k, c, e in zip(found["kind"], found["check_id"], found["explanation_sv"])]
     found["size"] = found["difference"].abs()
-    return found[["document", "check_id", "kind", "difference", "size", "unit_sv", "label", "explanation_sv", "title", "plan"]].reset_index(drop=True)
+    return found[["document", "check_id", "kind", "difference", "size", "unit_sv", "label", "explanation_sv", "title", "date", "plan"]].reset_index(drop=True)
 
 
 def material_findings(ctx) -> pd.DataFrame:
@@ -102,7 +109,7 @@ def _bullets(frame: pd.DataFrame, with_title: bool = True) -> str:
         decimals = 2 if abs(r.difference) < 10 and r.difference != round(r.difference) else 0
         return f"- **{fmt.md(r.label)}**, differens {fmt.signed(r.difference, decimals, r.unit_sv)}: {fmt.md(r.explanation_sv)}"
 
-    titles = list(dict.fromkeys(frame["title"]))
+    titles = list(dict.fromkeys(frame.sort_values("date", ascending=False, kind="stable")["title"])) if "date" in frame else list(dict.fromkeys(frame["title"]))
     if not with_title or len(titles) <= 1:
         return "\n".join(line(r) for r in frame.itertuples(index=False))
     blocks = []

@@ -125,10 +125,11 @@ def sentences(ctx) -> list[str]:
         out.append(f"De individinriktade insatserna kostade {fmt.mnkr(whole['cost_sek'])}, ≈ {fmt.kronor(whole['per_participant_sek'])} per aktuell deltagare.")
     material = quality.material_findings(ctx)
     if len(material):
-        top = material.iloc[0]
-        out.append(f"Kontrollen av källdokumenten fann {fmt.plural(len(material), 'fel', 'fel')} som inte är avrundningar; det största: {fmt.md(top['label'])} ({fmt.signed(top['difference'], 0, top['unit_sv'])}), se Datakvalitet.")
+        newest = material[material["date"] == material["date"].max()]  # the year's own report first
+        top = newest.iloc[0] if len(newest) else material.iloc[0]
+        out.append(f"Avstämningen av källdokumenten fann {fmt.plural(len(material), 'fel', 'fel')} som inte är avrundningar; det största ({fmt.md(top['title'])}): {fmt.md(top['label'][:1].lower() + top['label'][1:])}, {fmt.signed(top['difference'], 0, top['unit_sv'])}. Se Datakvalitet.")
     else:
-        out.append("Kontrollen av källdokumenten fann inga fel utöver avrundningar och kända skillnader i definitioner.")
+        out.append("Avstämningen av källdokumenten fann inga fel utöver avrundningar och kända skillnader i definitioner.")
     return out[:6]
 
 
