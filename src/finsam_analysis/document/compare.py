@@ -95,7 +95,8 @@ def title() -> list:
         "# Jämförelse mellan samordningsförbunden\n\n"
         "Samma nyckeltal för varje förbund, för dess senaste år med utfall. Belopp i tusentals kronor (tkr); "
         "kostnader som positiva belopp.\n\n"
-        f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}.</small>"
+        f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}. "
+        "<a href=\"index.html\">Alla analysdokument</a> · <a href=\"validering.html\">Avstämning av källdokumenten</a></small>"
     )]
 
 
