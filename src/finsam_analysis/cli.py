@@ -297,7 +297,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     and index are saved and the workers and their kernels are stopped)."""
     from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.targets import resolve_targets
-    from finsam_analysis.publish.runner import run_reports
+    from finsam_analysis.publish.runner import run_comparison, run_reports
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -322,6 +322,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             extra_parameters=extra or None,
         )
+        # the comparison of every förbund: the default parameters only, linked from the index
+        comparison = run_comparison(out_dir=summary.out_dir, timeout=args.timeout, force=args.force) if not extra else None
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -332,8 +334,10 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print(summary.format())
+    if comparison is not None:
+        print(f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else ""))
     print(f"index: {summary.out_dir / 'index.html'}")
-    return summary.exit_code
+    return summary.exit_code if comparison is None or comparison.status != "failed" else 1
 
 
 def main(argv: list[str] | None = None) -> int:
