@@ -22,8 +22,17 @@ def _load(args):
 def cmd_build(args) -> int:
     from finsam_analysis.data.build import write_processed
 
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.data.errors import Problem
+
     started = time.perf_counter()
     tables = _load(args)
+    hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
+    if len(hits):
+        raise CurationError([
+            Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
+            for hit in hits.itertuples(index=False)
+        ])
     out = write_processed(tables, Path(args.out))
     counts = ", ".join(f"{name} {len(tables.table(name))}" for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"))
     print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")

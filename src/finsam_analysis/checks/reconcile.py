@@ -261,15 +261,26 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
                     problem(f"{label}: {column}: {value!r} is not a known {column} of {table} (did you mean: {near}?)")
             if frames is None or rule.owner is None or not operand.required:
                 continue  # an optional part may be absent from this document
-            frame = frames.get(table)
-            if frame is not None and column != "document":
-                frame = frame[frame["document"].isin([as_text(d) for d in doc_ids] or [rule.owner])]
+            present = _present(frames, table, column, tuple(as_text(d) for d in doc_ids) or (rule.owner,))
             for value in matched:
-                present = frame is not None and (frame[column].map(as_text) == as_text(value)).any()
-                if not present:
+                if as_text(value) not in present:
                     scope = ", ".join(doc_ids or [rule.owner])
                     problem(f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing")
     return out
+
+
+def _present(frames: dict, table: str, column: str, documents: tuple) -> set[str]:
+    """The values (as text) a column holds in the given documents' rows (cached per frames)."""
+    cache = frames.setdefault("_present", {})
+    key = (table, column, documents)
+    if key not in cache:
+        frame = frames.get(table)
+        if frame is None or column not in frame:
+            cache[key] = set()
+        else:
+            rows = frame if column == "document" else frame[frame["document"].isin(documents)]
+            cache[key] = set(rows[column].map(as_text))
+    return cache[key]
 
 
 def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[Problem]:
@@ -295,7 +306,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
             out.append(Problem(origin, None, None, str(exc).removeprefix(f"{origin}: ")))
             continue
         if frames is None:
-            frames = check_frames(forbund)
+            frames = dict(check_frames(forbund))
         for rule in rules:
             out.extend(bind_rule(rule, vocab, origin, forbund, frames))
     return out

@@ -9,7 +9,7 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -113,6 +113,12 @@ def read_yaml(path: Path, problems: list[Problem], kind: str | None = None, voca
     data = read_bytes(path, MAX_YAML_BYTES, "a YAML file", problems, root)
     if data is None:
         return {}
+    key = ("yaml", kind, hashlib.sha256(data).hexdigest(), id(vocab))
+    # the parsed mapping is shared between loads of the same bytes: treat it as read-only
+    return _cached(key, path, lambda here, found: parse_metadata(here, data, kind, vocab, found), problems)
+
+
+def parse_metadata(path: Path, data: bytes, kind: str | None, vocab: Vocabulary | None, problems: list[Problem]) -> dict:
     try:
         text = decode_utf8(data, path)
         parsed = parse_yaml(text, path)
@@ -197,11 +203,39 @@ def csv_rows(path: Path, text: str, problems: list[Problem]) -> list[list[str]] 
     return rows
 
 
+_CACHE: dict = {}  # (kind, content hash, ...) -> (result, problems); the same bytes give the same answer
+_CACHE_SIZE = 2048
+_HERE = Path("<file>")
+
+
+def _cached(key, path: Path, compute, problems: list[Problem]):
+    """compute(placeholder path, problems) once per key; problems re-pointed at `path`.
+
+    Loading is a pure function of a file's bytes (and its document context), and tests and
+    notebooks load the same files many times: this keeps every load after the first cheap.
+    """
+    if key not in _CACHE:
+        found: list[Problem] = []
+        result = compute(_HERE, found)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = (result, tuple(found))
+    result, found = _CACHE[key]
+    problems.extend(replace(p, file=path if p.file == _HERE else p.file) for p in found)
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
 def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path | None = None) -> pd.DataFrame | None:
     """Parse one CSV into typed columns; structural and number problems go to `problems`."""
     data = read_bytes(path, MAX_CSV_BYTES, f"a CSV file with the header {','.join(spec.column_names)}", problems, root)
     if data is None:
         return None
+    key = ("table", spec.name, hashlib.sha256(data).hexdigest())
+    return _cached(key, path, lambda here, found: parse_table(here, data, spec, found), problems)
+
+
+def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem]) -> pd.DataFrame | None:
+    """The typed frame of one CSV's bytes (None if it cannot be read at all)."""
     text = decode(path, data, problems)
     if text is None:
         return None
@@ -273,7 +307,21 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path 
 
 
 def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
-    """Run the pandera schema; turn each failure into a file:line problem."""
+    """Run the pandera schema; turn each failure into a file:line problem (cached per content)."""
+    content = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
+    context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())), ctx.interventions)
+    unparsed = tuple(sorted((p.line or 0, p.column or "") for p in problems if p.file == path))
+    key = ("schema", spec.name, content, tuple(frame.columns), context, id(vocab), unparsed)
+
+    def compute(here, found):
+        shifted = [replace(p, file=here) for p in problems if p.file == path]
+        check_schema(here, frame, spec, vocab, ctx, shifted)
+        found.extend(shifted[len([p for p in problems if p.file == path]):])
+
+    _cached(key, path, compute, problems)
+
+
+def check_schema(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
     schema = raw_schema(spec, vocab, ctx)
     unparsed = {(p.line, p.column) for p in problems if p.file == path}
     try:
@@ -306,6 +354,8 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     if source:
         check_source_meta(folder, source, forbund.slug, problems, root)
     years = source.get("years") if isinstance(source.get("years"), list) else [0, 9999]
+    if years[0] > years[1]:
+        years = [0, 9999]  # reported by check_source_meta; check the tables' years against nothing
     doc = Document(forbund.slug, folder.name, folder, source)
     unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
     for name in unknown:
@@ -317,7 +367,12 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
             frame = read_table(path, spec, problems, root)
             if frame is not None:
                 parsed[name] = frame
-    interventions = tuple(parsed["interventions"]["intervention"]) if "interventions" in parsed else ()
+    if "interventions" in parsed:
+        interventions = tuple(parsed["interventions"]["intervention"])
+    elif (folder / "interventions.csv").exists() or (folder / "interventions.csv").is_symlink():
+        interventions = None  # unreadable (already reported): do not flag every row that names one
+    else:
+        interventions = ()
     ctx = DocumentContext(int(years[0]), int(years[1]), forbund.members, interventions)
     for name, frame in parsed.items():
         validate_table(folder / f"{name}.csv", frame, TABLES[name], vocab, ctx, problems)

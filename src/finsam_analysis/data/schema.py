@@ -192,7 +192,7 @@ class DocumentContext:
     first_year: int
     last_year: int
     members: dict[str, str]  # canonical member name -> member kind
-    interventions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] | None = ()  # None: interventions.csv could not be read
 
 
 def _row_check(column: str, message: str, fn) -> pa.Check:
@@ -262,7 +262,7 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 ).astype(bool),
             )
         )
-    if spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey"):
+    if spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey") and ctx.interventions is not None:
         known_iv = list(ctx.interventions) + ["*"]
         frame_checks.append(
             _row_check(

@@ -120,9 +120,37 @@ def _construct_timestamp(loader: StrictLoader, node):
         raise ConstructorError(None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _loader in (StrictLoader,):
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+if getattr(yaml, "__with_libyaml__", False):
+    class FastStrictLoader(yaml.CSafeLoader):
+        """libyaml's parser and composer (fast) with the strict constructors; aliases, anchors
+        and depth are refused by a pass over the event stream before anything is composed."""
+
+    FastStrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    FastStrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    FastStrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+else:  # pragma: no cover - PyYAML without libyaml
+    FastStrictLoader = None
+
+
+def _refuse_aliases(text: str) -> None:
+    """Raise a MarkedYAMLError at the first alias, anchor or too-deep nesting (C parser)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, AliasEvent):
+            raise ComposerError(None, None, f"alias *{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)", event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise ComposerError(None, None, f"anchor &{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)", event.start_mark)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def decode_utf8(data: bytes, path: Path | str) -> str:
@@ -138,8 +166,13 @@ def parse_yaml(text: str, path: Path | str):
     """Parse YAML text strictly; YamlFileError with the line on any problem."""
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise YamlFileError(path, None, f"larger than {MAX_BYTES} bytes; a metadata file is a few kilobytes")
-    loader = StrictLoader(text)
+    loader = None
     try:
+        if FastStrictLoader is not None:
+            _refuse_aliases(text)
+            loader = FastStrictLoader(text)
+        else:
+            loader = StrictLoader(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -150,7 +183,8 @@ def parse_yaml(text: str, path: Path | str):
     except RecursionError:
         raise YamlFileError(path, None, "invalid YAML: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml(path: Path | str):
