@@ -29,7 +29,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from finsam_analysis.data import paths
-from finsam_analysis.publish.runner import ReportTarget, RunSummary, resolve_targets, run_reports
+from finsam_analysis.data.targets import resolve_targets
+from finsam_analysis.publish.runner import ReportTarget, RunSummary, run_reports
 
 
 def trivial_template(path: Path) -> Path:
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{paths.REPORT_TEMPLATE} does not exist: use --trivial-only")
             import finsam_analysis
 
-            real = resolve_targets(finsam_analysis.load().financials, args.forbund, args.year)
+            real = resolve_targets(finsam_analysis.load(), args.forbund, args.year)
             r_out = work / "real"
             rows.append(timed("real template, jobs=1", real, paths.REPORT_TEMPLATE, r_out, 1,
                               True, expect="ok", **common))

@@ -52,13 +52,13 @@ class TestCiceron:
     def test_the_one_annat_and_two_women_are_masked(self):
         assert self.out.loc["annat", "suppression_reason"] == SMALL
         assert self.out.loc["kvinna", "suppression_reason"] == SMALL
-        assert self.out.loc["annat", "count_display"] == "<5" and self.out.loc["annat", "share_pct_display"] == "–"
-        assert self.out.loc["kvinna", "count_display"] == "<5" and self.out.loc["kvinna", "share_pct_display"] == "–"
+        assert self.out.loc["annat", "count_display"] == "×" and self.out.loc["annat", "share_pct_display"] == "×"
+        assert self.out.loc["kvinna", "count_display"] == "×" and self.out.loc["kvinna", "share_pct_display"] == "×"
 
     def test_men_masked_too_since_9_minus_6_reveals_3(self):
         # women + annat = 3 < 5, so showing 6 men (or 67 %) of 9 would reveal a group of 3
         assert self.out.loc["man", "suppression_reason"] == COMPLEMENTARY
-        assert self.out.loc["man", "count_display"] == "–" and self.out.loc["man", "share_pct_display"] == "–"
+        assert self.out.loc["man", "count_display"] == "×" and self.out.loc["man", "share_pct_display"] == "×"
 
     def test_total_shown(self):
         assert not self.out.loc["total", "suppressed"]
@@ -98,7 +98,7 @@ def test_threshold_is_a_parameter(threshold, hidden):
     out = suppress_small_counts(counts({"kvinna": 4, "man": 6, "total": 10}), threshold=threshold)
     assert out.loc[out["suppressed"], "gender"].tolist() == hidden
     if threshold == 11:
-        assert out["count_display"].tolist() == ["<11"] * 3
+        assert out["count_display"].tolist() == ["×"] * 3
 
 
 def test_groups_are_separate():
@@ -121,7 +121,7 @@ def test_outcomes_with_small_base():
                              "base": "exited"})
     out = suppress_small_counts(outcome_rates(outcomes, people), part=None, base="base_count")
     assert out["suppression_reason"].iloc[0] == SMALL_BASE and pd.isna(out["suppression_reason"].iloc[1])
-    assert out["rate_pct_display"].tolist() == ["–", "40,0 %"]
+    assert out["rate_pct_display"].tolist() == ["×", "40,0 %"]
 
 
 def test_small_total_reason_and_display():
@@ -142,7 +142,7 @@ def test_empty_and_errors():
 
 def test_nan_counts_left_alone():
     out = suppress_small_counts(counts({"kvinna": np.nan, "man": 30, "total": 30}))
-    assert not out["suppressed"].any() and out["count_display"].tolist() == ["–", "30", "30"]
+    assert not out["suppressed"].any() and out["count_display"].tolist() == ["..", "30", "30"]
 
 
 # --- personnummer ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from finsam_analysis.document import sections as report
-from finsam_analysis.publish.runner import parse_param
+from finsam_analysis.cli import parse_param
 
 SECTIONS = [
     report.title, report.summary, report.member_funding, report.trend_section,
@@ -25,9 +25,9 @@ def contexts(tables):
     "kwargs, message",
     [
         ({"forbund": "okand"}, "unknown förbund 'okand'; known: halland, sjuharad, sydnarke"),
-        ({"forbund": "../etc"}, "forbund must be a slug"),
+        ({"forbund": "../etc"}, "förbund must be a slug"),
         ({"forbund": "sjuharad", "year": 2031}, "sjuharad has no outcome \\(utfall\\) figures for year 2031; years with data: 2019, 2020"),
-        ({"forbund": "sjuharad", "year": "2024"}, "for year '2024'"),
+        ({"forbund": "sjuharad", "year": "2024"}, "year must be a whole year .*got '2024'"),
         ({"forbund": "sjuharad", "suppression_threshold": 0}, "suppression_threshold must be a whole number >= 1"),
         ({"forbund": "sjuharad", "base_year": 1999}, "base_year 1999 has no KPI"),
     ],

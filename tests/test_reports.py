@@ -19,15 +19,17 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import finsam_analysis
 from finsam_analysis.data import paths
+from finsam_analysis.cli import add_reports_parser
+from finsam_analysis.data.build import TABLE_FILES, Tables, empty_table
+from finsam_analysis.data.targets import resolve_targets, unreportable
+from finsam_analysis.publish.index import render_index
+from finsam_analysis.publish.record import inputs_digest, target_hash
 from finsam_analysis.publish.runner import (
     ReportResult,
     ReportTarget,
     RunSummary,
-    default_targets,
-    register,
     run_reports,
 )
-from finsam_analysis.publish.record import inputs_digest, render_index, target_hash
 
 PARAMS = 'forbund = "x"\nyear = 2024'
 slow = pytest.mark.slow  # starts Jupyter kernels (about a second per report)
@@ -407,6 +409,11 @@ def test_inputs_digest_covers_raw_files_package_code_and_template(tmp_path, hash
     (hash_inputs.package / "vocabulary.yaml").write_text("a: 1\n")
     changed = digest()
     assert changed != base
+    html_template = hash_inputs.package / "publish" / "templates" / "finsam" / "index.html.j2"
+    html_template.parent.mkdir(parents=True)
+    html_template.write_text("{%- extends 'lab/index.html.j2' -%}\n")
+    assert digest() != changed  # editing the HTML template re-renders every report
+    changed = digest()
     (hash_inputs.raw / "alpha" / "financials.csv").rename(hash_inputs.raw / "alpha" / "other.csv")
     assert digest() != changed  # a renamed file counts, not only its bytes
     p1 = {"forbund": "alpha", "year": 2024}
@@ -485,22 +492,33 @@ def financials() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["forbund", "year", "basis"])
 
 
+def tables_with(fin: pd.DataFrame) -> Tables:
+    """Tables holding only these financials (every other table empty)."""
+    frames = {name: empty_table(name) for name in TABLE_FILES if name not in ("sources", "forbund", "members")}
+    frames["financials"] = fin
+    forbund = pd.DataFrame({"forbund": sorted(fin["forbund"].unique()), "name": "x", "org_nr": "", "county": ""})
+    empty = pd.DataFrame()
+    return Tables(**frames, sources=empty, forbund=forbund, members=empty)
+
+
 def test_default_targets_take_each_forbunds_latest_utfall_year():
-    assert default_targets(financials()) == [
+    assert resolve_targets(tables_with(financials())) == [
         ReportTarget("alpha", 2024), ReportTarget("beta", 2022),
     ]
-    with pytest.raises(ValueError, match="basis"):
-        default_targets(financials().drop(columns="basis"))
+    # a förbund with budget figures only is not silently dropped: it has a stated reason
+    assert list(unreportable(tables_with(financials()))) == ["gamma"]
+    with pytest.raises(KeyError, match="basis"):
+        resolve_targets(tables_with(financials().drop(columns="basis")))
 
 
 @pytest.fixture()
 def cli(monkeypatch, tmp_path, counting_template):
-    tables = SimpleNamespace(financials=financials())
+    tables = tables_with(financials())
     monkeypatch.setattr(finsam_analysis, "load", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", counting_template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")
-    register(parser.add_subparsers(dest="command", required=True))
+    add_reports_parser(parser.add_subparsers(dest="command", required=True))
 
     def run(*argv: str) -> int:
         args = parser.parse_args(["reports", *argv])
@@ -536,7 +554,8 @@ def test_cli_refuses_unknown_forbund_or_year_listing_what_exists(cli, capsys):
     err = capsys.readouterr().err
     assert "unknown förbund 'delta'" in err and "alpha, beta, gamma" in err
     assert cli.run("--forbund", "alpha", "--year", "2019") == 2
-    assert "years with data: 2023, 2024, 2025" in capsys.readouterr().err
+    # the runner's rule is the template's: only years with outcome figures (2025 is budget only)
+    assert "years with data: 2023, 2024" in capsys.readouterr().err
     assert cli.run("--forbund", "../alpha") == 2
     assert not cli.out.exists()
 

@@ -8,8 +8,27 @@ def test_every_word_has_exactly_its_meanings():
     vocab = load_vocabulary()
     for domain, words in vocab.domains.items():
         for word, meaning in words.items():
-            assert {"sv", "en"} <= set(meaning) <= {"sv", "en", "kind", "factor"}, f"{domain}.{word}"
+            assert {"sv", "en"} <= set(meaning) <= {"sv", "en", "label", "kind", "factor"}, f"{domain}.{word}"
             assert meaning["sv"].strip() and meaning["en"].strip()
+
+
+def test_codes_shown_to_readers_carry_their_swedish_label():
+    vocab = load_vocabulary()
+    assert vocab.label("genders", "kvinna") == "Kvinnor"
+    assert vocab.label("member_kinds", "region") == "Regionen"
+    assert vocab.label("items", "net_result") == "Årets resultat"
+    assert vocab.label("outcomes", "work_or_studies") == "Arbete eller studier"
+    for domain in ("genders", "member_kinds", "intervention_kinds", "outcomes"):
+        assert all("label" in meaning for meaning in vocab.domains[domain].values()), domain
+
+
+def test_statements_are_listed_in_the_one_order_of_preference():
+    from finsam_analysis.data.precedence import STATEMENT_RANK
+    from finsam_analysis.measures import STATEMENT_PREFERENCE
+
+    assert STATEMENT_PREFERENCE[:2] == ("income_statement", "balance_sheet")
+    assert STATEMENT_PREFERENCE.index("overview") > STATEMENT_PREFERENCE.index("note")
+    assert list(STATEMENT_RANK) == list(STATEMENT_PREFERENCE)
 
 
 def test_item_kinds_and_money_units():

@@ -725,7 +725,16 @@ def registered(forbunds: list[Forbund]) -> pd.DataFrame:
 
 
 def reconcile(tables: Tables) -> pd.DataFrame:
-    """All checks of all förbund in the built tables, with a status each (see reconcile_raw)."""
+    """All checks of all förbund in the built tables, with a status each (see reconcile_raw).
+
+    Checks read the raw documents (their lines, checks.yaml, registered findings): tables read
+    back from data/processed carry none, and checking them would silently check nothing.
+    """
+    if not tables.raw and len(tables.forbund):
+        raise ValueError(
+            "these tables carry no raw documents (read from data/processed?): nothing could be "
+            "checked; reconcile tables built from data/raw (finsam_analysis.load() or finsam validate)"
+        )
     return reconcile_raw(tables.raw)
 
 

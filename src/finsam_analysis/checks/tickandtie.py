@@ -56,3 +56,29 @@ def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> 
         if not figure_pattern(float(value), decimals).search(text):
             missing.append(index)
     return frame.loc[missing]
+
+
+def untied_in_document(doc) -> list[str]:
+    """Every curated figure of one loaded document that its source.txt does not print,
+    as `<table>.csv:<line>: <value> (<section>)` lines (empty = all tied)."""
+    text = document_text(doc.folder / "source.txt")
+    untied = []
+    for name, frame in doc.tables.items():
+        if "value" not in frame:
+            continue
+        for _, row in untied_rows(frame, text).iterrows():
+            untied.append(f"{name}.csv:{row['_line']}: {row['value']} ({row.get('section')})")
+        if "share_pct" in frame:
+            for _, row in untied_rows(frame.dropna(subset=["share_pct"]), text, "share_pct").iterrows():
+                untied.append(f"{name}.csv:{row['_line']}: share_pct {row['share_pct']}")
+    return untied
+
+
+def untied_figures(forbunds) -> list[str]:
+    """untied_in_document over every document, each line prefixed with its folder."""
+    return [
+        f"{forbund.slug}/{doc.document_id}/{line}"
+        for forbund in forbunds
+        for doc in forbund.documents
+        for line in untied_in_document(doc)
+    ]

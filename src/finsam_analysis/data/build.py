@@ -50,11 +50,12 @@ def to_kronor(frame: pd.DataFrame) -> pd.Series:
 
 def empty_table(name: str) -> pd.DataFrame:
     spec = TABLES[name]
-    columns = ["forbund", "document", *spec.column_names]
+    columns = ["forbund", "document", "line", *spec.column_names]
     if "unit" in spec.column_names:
         columns.append("value_sek")
     dtypes = {c.name: {"int": "int64", "float": "float64", "str": object}[c.kind] for c in spec.columns}
     dtypes["value_sek"] = "float64"
+    dtypes["line"] = "int64"
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in columns})
 
 
@@ -66,7 +67,8 @@ def combine(forbunds: list[Forbund], name: str) -> pd.DataFrame:
             frame = doc.tables.get(name)
             if frame is None or frame.empty:
                 continue
-            frame = frame.drop(columns=["_line", "_decimals"])
+            frame = frame.drop(columns=["_decimals"]).rename(columns={"_line": "line"})
+            frame.insert(0, "line", frame.pop("line").astype("int64"))
             frame.insert(0, "document", doc.document_id)
             frame.insert(0, "forbund", forbund.slug)
             parts.append(frame)

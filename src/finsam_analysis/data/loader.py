@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from finsam_analysis.data import metadata
+from finsam_analysis.data import metadata, paths
 from finsam_analysis.data.errors import CurationError, Problem
 from finsam_analysis.data.numbers import GRAMMAR, check_value, parse_number
 from finsam_analysis.data.schema import TABLES, DocumentContext, TableSpec, raw_schema
@@ -24,8 +24,8 @@ from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 from finsam_analysis.data.yamlfile import MAX_BYTES as MAX_YAML_BYTES
 from finsam_analysis.data.yamlfile import YamlFileError, decode_utf8, line_of, parse_yaml
 
-DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOCUMENT_KINDS = ("arsredovisning", "protokoll", "budget")
+DOCUMENT_ID = re.compile(rf"^({'|'.join(DOCUMENT_KINDS)})-\d{{4}}(-\d{{2}}-\d{{2}})?$")
 DATA_TABLES = tuple(name for name in TABLES if name != "known_discrepancies")
 
 
@@ -400,7 +400,7 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name != "reference"):
         if only and folder.name not in only:
             continue
-        if not SLUG.match(folder.name):
+        if not paths.is_slug(folder.name):
             problems.append(Problem(folder, None, None, "folder name is not a förbund slug (lowercase ASCII, digits, '-')"))
             continue
         if not inside(folder, root, problems):

@@ -1,7 +1,8 @@
-"""All project paths in one place, from the project root (no string paths elsewhere)."""
+"""Every project path and naming rule in one place, from the project root (no string paths elsewhere)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -17,3 +18,31 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 VOCABULARY_FILE = PACKAGE_DIR / "data" / "vocabulary.yaml"
 RULES_FILE = PACKAGE_DIR / "checks" / "rules.yaml"
 HTML_TEMPLATES_DIR = PACKAGE_DIR / "publish" / "templates"
+
+# A förbund's slug: its short name in lowercase ASCII, words joined by single hyphens. It is a
+# folder name, a column value and a file name, so nothing path-like ever passes.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(value: object) -> bool:
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None
+
+
+def check_slug(value: object) -> str:
+    """The slug itself, or ValueError saying what a slug looks like."""
+    if not is_slug(value):
+        raise ValueError(
+            "förbund must be a slug of lowercase ASCII letters and digits, words joined by single "
+            f"'-' (e.g. 'sjuharad', 'ostra-skaraborg'; no path separators), got {value!r}"
+        )
+    return value
+
+
+def report_file(out_dir: Path, forbund: str, year: int, suffix: str = ".html") -> Path:
+    """Where one analysis document lives: <out_dir>/<year>/<forbund><suffix>."""
+    return Path(out_dir) / str(year) / f"{check_slug(forbund)}{suffix}"
+
+
+def report_href(forbund: str, year: int, suffix: str = ".html") -> str:
+    """The same place as a link relative to the reports folder (for the index)."""
+    return f"{year}/{check_slug(forbund)}{suffix}"

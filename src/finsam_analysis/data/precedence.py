@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from finsam_analysis.data.vocabulary import load_vocabulary
+
 KIND_RANK = {"arsredovisning": 0, "budget": 1, "protokoll": 2}
-STATEMENT_RANK = {
-    "income_statement": 0, "balance_sheet": 1, "cash_flow": 2, "note": 3,
-    "operating_statement": 4, "overview": 5, "budget": 6, "text": 7,
-}
+# the vocabulary's order of statements is the one order of preference (measures use it too)
+STATEMENT_RANK = {s: i for i, s in enumerate(load_vocabulary().words("statements"))}
 DOCUMENT_ID = re.compile(r"^(?P<kind>[a-z]+)-(?P<date>\d{4}(?:-\d{2}-\d{2})?)$")
 
 

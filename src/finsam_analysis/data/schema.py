@@ -12,7 +12,6 @@ import pandera.pandas as pa
 
 from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, unit_family
 
-PROVENANCE = ("section", "page", "note")
 
 
 @dataclass(frozen=True)
@@ -170,9 +169,10 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("difference", "float"),
                 ColumnSpec("kind", domain="discrepancy_kinds"),
                 ColumnSpec("explanation"),
+                ColumnSpec("explanation_sv", required=False),  # the Swedish text the documents show
             ),
             key=("check_id",),
-            optional_columns=(),
+            optional_columns=("explanation_sv",),
             may_be_empty=True,  # a document that adds up registers nothing
         ),
     )
@@ -283,8 +283,9 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
 
 
 def processed_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """What a processed table holds: the raw columns plus förbund, document and kronor."""
-    columns = {"forbund": pa.Column(None), "document": pa.Column(None)}
+    """What a processed table holds: the raw columns plus förbund, document, the row's line in
+    its CSV (provenance in one hop: <forbund>/<document>/<table>.csv:<line>) and kronor."""
+    columns = {"forbund": pa.Column(None), "document": pa.Column(None), "line": pa.Column("int64")}
     for col in spec.columns:
         dtype = {"int": "int64", "float": "float64", "str": None}[col.kind]
         columns[col.name] = pa.Column(dtype, nullable=not col.required)

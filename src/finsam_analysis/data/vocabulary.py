@@ -18,8 +18,15 @@ class Vocabulary:
     def words(self, domain: str) -> tuple[str, ...]:
         return tuple(self.domains[domain])
 
-    def meaning(self, domain: str, word: str, language: str = "sv") -> str:
-        return str(self.domains[domain][word][language])
+    def label(self, domain: str, word: str) -> str:
+        """The Swedish display label of a code (its `label`, else its Swedish meaning)."""
+        entry = self.domains[domain].get(word)
+        if entry is None:
+            return word
+        return str(entry.get("label") or entry["sv"])
+
+    def labels(self, domain: str) -> dict[str, str]:
+        return {word: self.label(domain, word) for word in self.domains[domain]}
 
     def unit_factor(self, unit: str) -> float | None:
         """Kronor per unit for money units; None for count and pct."""
@@ -43,10 +50,10 @@ def load_vocabulary(path=None) -> Vocabulary:
             if not isinstance(meaning, dict):
                 continue
             missing = {"sv", "en"} - set(meaning or {})
-            extra = set(meaning or {}) - {"sv", "en", "kind", "factor"}
+            extra = set(meaning or {}) - {"sv", "en", "label", "kind", "factor"}
             if missing or extra:
                 # an unquoted comma inside {...} silently splits a meaning into extra keys
-                raise ValueError(f"{path}: {domain}.{word}: expected keys sv, en (kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas")
+                raise ValueError(f"{path}: {domain}.{word}: expected keys sv, en (label, kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas")
     problems = metadata.check(raw, "vocabulary.yaml", path)
     if problems:
         raise ValueError("\n".join(map(str, problems)))

@@ -46,9 +46,10 @@ def key_figures(tables: Tables) -> pd.DataFrame:
 
 def display_table(figures: pd.DataFrame) -> pd.DataFrame:
     """Swedish headers and number format, one row per förbund."""
-    from finsam_analysis.document import fmt
+    from finsam_analysis.document import fmt, labels
 
-    money = {"contributions_sek": "Medlemsbidrag", "operating_costs_sek": "Verksamhetens kostnader", "net_result_sek": "Årets resultat", "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
+    item = labels.labels("items")
+    money = {"contributions_sek": item["member_contribution_total"], "operating_costs_sek": item["operating_costs"], "net_result_sek": item["net_result"], "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
     out = pd.DataFrame({"Förbund": figures["name"], "År": figures["year"].astype(str)})
     for column, label in money.items():
         out[label] = figures[column].map(fmt.tkr)

@@ -20,11 +20,10 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from finsam_analysis.document import fmt
+from finsam_analysis.document import fmt, labels
 
 PALETTE = sns.color_palette("colorblind")
 GENDER_COLORS = {"kvinna": PALETTE[0], "man": PALETTE[1], "annat": PALETTE[2], "total": PALETTE[7]}
-GENDER_LABELS = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
 SERIES_COLORS = [PALETTE[i] for i in (0, 3, 2, 4, 1, 5, 6, 8, 9)]
 
 
@@ -89,7 +88,7 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
         positions = [c + i * height for c in range(len(categories))]
         hidden = part[suppressed].fillna(False).astype(bool) if suppressed in part else pd.Series(False, index=part.index)
         values = part[count].where(~hidden, 0).fillna(0)
-        ax.barh(positions, values, height=height, color=GENDER_COLORS[gender], label=GENDER_LABELS[gender])
+        ax.barh(positions, values, height=height, color=GENDER_COLORS[gender], label=labels.label("genders", gender))
         for pos, value, hide in zip(positions, values, hidden):
             ax.text(value, pos, f" <{threshold}" if hide else f" {fmt.number(value)}", va="center", fontsize=8)
     ax.set_yticks([c + height * (len(genders) - 1) / 2 for c in range(len(categories))], categories)

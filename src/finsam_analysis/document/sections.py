@@ -4,7 +4,7 @@ Each section function takes a ReportContext and returns a list of items to show:
 text, a table (a DataFrame of Swedish-formatted strings with Swedish headers) or a matplotlib
 figure. A section without data returns one line saying so. The notebook stays thin: one call
 per section, `show(...)` to display. Counts below the suppression threshold never reach a
-table or a plot: they pass through privacy.suppress_small_counts first.
+table or a plot: they pass through suppression.suppress_small_counts first.
 """
 from __future__ import annotations
 
@@ -16,33 +16,17 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.document import fmt
-from finsam_analysis.document import plots
-from finsam_analysis.document import suppression as privacy
-from finsam_analysis.data import reference
-from finsam_analysis.data.build import TABLE_FILES, Tables
-from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
+from finsam_analysis.checks.reconcile import reconcile
+from finsam_analysis.data import paths, reference
+from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables
 from finsam_analysis.data.precedence import preferred_table
+from finsam_analysis.data.targets import check_target
+from finsam_analysis.document import fmt, labels, plots, suppression
+from finsam_analysis.document.parameters import check_values
+from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-GENDER_SV = {"kvinna": "Kvinnor", "man": "Män", "annat": "Annat", "total": "Totalt"}
-KIND_SV = {"individ": "Individinriktade insatser", "struktur": "Strukturövergripande insatser", "admin": "Kansli och administration", "projekt": "Projekt (externt finansierade)"}
-MEMBER_KIND_SV = {"staten": "Staten", "region": "Regionen", "kommun": "Kommunerna"}
-MEASURE_SV = {"active": "aktuella under året", "started": "nya under året", "exited": "avslutade under året", "carried_over": "kvarstående vid årets slut", "target": "målvärde", "referred": "remitterade", "contacts": "deltagare/besökare", "interventions_count": "antal insatser"}
-OUTCOME_SV = {
-    "work": "Arbete", "studies": "Studier", "work_or_studies": "Arbete eller studier", "job_seeking": "Arbetssökande",
-    "continued_rehab": "Fortsatt rehabilitering", "gemensam_kartlaggning": "Gemensam kartläggning",
-    "other_authority": "Annan myndighet/insats", "health": "Hälsoskäl", "other": "Övrigt", "unknown": "Okänt",
-    "step_progress": "Stegförflyttning", "goal_fulfilled": "Målet uppfyllt",
-}
-ITEM_SV = {
-    "member_contribution_total": "Medlemsbidrag",
-    "operating_income": "Verksamhetens intäkter",
-    "operating_costs": "Verksamhetens kostnader",
-    "net_result": "Årets resultat",
-    "equity": "Eget kapital vid årets slut",
-    "total_assets": "Balansomslutning",
-}
+# the key figures of the summary, in the order shown
+SUMMARY_ITEMS = ("member_contribution_total", "operating_income", "operating_costs", "net_result", "equity", "total_assets")
 Item = object  # a Markdown string, a DataFrame or a matplotlib Figure
 
 
@@ -83,12 +67,6 @@ class ReportContext:
         return preferred_table(self.tables, "outcomes")
 
 
-def _years_with_outcome(tables: Tables, forbund: str) -> list[int]:
-    fin = tables.financials
-    rows = fin[(fin["forbund"] == forbund) & (fin["basis"] == "utfall")]
-    return sorted(int(y) for y in rows["year"].unique())
-
-
 def _filter(tables: Tables, forbund: str) -> Tables:
     frames = {}
     for name in TABLE_FILES:
@@ -97,38 +75,29 @@ def _filter(tables: Tables, forbund: str) -> Tables:
     return Tables(**frames, raw=[f for f in tables.raw if f.slug == forbund])
 
 
-def prepare(forbund: str, year: int | None = None, suppression_threshold: int = privacy.DEFAULT_THRESHOLD, base_year: int | None = None, tables: Tables | None = None) -> ReportContext:
-    """Validate the report parameters against the data and collect this förbund's tables.
+def prepare(
+    forbund: str,
+    year: int | None = None,
+    suppression_threshold: int = suppression.DEFAULT_THRESHOLD,
+    base_year: int | None = None,
+    tables: Tables | None = None,
+) -> ReportContext:
+    """Check the report parameters against the data and collect this förbund's tables.
 
-    Fails at once, before any work, on an unknown förbund, a path-like value, a year without
-    outcome figures or a threshold below 1.
+    Fails at once, before any work, on a value outside its declared range (document.parameters)
+    or a target the report-target rule does not give (data.targets). Without `tables`, only this
+    förbund's folder is loaded: a kernel never reads the other förbund's data.
     """
-    if not isinstance(forbund, str) or not SLUG.match(forbund):
-        raise ValueError(f"forbund must be a slug like 'sjuharad' (lowercase letters, digits, '-'), got {forbund!r}")
-    if not isinstance(suppression_threshold, int) or isinstance(suppression_threshold, bool) or suppression_threshold < 1:
-        raise ValueError(f"suppression_threshold must be a whole number >= 1, got {suppression_threshold!r}")
+    check_values({"forbund": forbund, "year": year, "suppression_threshold": suppression_threshold, "base_year": base_year})
     if tables is None:
-        from finsam_analysis import load
-
-        tables = load()
-    known = sorted(tables.forbund["forbund"])
-    if forbund not in known:
-        raise ValueError(f"unknown förbund {forbund!r}; known: {', '.join(known)}")
-    years = _years_with_outcome(tables, forbund)
-    if year is None:
-        year = max(years)
-    if not isinstance(year, int) or isinstance(year, bool) or year not in years:
-        raise ValueError(f"{forbund} has no outcome (utfall) figures for year {year!r}; years with data: {', '.join(map(str, years))}")
-    base_year = year if base_year is None else base_year
-    kpi_years = set(reference.load_kpi()["year"])
-    if base_year not in kpi_years:
-        raise ValueError(f"base_year {base_year!r} has no KPI; KPI years: {min(kpi_years)}-{max(kpi_years)}")
+        tables = build_tables(only=[forbund] if (paths.RAW_DIR / forbund).is_dir() else None)
+    target = check_target(tables, forbund, year)
+    base_year = target.year if base_year is None else base_year
+    check_values({"base_year": base_year})
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
     own = _filter(tables, forbund)
-    from finsam_analysis.checks.reconcile import reconcile
-
-    return ReportContext(forbund, year, suppression_threshold, base_year, name, own, reconcile(own))
+    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, reconcile(own))
 
 
 # ----------------------------------------------------------------------------- display
@@ -188,7 +157,8 @@ def summary(ctx: ReportContext) -> list[Item]:
     """Key figures of the year."""
     fin = ctx.fin
     rows = []
-    for item, label in ITEM_SV.items():
+    for item in SUMMARY_ITEMS:
+        label = labels.label("items", item)
         value = _item(ctx, item)
         if item == "member_contribution_total" and value is None:
             totals = funding.contribution_totals(fin, ctx.mc)
@@ -226,7 +196,7 @@ def member_funding(ctx: ReportContext) -> list[Item]:
     if shares.empty:
         return items + [Markdown(f"*Medlemsbidrag per medlem saknas för {ctx.year}.*")]
     items.append(Markdown("Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."))
-    shares = shares.assign(kind_sv=shares["member_kind"].map(MEMBER_KIND_SV))
+    shares = shares.assign(kind_sv=labels.label_series(shares["member_kind"], "member_kinds"))
     items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", fmt.kronor), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
     split = funding.kommun_split(mc)
     split = split[split["year"] == ctx.year]
@@ -252,7 +222,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     fixed = prices.fixed_column("value_sek")
     shown = 0
     for item, sign, with_change in TREND_ITEMS:
-        label = ITEM_SV[item]
+        label = labels.label("items", item)
         series = trends.item_series(ctx.fin, item)
         series = series[series["year"] <= ctx.year]
         if len(series) < 2:
@@ -283,7 +253,7 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     structure = costs.cost_structure(ctx.tables.intervention_finance, ctx.tables.interventions)
     if structure.empty:
         return items + none_line("Kostnader per insats")
-    structure = structure.assign(kind_sv=structure["kind"].map(KIND_SV).fillna(structure["kind"]))
+    structure = structure.assign(kind_sv=labels.label_series(structure["kind"], "intervention_kinds"))
     this_year = structure[structure["year"] == ctx.year]
     if len(this_year):
         items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", fmt.kronor), "share_pct": ("Andel", fmt.percent)}))
@@ -291,8 +261,7 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     admin = admin[admin["year"] == ctx.year]
     if len(admin) and pd.notna(admin["admin_share_pct"].iloc[0]):
         items.append(Markdown(f"Administrationens andel av kostnaderna {ctx.year}: {fmt.percent(admin['admin_share_pct'].iloc[0])}."))
-    if structure["year"].nunique() >= 1:
-        items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", {k: v for k, v in KIND_SV.items()}, "Kostnadernas fördelning per slag av insats"))
+    items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", labels.labels("intervention_kinds"), "Kostnadernas fördelning per slag av insats"))
     return items
 
 
@@ -307,16 +276,16 @@ def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
         try:
             result = costs.cost_per_participant(finance[finance["basis"] == "utfall"], parts, participant_measure=measure)
         except Exception as exc:  # a measure that cannot be computed is reported, not hidden
-            items.append(Markdown(f"*Kostnad per deltagare ({MEASURE_SV.get(measure, measure)}) kan inte beräknas: {exc}*"))
+            items.append(Markdown(f"*Kostnad per deltagare ({labels.label('participant_measures', measure)}) kan inte beräknas: {exc}*"))
             continue
         rows.append(result[(result["year"] == ctx.year) & result["cost_per_participant_sek"].notna()])
     data = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if data.empty:
         return items + [Markdown(f"*Ingen insats har både kostnad och antal deltagare för {ctx.year}.*")]
-    data = data.assign(definition=data["participant_measure"].map(MEASURE_SV))
+    data = data.assign(definition=labels.label_series(data["participant_measure"], "participant_measures"))
     # a participant count below the threshold must not be shown, nor a cost that reveals it
     data = data.assign(count=data["participants"])
-    data = privacy.suppress_small_counts(data, ctx.threshold, part=None)
+    data = suppression.suppress_small_counts(data, ctx.threshold, part=None)
     data["cost_shown"] = [("–" if hidden else fmt.kronor(v)) for hidden, v in zip(data["suppressed"], data["cost_per_participant_sek"])]
     items.append(table(data, {"intervention": ("Insats", None), "definition": ("Deltagare", None), "count_display": ("Antal", None), "cost_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))), "cost_shown": ("Kostnad per deltagare", None)}))
     items.append(Markdown("Kostnad per deltagare = insatsens kostnad (utfall) / antal deltagare enligt angiven definition. Budget divideras aldrig med faktiska deltagare."))
@@ -331,8 +300,8 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     if parts.empty:
         return items + none_line("Deltagare per kön")
     split = participants.gender_split(parts)
-    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
-    split = split.assign(label=split["intervention"].replace({"*": "Hela förbundet"}) + " – " + split["measure"].map(MEASURE_SV).fillna(split["measure"]), gender_sv=split["gender"].map(GENDER_SV))
+    split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
+    split = split.assign(label=labels.place_series(split["intervention"]) + " – " + labels.label_series(split["measure"], "participant_measures"), gender_sv=labels.label_series(split["gender"], "genders"))
     shown = split[split["gender"] != "total"]
     wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
@@ -341,7 +310,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     display.index.name, display.columns.name = "Insats – deltagare", None
     items.append(display.fillna(""))
     items += _participants_by_kommun(ctx)
-    plot_data = privacy.masked(shown).assign(label=shown["label"])
+    plot_data = suppression.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
     if len(plot_data):
         items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold))
@@ -355,10 +324,10 @@ def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
     if not (parts["group"] != "*").any():
         return []
     split = participants.gender_split(parts)
-    split = privacy.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
-    split = split.assign(gender_sv=split["gender"].map(GENDER_SV), kommun=split["group"].replace({"*": "Hela förbundet"}))
+    split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
+    split = split.assign(gender_sv=labels.label_series(split["gender"], "genders"), kommun=labels.place_series(split["group"]))
     wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
-    wide = wide[[g for g in ("Kvinnor", "Män", "Annat", "Totalt") if g in wide.columns]]
+    wide = wide[[g for g in labels.labels("genders").values() if g in wide.columns]]
     wide.index.name, wide.columns.name = "Kommun", None
     return [Markdown(f"Aktuella deltagare {ctx.year} per kommun och kön:"), wide.fillna("")]
 
@@ -371,9 +340,9 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     if out.empty:
         return items + none_line("Avslut och resultat")
     rates = outcomes.outcome_rates(out, ctx.parts)
-    rates = privacy.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
-    rates = rates.assign(outcome_sv=rates["outcome"].map(OUTCOME_SV).fillna(rates["outcome"]), gender_sv=rates["gender"].map(GENDER_SV), base_sv=rates["base"].map(MEASURE_SV).fillna("okänd bas"))
-    rates["label"] = rates["intervention"].replace({"*": "Hela förbundet"}) + " – " + rates["outcome_sv"]
+    rates = suppression.suppress_small_counts(rates, ctx.threshold, count="count", part=None, base="base_count")
+    rates = rates.assign(outcome_sv=labels.label_series(rates["outcome"], "outcomes"), gender_sv=labels.label_series(rates["gender"], "genders"), base_sv=rates["base"].map(labels.labels("participant_measures")).fillna("okänd bas"))
+    rates["label"] = labels.place_series(rates["intervention"]) + " – " + rates["outcome_sv"]
     items.append(table(rates, {"label": ("Insats – utfall", None), "gender_sv": ("Kön", None), "rate_pct_display": ("Andel", None), "count_display": ("Antal", None), "base_sv": ("Bas (andel av)", None), "base_count_display": ("Basens antal", None)}))
     items.append(Markdown("Andelen avser den bas som anges: t.ex. andel av avslutade deltagare, inte av alla aktuella."))
     return items
@@ -405,13 +374,13 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
     if len(items_plan):
         items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
-        items_plan = items_plan.assign(item_sv=items_plan["item"].map(ITEM_SV).fillna(items_plan["item"]) + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
+        items_plan = items_plan.assign(item_sv=labels.label_series(items_plan["item"], "items") + " " + items_plan["year"].astype(str) + " (" + items_plan["planned_basis"] + ")")
         items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Avvikelse", fmt.kronor), "deviation_pct": ("Avvikelse %", fmt.percent)}))
     forecast = budget.forecast_accuracy(fin)
     forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
     if len(forecast):
         items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
-        forecast = forecast.assign(item_sv=forecast["item"].map(ITEM_SV).fillna(forecast["item"]) + " " + forecast["year"].astype(str))
+        forecast = forecast.assign(item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str))
         items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Prognosfel", fmt.kronor), "abs_pct_error": ("Absolut fel %", fmt.percent)}))
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")
@@ -432,7 +401,7 @@ def survey_section(ctx: ReportContext) -> list[Item]:
     items.append(wide)
     other = survey[survey["measure"] != "positive_share"]
     if len(other):
-        other = other.assign(label=other["measure"].map({"respondents": "Antal svarande", "response_rate": "Svarsfrekvens"}).fillna(other["measure"]) + " " + other["year"].astype(str))
+        other = other.assign(label=labels.label_series(other["measure"], "survey_measures") + " " + other["year"].astype(str))
         other["shown"] = [fmt.percent(v, 0) if u == "pct" else fmt.number(v) for v, u in zip(other["value"], other["unit"])]
         items.append(table(other, {"label": ("Uppgift", None), "shown": ("Värde", None)}))
     return items

@@ -6,18 +6,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from finsam_analysis.data.vocabulary import load_vocabulary
+
 # When the same financial item is printed in several statements of one document, measures use
-# the most detailed one: the statements in kronor first, the multi-year overview (often tkr) last.
-STATEMENT_PREFERENCE: tuple[str, ...] = (
-    "income_statement",
-    "balance_sheet",
-    "cash_flow",
-    "note",
-    "operating_statement",
-    "budget",
-    "overview",
-    "text",
-)
+# the most detailed one: the vocabulary lists the statements in that order (kronor first, the
+# multi-year overview, often in tkr, last).
+STATEMENT_PREFERENCE: tuple[str, ...] = load_vocabulary().words("statements")
 
 
 class MeasureError(ValueError):

@@ -1,6 +1,6 @@
-"""Bookkeeping of the report runner: inputs hash, build record, index page, atomic writes.
+"""Bookkeeping of the report runner: inputs hash, build record, atomic writes.
 
-Split out of `reports` so that the runner itself stays readable; nothing here runs a kernel.
+Split out of the runner so that it stays readable; nothing here runs a kernel.
 
 The build record (`reports/build-record.json`) holds one entry per (förbund, year) ever
 rendered into that folder, keyed "<year>/<forbund>":
@@ -19,7 +19,6 @@ A target is up to date when its new inputs hash equals `success_hash` and its HT
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import os
@@ -31,13 +30,8 @@ from typing import Any
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
 RECORD_NAME = "build-record.json"
-INDEX_NAME = "index.html"
 RECORD_FORMAT = 1
 TEMP_MARK = ".tmp"
-
-# Status words of the index page (the report text is Swedish).
-STATUS_SV = {"ok": "ok", "failed": "misslyckad", "unchanged": "oförändrad"}
-
 
 # --------------------------------------------------------------------------- atomic files
 
@@ -99,20 +93,40 @@ def _files_under(root: Path, patterns: Iterable[str]) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
+# what of the package shapes a report: code, vocabularies and rules, nbconvert's HTML templates
+PACKAGE_INPUTS = ("*.py", "*.yaml", "*.j2", "*.json", "*.css", "*.tpl")
+LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "ipykernel", "pandera", "PyYAML")
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that shape a report's figures and HTML."""
+    from importlib import metadata
+
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
 def inputs_digest(raw_dir: Path, package_dir: Path, template: Path) -> str:
-    """sha256 over every file under raw_dir, the package's *.py/*.yaml and the template.
+    """sha256 over every file under raw_dir, every file of the package (code, vocabularies,
+    rules, HTML templates), the report template and the library versions.
 
     Shared by all targets of a run; `target_hash` adds each target's parameters.
     A missing raw_dir counts as empty (logged), so the hash is still defined.
     """
-    h = hashlib.sha256(b"finsam-reports-inputs-v1\0")
+    h = hashlib.sha256(b"finsam-reports-inputs-v2\0")
     if not raw_dir.is_dir():
         logger.warning("raw data folder %s does not exist; hashing without it", raw_dir)
     for rel, path in _files_under(raw_dir, ["*"]):
         _hash_file(h, "raw", rel, path)
-    for rel, path in _files_under(package_dir, ["*.py", "*.yaml"]):
+    for rel, path in _files_under(package_dir, PACKAGE_INPUTS):
         _hash_file(h, "package", rel, path)
     _hash_file(h, "template", template.name, template)
+    h.update(json.dumps(library_versions(), sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -160,90 +174,3 @@ def save_record(path: Path, record: Mapping[str, Any], run_token: str = "w") -> 
 
 
 # --------------------------------------------------------------------------- index page
-
-_INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; }
-th, td { border-bottom: 1px solid #ddd; padding: .35rem .8rem; text-align: left; }
-td { vertical-align: top; }
-th { background: #f3f3f3; }
-.status-ok { color: #1a7f37; }
-.status-unchanged { color: #555; }
-.status-failed { color: #b42318; font-weight: bold; }
-.error { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; }
-.error { color: #b42318; }
-.note { color: #666; font-size: .85em; }
-""".strip()
-
-
-def _index_sort_key(entry: Mapping[str, Any]) -> tuple[int, str]:
-    # Newest year first, then förbund alphabetically: stable for identical records.
-    return (-int(entry["year"]), str(entry["forbund"]))
-
-
-def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
-    """A self-contained HTML page (inline CSS, relative links) listing every recorded report.
-
-    Deterministic: the same record and the same files give the same bytes (no timestamps).
-    """
-    rows = []
-    for entry in sorted(record["reports"].values(), key=_index_sort_key):
-        forbund, year, status = str(entry["forbund"]), int(entry["year"]), entry["status"]
-        html_rel = f"{year}/{forbund}.html"
-        failed_rel = f"{year}/{forbund}.failed.ipynb"
-        links = []
-        if (out_dir / html_rel).exists():
-            label = "rapport" if status != "failed" else "senaste lyckade rapport"
-            links.append(f'<a href="{html.escape(html_rel)}">{label}</a>')
-        if status == "failed" and (out_dir / failed_rel).exists():
-            links.append(
-                f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>'
-            )
-        log_rel = entry.get("log")
-        if status == "failed" and log_rel and (out_dir / log_rel).exists():
-            links.append(f'<a href="{html.escape(log_rel)}" class="note">logg</a>')
-        status_cell = (
-            f'<span class="status-{html.escape(status)}">'
-            f"{html.escape(STATUS_SV.get(status, status))}</span>"
-        )
-        if status == "failed":
-            detail = str(entry.get("error") or "")
-            if entry.get("failing_cell"):
-                detail += f"\n{entry['failing_cell']}"
-            status_cell += f'<div class="error">{html.escape(detail)}</div>'
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(forbund)}</td>"
-            f"<td>{year}</td>"
-            f"<td>{status_cell}</td>"
-            f"<td>{' '.join(links) if links else '<span class=note>saknas</span>'}</td>"
-            "</tr>"
-        )
-    body = "\n".join(rows) if rows else '<tr><td colspan="4">Inga analysdokument ännu.</td></tr>'
-    return f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Analysdokument</title>
-<style>
-{_INDEX_CSS}
-</style>
-</head>
-<body>
-<h1>Analysdokument</h1>
-<table>
-<thead><tr><th>Förbund</th><th>År</th><th>Status</th><th>Länk</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
-</body>
-</html>
-"""
-
-
-def write_index(record: Mapping[str, Any], out_dir: Path, run_token: str = "w") -> Path:
-    path = out_dir / INDEX_NAME
-    atomic_write_text(path, render_index(record, out_dir), run_token)
-    return path

@@ -62,7 +62,7 @@ class RenderJob:
 
     @property
     def year_dir(self) -> Path:
-        return self.out_dir / str(self.year)
+        return paths.report_file(self.out_dir, self.forbund, self.year).parent
 
 
 @dataclass
@@ -265,12 +265,12 @@ def render_one(job: RenderJob) -> dict[str, Any]:
     started = time.monotonic()
     watch = _CellWatch(cell_timeout=job.timeout, deadline=started + job.timeout)
     job.year_dir.mkdir(parents=True, exist_ok=True)
-    final_nb = job.year_dir / f"{job.forbund}.ipynb"
-    final_html = job.year_dir / f"{job.forbund}.html"
-    failed_nb = job.year_dir / f"{job.forbund}.failed.ipynb"
+    final_nb = paths.report_file(job.out_dir, job.forbund, job.year, ".ipynb")
+    final_html = paths.report_file(job.out_dir, job.forbund, job.year, ".html")
+    failed_nb = paths.report_file(job.out_dir, job.forbund, job.year, ".failed.ipynb")
     tmp_nb = temp_path_for(final_nb, job.run_token)
     tmp_html = temp_path_for(final_html, job.run_token)
-    final_log = job.year_dir / f"{job.forbund}.log"
+    final_log = paths.report_file(job.out_dir, job.forbund, job.year, ".log")
     tmp_log = temp_path_for(final_log, job.run_token)
     result: dict[str, Any] = {"forbund": job.forbund, "year": job.year, "pid": os.getpid()}
     try:

@@ -17,16 +17,14 @@ links them all. Details:
 - reports/build-record.json stores an inputs hash per target (data/raw, the package's code and
   vocabularies, the template, the parameters); unchanged targets are skipped unless force=True.
 
-The CLI subcommand (`finsam reports`) is added by `register(subparsers)`.
+Which targets exist is data/targets.py's rule; the `finsam reports` command is in cli.py.
 """
 from __future__ import annotations
 
-import argparse
 import logging
 import multiprocessing
 import os
-import re
-import signal
+import math
 import sys
 import threading
 import time
@@ -37,9 +35,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from finsam_analysis.data import paths
+from finsam_analysis.data.targets import ReportTarget
+from finsam_analysis.document.parameters import check_values, declared_parameters
+from finsam_analysis.publish.index import write_index
 from finsam_analysis.publish.record import (
     RECORD_NAME,
     inputs_digest,
@@ -49,7 +50,6 @@ from finsam_analysis.publish.record import (
     save_record,
     sweep_temp_files,
     target_hash,
-    write_index,
 )
 from finsam_analysis.publish.render import (
     KERNEL_NAME,
@@ -59,68 +59,11 @@ from finsam_analysis.publish.render import (
     worker_init,
 )
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
-__all__ = [
-    "ReportTarget",
-    "ReportResult",
-    "RunSummary",
-    "run_reports",
-    "default_targets",
-    "register",
-    "DEFAULT_TIMEOUT",
-]
+__all__ = ["ReportTarget", "ReportResult", "RunSummary", "run_reports", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 600.0
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-STATUSES = ("ok", "failed", "unchanged")
-
-
-# --------------------------------------------------------------------------- targets
-
-
-@dataclass(frozen=True, order=True)
-class ReportTarget:
-    """One analysis document: a förbund slug and a year. Validated on construction."""
-
-    forbund: str
-    year: int
-
-    def __post_init__(self) -> None:
-        check_slug(self.forbund)
-        # bool is an int subclass; numpy ints are not accepted either: pass int(year).
-        if type(self.year) is not int:
-            raise ValueError(
-                f"year must be an int, got {self.year!r} ({type(self.year).__name__})"
-            )
-        if not 1000 <= self.year <= 9999:
-            raise ValueError(f"year must have four digits, got {self.year}")
-
-    def __str__(self) -> str:
-        return f"{self.forbund} {self.year}"
-
-
-def check_slug(forbund: object) -> str:
-    """Refuse anything that is not a plain förbund slug (it becomes a file name)."""
-    if not isinstance(forbund, str) or not SLUG_RE.fullmatch(forbund):
-        raise ValueError(
-            f"förbund must be a slug of lowercase ASCII letters, digits and '-' "
-            f"(no path separators, no '..'), got {forbund!r}"
-        )
-    return forbund
-
-
-def _as_target(item: ReportTarget | tuple[str, int]) -> ReportTarget:
-    if isinstance(item, ReportTarget):
-        # Re-check: a frozen dataclass can still be forged with object.__setattr__.
-        ReportTarget(item.forbund, item.year)
-        return item
-    if isinstance(item, tuple) and len(item) == 2:
-        return ReportTarget(*item)
-    raise TypeError(f"a target is a ReportTarget(forbund, year), got {item!r}")
 
 
 # --------------------------------------------------------------------------- results
@@ -182,25 +125,20 @@ class RunSummary:
 # --------------------------------------------------------------------------- validation
 
 
-def template_parameters(template: Path) -> set[str]:
-    """The parameter names declared in the template's `parameters` cell."""
-    import papermill
-
-    papermill_logger = logging.getLogger("papermill")
-    level = papermill_logger.level
-    papermill_logger.setLevel(max(level, logging.WARNING))  # its "Input Notebook:" INFO line
-    try:
-        return set(papermill.inspect_notebook(str(template)))
-    finally:
-        papermill_logger.setLevel(level)
+def _as_target(item: ReportTarget | tuple[str, int]) -> ReportTarget:
+    if isinstance(item, ReportTarget):
+        # Re-check: a frozen dataclass can still be forged with object.__setattr__.
+        ReportTarget(item.forbund, item.year)
+        return item
+    if isinstance(item, tuple) and len(item) == 2:
+        return ReportTarget(*item)
+    raise TypeError(f"a target is a ReportTarget(forbund, year), got {item!r}")
 
 
 def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
-    """Fail early: every parameter passed must be declared in the template.
-
-    papermill itself only warns about unknown names and runs the notebook anyway.
-    """
-    declared = template_parameters(template)
+    """Fail early: every parameter passed must be declared in the template and within its
+    declared type and range (papermill itself only warns about unknown names)."""
+    declared = declared_parameters(template)
     if not declared:
         raise ValueError(
             f"{template}: no cell tagged 'parameters' (or it declares nothing); "
@@ -219,6 +157,17 @@ def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
         parameters_json(extra)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"extra_parameters must be JSON-serialisable: {exc}") from exc
+    check_values(extra)
+
+
+def _check_run_options(jobs: Any, timeout: Any) -> int:
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if type(jobs) is not int or jobs < 1:
+        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive, finite number of seconds, got {timeout!r}")
+    return jobs
 
 
 # --------------------------------------------------------------------------- processes
@@ -336,6 +285,80 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+@dataclass
+class _Run:
+    """The state of one run: the record on disk, each target's hash and result, the bar."""
+
+    out_dir: Path
+    record: dict[str, Any]
+    run_token: str
+    hashes: dict[ReportTarget, str] = field(default_factory=dict)
+    results: dict[ReportTarget, ReportResult] = field(default_factory=dict)
+    bar: Any = None
+
+    @property
+    def record_path(self) -> Path:
+        return self.out_dir / RECORD_NAME
+
+    def entry(self, target: ReportTarget) -> dict[str, Any]:
+        return self.record["reports"].setdefault(
+            record_key(target.forbund, target.year), {"success_hash": None, "succeeded_at": None}
+        )
+
+    def is_unchanged(self, target: ReportTarget) -> bool:
+        entry = self.record["reports"].get(record_key(target.forbund, target.year), {})
+        html = paths.report_file(self.out_dir, target.forbund, target.year)
+        return entry.get("success_hash") == self.hashes[target] and html.exists()
+
+    def mark_unchanged(self, target: ReportTarget) -> None:
+        self.results[target] = ReportResult(target, "unchanged")
+        self.entry(target).update(status="unchanged", error=None, failing_cell=None)
+
+    def done(self, job: RenderJob, res: Mapping[str, Any]) -> None:
+        """Record one finished report (called as each worker returns)."""
+        target = ReportTarget(job.forbund, job.year)
+        status = res["status"]
+        self.results[target] = ReportResult(
+            target, status, float(res.get("seconds") or 0.0), res.get("error"),
+            res.get("failing_cell"), res.get("ename"),
+        )
+        entry = self.entry(target)
+        entry.update(
+            forbund=job.forbund, year=job.year, status=status, inputs_hash=self.hashes[target],
+            parameters=job.parameters, seconds=res.get("seconds"), error=res.get("error"),
+            failing_cell=res.get("failing_cell"), attempted_at=_now(),
+            log=Path(res["log"]).relative_to(job.out_dir).as_posix() if res.get("log") else None,
+        )
+        if status == "ok":
+            entry.update(success_hash=self.hashes[target], succeeded_at=entry["attempted_at"])
+            logger.info("%s %s: ok in %.1f s", job.forbund, job.year, res.get("seconds", 0))
+        else:
+            where = f" [{res['failing_cell']}]" if res.get("failing_cell") else ""
+            logger.error("%s %s: failed: %s%s", job.forbund, job.year, res.get("error"), where)
+        save_record(self.record_path, self.record, self.run_token)  # progress survives an interrupted run
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{job.forbund} {job.year}: {status}", refresh=False)
+            self.bar.update(1)
+
+
+def _render_all(run: _Run, to_run: list[RenderJob], jobs: int, progress: bool) -> None:
+    """Render the jobs with a progress bar; the record and index are saved whatever happens."""
+    run.bar = _progress_bar(len(to_run), progress)
+    try:
+        if to_run:
+            from contextlib import nullcontext
+
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            with logging_redirect_tqdm() if progress else nullcontext():
+                _execute(to_run, min(jobs, len(to_run)), run.done)
+    finally:
+        run.bar.close()
+        sweep_temp_files({job.year_dir for job in to_run}, run.run_token)
+        save_record(run.record_path, run.record, run.run_token)
+        write_index(run.record, run.out_dir, run.run_token)
+
+
 def run_reports(
     targets: Iterable[ReportTarget],
     *,
@@ -362,223 +385,32 @@ def run_reports(
     out_dir = Path(out_dir if out_dir is not None else paths.REPORTS_DIR)
     extra = dict(extra_parameters or {})
     wanted = list(dict.fromkeys(_as_target(t) for t in targets))  # validated, de-duplicated
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if type(jobs) is not int or jobs < 1:
-        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
-    if not timeout or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    jobs = _check_run_options(jobs, timeout)
     if not template.is_file():
         raise FileNotFoundError(f"report template not found: {template}")
     validate_parameters(template, extra)
 
     digest = inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template)
-    record_path = out_dir / RECORD_NAME
-    record = load_record(record_path)
-    run_token = uuid.uuid4().hex[:12]
-
-    results: dict[ReportTarget, ReportResult] = {}
+    run = _Run(out_dir, load_record(out_dir / RECORD_NAME), uuid.uuid4().hex[:12])
     to_run: list[RenderJob] = []
-    hashes: dict[ReportTarget, str] = {}
     for target in wanted:
         parameters = {"forbund": target.forbund, "year": target.year, **extra}
-        hashes[target] = h = target_hash(digest, parameters)
-        entry = record["reports"].get(record_key(target.forbund, target.year), {})
-        html = out_dir / str(target.year) / f"{target.forbund}.html"
-        if not force and entry.get("success_hash") == h and html.exists():
-            results[target] = ReportResult(target, "unchanged")
-            entry.update(status="unchanged", error=None, failing_cell=None)
+        run.hashes[target] = target_hash(digest, parameters)
+        if not force and run.is_unchanged(target):
+            run.mark_unchanged(target)
             continue
         to_run.append(
             RenderJob(
                 forbund=target.forbund, year=target.year, parameters=parameters,
                 template=template.resolve(), out_dir=out_dir.resolve(), timeout=float(timeout),
-                run_token=run_token, kernel_name=kernel_name,
+                run_token=run.run_token, kernel_name=kernel_name,
             )
         )
-
-    if to_run:
-        logger.info(
-            "%d report(s): %d to render with %d worker(s), %d unchanged",
-            len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
-        )
-    else:
-        logger.info("%d report(s), all unchanged: nothing to render", len(wanted))
+    logger.info(
+        "%d report(s): %d to render with %d worker(s), %d unchanged",
+        len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
-    bar = _progress_bar(len(to_run), progress)
-
-    def on_done(job: RenderJob, res: Mapping[str, Any]) -> None:
-        target = ReportTarget(job.forbund, job.year)
-        status = res["status"]
-        results[target] = ReportResult(
-            target, status, float(res.get("seconds") or 0.0), res.get("error"),
-            res.get("failing_cell"), res.get("ename"),
-        )
-        key = record_key(job.forbund, job.year)
-        entry = record["reports"].setdefault(key, {"success_hash": None, "succeeded_at": None})
-        entry.update(
-            forbund=job.forbund, year=job.year, status=status, inputs_hash=hashes[target],
-            parameters=job.parameters, seconds=res.get("seconds"), error=res.get("error"),
-            failing_cell=res.get("failing_cell"), attempted_at=_now(),
-            log=Path(res["log"]).relative_to(job.out_dir).as_posix() if res.get("log") else None,
-        )
-        if status == "ok":
-            entry.update(success_hash=hashes[target], succeeded_at=entry["attempted_at"])
-            logger.info("%s %s: ok in %.1f s", job.forbund, job.year, res.get("seconds", 0))
-        else:
-            where = f" [{res['failing_cell']}]" if res.get("failing_cell") else ""
-            logger.error("%s %s: failed: %s%s", job.forbund, job.year, res.get("error"), where)
-        save_record(record_path, record, run_token)  # progress survives an interrupted run
-        bar.set_postfix_str(f"{job.forbund} {job.year}: {status}", refresh=False)
-        bar.update(1)
-
-    try:
-        if to_run:
-            from contextlib import nullcontext
-
-            from tqdm.contrib.logging import logging_redirect_tqdm
-
-            redirect = logging_redirect_tqdm() if progress else nullcontext()
-            with redirect:
-                _execute(to_run, min(jobs, len(to_run)), on_done)
-    finally:
-        bar.close()
-        sweep_temp_files({job.year_dir for job in to_run}, run_token)
-        save_record(record_path, record, run_token)
-        write_index(record, out_dir, run_token)
-
-    ordered = [results[t] for t in wanted]
-    summary = RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir)
-    return summary
-
-
-# --------------------------------------------------------------------------- targets from data
-
-
-def default_targets(financials: "pd.DataFrame") -> list[ReportTarget]:
-    """Every förbund with its latest year that has outcome (basis == "utfall") rows."""
-    missing = {"forbund", "year", "basis"} - set(financials.columns)
-    if missing:
-        raise ValueError(f"financials lacks column(s) {sorted(missing)}")
-    actual = financials.loc[financials["basis"] == "utfall", ["forbund", "year"]]
-    latest = actual.groupby("forbund")["year"].max()
-    return [ReportTarget(str(f), int(y)) for f, y in sorted(latest.items())]
-
-
-def resolve_targets(
-    financials: "pd.DataFrame", forbunds: Sequence[str] | None, year: int | None
-) -> list[ReportTarget]:
-    """The targets the CLI asked for, checked against the data (ValueError if not there)."""
-    known = sorted(str(f) for f in financials["forbund"].dropna().unique())
-    for f in forbunds or []:
-        check_slug(f)
-        if f not in known:
-            raise ValueError(f"unknown förbund {f!r}; known: {', '.join(known) or '(none)'}")
-    chosen = list(dict.fromkeys(forbunds)) if forbunds else known
-    if year is None:
-        return [t for t in default_targets(financials) if t.forbund in chosen]
-    targets = []
-    for f in chosen:
-        years = financials.loc[financials["forbund"] == f, "year"]
-        if not (years == year).any():
-            available = ", ".join(str(int(y)) for y in sorted(years.dropna().unique()))
-            raise ValueError(f"no data for {f} {year}; years with data: {available or '(none)'}")
-        utfall = financials.loc[(financials["forbund"] == f) & (financials["year"] == year)]
-        if not (utfall["basis"] == "utfall").any():
-            logger.warning("%s %s has no utfall rows (budget/prognos only)", f, year)
-        targets.append(ReportTarget(f, int(year)))
-    return targets
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the `reports` subcommand to the `finsam` CLI's subparsers."""
-    parser = subparsers.add_parser(
-        "reports",
-        help="render the analysis documents (reports/<year>/<forbund>.html)",
-        description=(
-            "Run the report template for each (förbund, year) with papermill and export HTML "
-            "without code. By default every förbund with its latest year of outcome data. "
-            "Unchanged reports (same inputs hash as their last success) are skipped. "
-            "Exit status 1 if any report failed."
-        ),
-    )
-    parser.add_argument(
-        "--forbund", action="append", metavar="SLUG",
-        help="only this förbund (repeatable); default all",
-    )
-    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
-    parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N",
-        help="worker processes (default: number of CPUs)",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-        help=f"seconds per cell and per report (default {DEFAULT_TIMEOUT:g})",
-    )
-    parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument(
-        "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
-        help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
-    )
-    parser.set_defaults(func=cli_reports)
-    return parser
-
-
-def parse_param(text: str) -> tuple[str, Any]:
-    """'suppression_threshold=10' -> ('suppression_threshold', 10); the value is read as YAML."""
-    import yaml
-
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VALUE")
-    try:
-        return name.strip(), yaml.safe_load(value)
-    except yaml.YAMLError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r}: the value is not valid YAML ({exc})") from None
-
-
-def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def cli_reports(args: argparse.Namespace) -> int:
-    """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
-    130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
-    and index are saved and the workers and their kernels are stopped)."""
-    import finsam_analysis
-
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        tables = finsam_analysis.load()
-        targets = resolve_targets(tables.financials, args.forbund, args.year)
-        if not targets:
-            print("error: no report targets (no förbund has utfall data)", file=sys.stderr)
-            return 2
-        extra = dict(getattr(args, "param", None) or [])
-        reserved = {"forbund", "year"} & set(extra)
-        if reserved:
-            raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        summary = run_reports(
-            targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
-            progress=not args.no_progress, extra_parameters=extra or None,
-        )
-    except (ValueError, TypeError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: finished reports are kept, see reports/index.html", file=sys.stderr)
-        return 130
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    print(summary.format())
-    print(f"index: {summary.out_dir / 'index.html'}")
-    return summary.exit_code
+    _render_all(run, to_run, jobs, progress)
+    ordered = [run.results[t] for t in wanted]
+    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir)
