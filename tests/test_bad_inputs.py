@@ -154,7 +154,7 @@ def test_bad_input_gives_a_clear_message(case_path, tmp_path, processed, capsys)
     case = load_yaml(case_path)
     raw, path = slice_of_raw(tmp_path, case)
     line = apply(path, case, tmp_path / "outside.csv")
-    expected = case["expect"].format(file=str(path.relative_to(raw)), line=line)
+    expected = case["expect"].replace("{file}", str(path.relative_to(raw))).replace("{line}", str(line))
     before = digest(processed)
     capsys.readouterr()
 

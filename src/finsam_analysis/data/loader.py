@@ -56,6 +56,9 @@ class Forbund:
 
 MAX_CSV_BYTES = 20_000_000
 MAX_TEXT_BYTES = 20_000_000
+# control characters (ESC, BEL, ...; a newline inside a quoted cell is fine) and the bidi
+# overrides that make text display differently from what it is
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 MAX_FIELD = 131_072  # csv's default field limit: a longer field is an error, not a crash
 
 
@@ -230,8 +233,11 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path 
     data = read_bytes(path, MAX_CSV_BYTES, f"a CSV file with the header {','.join(spec.column_names)}", problems, root)
     if data is None:
         return None
-    key = ("table", spec.name, hashlib.sha256(data).hexdigest())
-    return _cached(key, path, lambda here, found: parse_table(here, data, spec, found), problems)
+    digest = hashlib.sha256(data).hexdigest()
+    frame = _cached(("table", spec.name, digest), path, lambda here, found: parse_table(here, data, spec, found), problems)
+    if frame is not None:
+        frame.attrs["sha256"] = digest  # the content key of its schema check
+    return frame
 
 
 def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem]) -> pd.DataFrame | None:
@@ -272,6 +278,10 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
         if len(row) != len(header):
             problems.append(Problem(path, line, None, f"has {len(row)} fields; expected {len(header)} ({','.join(header)})"))
             continue
+        for name, cell in zip(header, row):
+            bad = CONTROL.search(cell)
+            if bad:
+                problems.append(Problem(path, line, name, f"contains the invisible control character U+{ord(bad.group()):04X}; expected plain text (retype the cell)"))
         record = dict(zip(header, row))
         record["_line"] = line
         text = record.get("value", "")
@@ -308,7 +318,7 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
 
 def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
     """Run the pandera schema; turn each failure into a file:line problem (cached per content)."""
-    content = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
+    content = frame.attrs.get("sha256") or hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
     context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())), ctx.interventions)
     unparsed = tuple(sorted((p.line or 0, p.column or "") for p in problems if p.file == path))
     key = ("schema", spec.name, content, tuple(frame.columns), context, id(vocab), unparsed)

@@ -200,6 +200,18 @@ def _row_check(column: str, message: str, fn) -> pa.Check:
     return pa.Check(fn, error=f"{column}|{message}")
 
 
+def _in_cycle(df: pd.DataFrame, start: str) -> bool:
+    """Whether following `parent` from `start` comes back to `start`."""
+    parents = dict(zip(df["intervention"], df["parent"]))
+    seen, node = set(), parents.get(start)
+    while isinstance(node, str) and node not in seen:
+        if node == start:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
+
+
 def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.DataFrameSchema:
     """The pandera schema one raw table of one document must satisfy."""
     domains = dict(vocab.domains, discrepancy_kinds=DISCREPANCY_KINDS)
@@ -277,6 +289,13 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 "parent",
                 "is not an intervention in this file",
                 lambda df: df["parent"].isna() | df["parent"].isin(list(df["intervention"])),
+            )
+        )
+        frame_checks.append(
+            _row_check(
+                "parent",
+                "makes a cycle (an intervention cannot be part of itself, directly or through others)",
+                lambda df: pd.Series([not _in_cycle(df, i) for i in df["intervention"]], index=df.index),
             )
         )
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=True, ordered=False)
