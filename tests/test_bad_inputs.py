@@ -10,11 +10,12 @@ processed folder is byte-identical afterwards.
 Case keys (see tests/bad_inputs/README.md):
   file          glob under data/raw, e.g. "*/*/financials.csv" (sorted; first that fits)
   action        set_field | replace_line | substitute | write | write_bytes | append |
-                mkdir | symlink_outside | delete
+                mkdir | symlink_outside | delete | rename | delete_forbund
   row           for set_field: {column: value} the row must have (first such row)
   column, text  for set_field: the new cell text
   line, text    for replace_line (1-based)
-  old, new      for substitute (the first file containing `old`; first occurrence)
+  old, new      for substitute (the first file containing `old`; first occurrence);
+                new alone: the new name for rename
   text / hex    for write / write_bytes / append
   expect        substring of the output; {file} is the broken file relative to the raw copy,
                 {line} the line set_field changed
@@ -120,6 +121,10 @@ def apply(path: Path, case: dict, outside: Path) -> int | None:
         path.symlink_to(outside)
     elif action == "delete":
         path.unlink()
+    elif action == "rename":
+        path.rename(path.with_name(case["new"]))
+    elif action == "delete_forbund":
+        shutil.rmtree(path.parent)
     else:
         raise AssertionError(f"unknown action {action!r}")
     return case.get("line")

@@ -370,6 +370,12 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
     for name in unknown:
         problems.append(Problem(folder / name, None, None, f"unknown table; expected one of {', '.join(f'{t}.csv' for t in TABLES)}"))
+    known = {"source.yaml", "checks.yaml", *(f"{t}.csv" for t in TABLES)}
+    for path in sorted(folder.iterdir()):
+        # "checks.yml" or "Financials.CSV" would otherwise be skipped without a word
+        if path.suffix.lower() in (".yml", ".yaml") or (path.suffix.lower() == ".csv" and path.suffix != ".csv"):
+            if path.name not in known:
+                problems.append(Problem(path, None, None, f"not a file the loader reads; expected one of source.yaml, checks.yaml, {', '.join(f'{t}.csv' for t in TABLES)}"))
     parsed: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
@@ -422,6 +428,8 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
             if inside(doc_folder, root, problems):
                 forbund.documents.append(load_document(doc_folder, forbund, vocab, problems, root))
         result.append(forbund)
+    if not result and not only and not problems:
+        problems.append(Problem(raw_dir, None, None, "no förbund folders; expected data/raw/<forbund>/forbund.yaml (is --raw right?)"))
     if only:
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:
