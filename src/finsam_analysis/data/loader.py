@@ -165,6 +165,10 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         problems.append(Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>"))
     if meta["document_id"] != folder.name:
         problems.append(Problem(path, line_of(meta, "document_id"), "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
+    if folder.name.split("-", 1)[0] != meta["kind"]:
+        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r}"))
+    if meta["kind"] == "arsredovisning" and DOCUMENT_ID.match(folder.name) and folder.name != f"arsredovisning-{meta['fiscal_year']}":
+        problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r} does not match the folder name {folder.name!r}"))
     years = meta["years"]
     if years[0] > years[1]:
         problems.append(Problem(path, line_of(meta, "years"), "years", f"{list(years)!r}: expected [first_year, last_year] with first <= last"))
@@ -319,7 +323,7 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
 def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
     """Run the pandera schema; turn each failure into a file:line problem (cached per content)."""
     content = frame.attrs.get("sha256") or hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
-    context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())), ctx.interventions)
+    context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())) if ctx.members is not None else None, ctx.interventions)
     unparsed = tuple(sorted((p.line or 0, p.column or "") for p in problems if p.file == path))
     key = ("schema", spec.name, content, tuple(frame.columns), context, id(vocab), unparsed)
 
@@ -389,7 +393,8 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
         interventions = None  # unreadable (already reported): do not flag every row that names one
     else:
         interventions = ()
-    ctx = DocumentContext(int(years[0]), int(years[1]), forbund.members, interventions)
+    members = forbund.members if forbund.meta else None  # an unreadable forbund.yaml is reported once
+    ctx = DocumentContext(int(years[0]), int(years[1]), members, interventions)
     for name, frame in parsed.items():
         validate_table(folder / f"{name}.csv", frame, TABLES[name], vocab, ctx, problems)
     doc.discrepancies = parsed.pop("known_discrepancies", None)

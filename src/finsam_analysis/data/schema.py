@@ -191,7 +191,7 @@ class DocumentContext:
 
     first_year: int
     last_year: int
-    members: dict[str, str]  # canonical member name -> member kind
+    members: dict[str, str] | None  # canonical member name -> member kind; None: forbund.yaml unreadable
     interventions: tuple[str, ...] | None = ()  # None: interventions.csv could not be read
 
 
@@ -255,7 +255,7 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 ).astype(bool),
             )
         )
-    if spec.name == "member_contributions":
+    if spec.name == "member_contributions" and ctx.members is not None:
         known = ", ".join(sorted(ctx.members)) + ", *"
         frame_checks.append(
             _row_check(
