@@ -30,6 +30,8 @@ def cmd_build(args) -> int:
     from finsam_analysis.data.errors import Problem
 
     started = time.perf_counter()
+    from finsam_analysis.checks.reconcile import reconcile
+
     tables = _load(args)
     hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
     if len(hits):
@@ -37,7 +39,7 @@ def cmd_build(args) -> int:
             Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
             for hit in hits.itertuples(index=False)
         ])
-    out = write_processed(tables, Path(args.out))
+    out = write_processed(tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables))
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"
         for name in (
@@ -134,7 +136,7 @@ def cmd_ingest(args) -> int:
     from finsam_analysis.curation.ingest import ingest
 
     folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
-    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    print(f"wrote {folder}: source.txt, source.yaml, checks.yaml; next: finsam propose {args.forbund}/{args.document}")
     return 0
 
 
@@ -176,12 +178,14 @@ def cmd_accept(args) -> int:
 
 
 def add_curation_commands(sub) -> None:
+    from finsam_analysis.curation.ingest import DOCUMENT_KINDS
+
     p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
     p.add_argument(
-        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
+        "--kind", choices=DOCUMENT_KINDS, help="document kind (default: from the id)"
     )
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
@@ -302,7 +306,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    import finsam_analysis
+    from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.targets import resolve_targets
     from finsam_analysis.publish.runner import run_reports
 
@@ -316,7 +320,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
         reserved = {"forbund", "year"} & set(extra)
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        tables = finsam_analysis.load()
+        tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
         targets = resolve_targets(tables, args.forbund, args.year)
         if not targets:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
