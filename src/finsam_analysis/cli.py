@@ -26,7 +26,16 @@ def _load(args):
 def cmd_build(args) -> int:
     from finsam_analysis.checks.processed import build_and_write
 
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.data.errors import Problem
+
     started = time.perf_counter()
+    hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
+    if len(hits):
+        raise CurationError([
+            Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
+            for hit in hits.itertuples(index=False)
+        ])
     tables, out = build_and_write(Path(args.raw), Path(args.out), only=args.forbund or None)
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"

@@ -119,6 +119,10 @@ def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame
     return sources, forbund, members
 
 
+_REFERENCE_CHECKED: dict = {}
+_REFERENCE_CHECKED_AT: dict = {}
+
+
 def check_reference_folder(raw_dir: Path) -> None:
     """The reference tables (KPI, prisbasbelopp, equity bands) under raw_dir/reference, if any,
     through the same strict grammar; CurationError on any problem."""
@@ -129,7 +133,10 @@ def check_reference_folder(raw_dir: Path) -> None:
         return
     if not folder.is_dir() or not folder.resolve().is_relative_to(raw_dir.resolve()):
         raise CurationError([Problem(folder, None, None, "expected a folder inside the raw data folder")])
-    messages = check_reference(folder)
+    contents = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.iterdir()) if p.is_file())
+    if contents not in _REFERENCE_CHECKED:
+        _REFERENCE_CHECKED[contents] = check_reference(folder)  # the same bytes give the same answer
+    messages = [m.replace(str(_REFERENCE_CHECKED_AT.setdefault(contents, folder)), str(folder)) for m in _REFERENCE_CHECKED[contents]]
     if messages:
         raise CurationError([Problem(Path(m.split(": ", 1)[0]), None, None, m.split(": ", 1)[1]) if ": " in m else Problem(folder, None, None, m) for m in messages])
 
