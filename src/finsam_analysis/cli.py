@@ -24,10 +24,18 @@ def _load(args):
 
 def cmd_build(args) -> int:
     from finsam_analysis.data.build import write_processed
+    from finsam_analysis.data.lock import LockUnavailable
 
     started = time.perf_counter()
     tables = _load(args)
-    out = write_processed(tables, Path(args.out))
+    try:
+        out = write_processed(tables, Path(args.out), wait=args.wait)
+    except OSError as exc:
+        from finsam_analysis.publish.render import os_error_message
+
+        print(f"error: {exc if isinstance(exc, LockUnavailable) else os_error_message(exc, Path(args.out))}",
+              file=sys.stderr)
+        return 2
     counts = ", ".join(f"{name} {len(tables.table(name))}" for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"))
     print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")
     return 0
@@ -91,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate data/raw and write data/processed atomically")
     data_options(p)
     p.add_argument("--out", default=str(paths.PROCESSED_DIR), help="output folder (default: data/processed)")
+    add_wait_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
@@ -100,7 +109,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     add_reports_parser(sub)
+    add_scan_parser(sub)
     return parser
+
+
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    from finsam_analysis.data.lock import DEFAULT_WAIT
+
+    parser.add_argument(
+        "--wait", type=float, default=DEFAULT_WAIT, metavar="S",
+        help=f"seconds to wait for another run writing the same folder (default {DEFAULT_WAIT:g}; "
+        "then exit 75)",
+    )
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def add_scan_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "scan", help="look for personnummer in files (default: the whole repository)",
+        description=(
+            "Scan text files for personnummer and samordningsnummer (every separator, with and "
+            "without century). Without PATH: every file git lists in the repository (tracked or "
+            "not, but not ignored), minus the globs in .personnummer-allow. Hits are shown "
+            "masked. Exit 1 if any is found."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan")
+    parser.set_defaults(func=cmd_scan)
+    return parser
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from finsam_analysis.publish.scan import scan_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    findings, read = scan_paths([Path(p) for p in args.paths], paths.PROJECT_ROOT)
+    for finding in findings:
+        print(finding.format(), file=sys.stderr)
+    if findings:
+        print(f"FAILED: {len(findings)} personnummer in {read} file(s) scanned; remove them "
+              "(never curate or commit personal data)", file=sys.stderr)
+        return 1
+    print(f"no personnummer in {read} file(s)")
+    return 0
 
 
 # --------------------------------------------------------------------------- reports
@@ -129,6 +185,7 @@ def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     )
     parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_wait_option(parser)
     parser.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
         help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
@@ -159,6 +216,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
     import finsam_analysis
+    from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
     from finsam_analysis.data.targets import resolve_targets
     from finsam_analysis.publish.runner import run_reports
 
@@ -180,8 +238,12 @@ def cmd_reports(args: argparse.Namespace) -> int:
         summary = run_reports(
             targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
             progress=not args.no_progress, extra_parameters=extra or None,
+            lock_wait=getattr(args, "wait", DEFAULT_WAIT),
         )
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+    except LockTimeout as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return LOCK_EXIT
+    except (ValueError, TypeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -204,12 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     except CurationError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a clear one-line error for users; the traceback with -v
         if args.verbose:
             raise
         from finsam_analysis.checks.reconcile import RuleError
+        from finsam_analysis.data.lock import LOCK_EXIT, LockTimeout
 
-        if isinstance(exc, (RuleError, FileNotFoundError, ValueError)):
+        if isinstance(exc, LockTimeout):
+            print(f"error: {exc}", file=sys.stderr)
+            return LOCK_EXIT
+        if isinstance(exc, (RuleError, OSError, ValueError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise

@@ -36,6 +36,11 @@ TEMP_MARK = ".tmp"
 # --------------------------------------------------------------------------- atomic files
 
 
+def new_run_token() -> str:
+    """<pid>x<random>: names this run's temp files (its pid says whose they were)."""
+    return f"{os.getpid()}x{secrets.token_hex(4)}"
+
+
 def temp_path_for(final: Path, run_token: str) -> Path:
     """A hidden sibling of `final` (same directory, so os.replace is atomic), same suffix.
 
@@ -45,6 +50,17 @@ def temp_path_for(final: Path, run_token: str) -> Path:
     return final.with_name(
         f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}"
     )
+
+
+def file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def atomic_write_text(path: Path, text: str, run_token: str = "w") -> None:
@@ -68,6 +84,26 @@ def sweep_temp_files(directories: Iterable[Path], run_token: str) -> None:
             for leftover in directory.glob(f".*.{run_token}.*{TEMP_MARK}.*"):
                 logger.debug("removing leftover temp file %s", leftover)
                 leftover.unlink(missing_ok=True)
+
+
+def sweep_stale_temp_files(out_dir: Path) -> int:
+    """Remove the temp files of dead runs (a crash, kill -9, power cut) from out_dir and its
+    year folders. Only call it holding out_dir's lock: then no other run is writing there, so
+    every temp file is a leftover. Returns how many were removed."""
+    removed = 0
+    if not out_dir.is_dir():
+        return 0
+    for pattern in (f".*{TEMP_MARK}*", f"*/.*{TEMP_MARK}*"):
+        for leftover in out_dir.glob(pattern):
+            try:
+                if leftover.is_file() or leftover.is_symlink():
+                    leftover.unlink()
+                    removed += 1
+            except OSError as exc:
+                logger.warning("cannot remove the leftover temp file %s: %s", leftover, exc)
+    if removed:
+        logger.info("removed %d temp file(s) left behind by an interrupted run", removed)
+    return removed
 
 
 # --------------------------------------------------------------------------- inputs hash
