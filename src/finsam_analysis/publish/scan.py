@@ -92,7 +92,7 @@ def mask(text: str | None) -> str | None:
     for line, column, masked in hits:
         if 1 <= line <= len(lines):
             row = lines[line - 1]
-            start, end = column - 1, column - 1 + len(masked) + 4  # room for separators
+            start, end = column - 1, column - 1 + len(masked)  # the masked form is as long as the hit
             lines[line - 1] = row[:start] + "".join(
                 "*" if ch.isdigit() else ch for ch in row[start:end]) + row[end:]
     masked_text = "\n".join(lines)
