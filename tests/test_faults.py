@@ -4,6 +4,7 @@ parents, stale temp files, the record against the disk, interrupted runs.
 Kernel-running tests are marked slow (a second or two each); the rest take milliseconds.
 The personnummer used here is built at run time, so that no source line holds one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,6 +22,16 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_synthetic
+from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
+    PARAMS,
+    files_in,
+    financials,
+    hash_inputs,
+    make_template,
+    tables_with,
+    temp_leftovers,
+)
 
 import finsam_analysis
 from finsam_analysis.cli import add_reports_parser, main
@@ -29,10 +40,6 @@ from finsam_analysis.data.lock import LOCK_EXIT, LockTimeout, lock_path_for, out
 from finsam_analysis.publish import render
 from finsam_analysis.publish.record import file_sha256, sweep_stale_temp_files
 from finsam_analysis.publish.runner import ReportTarget, run_reports
-from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
-    PARAMS, files_in, financials, hash_inputs, make_template, tables_with, temp_leftovers,
-)
-from conftest import write_synthetic
 
 slow = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,14 +129,20 @@ def test_the_waiter_gets_the_lock_when_the_holder_finishes(tmp_path):
 def test_a_lock_dies_with_its_holder_even_by_kill_9(tmp_path):
     folder = tmp_path / "reports"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
             from finsam_analysis.data.lock import output_lock
             with output_lock(Path({str(folder)!r}), "holder"):
                 print("locked", flush=True)
                 time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -246,8 +259,9 @@ def test_an_unwritable_reports_folder_is_a_summary_not_a_traceback(tmp_path, out
     out.mkdir()
     (out / "index.html").write_text("OLD INDEX")
     with unwritable(out):
-        summary = run_reports([ReportTarget("alpha", 2024), ReportTarget("beta", 2023)],
-                              template=template, out_dir=out, progress=False)
+        summary = run_reports(
+            [ReportTarget("alpha", 2024), ReportTarget("beta", 2023)], template=template, out_dir=out, progress=False
+        )
         assert [r.status for r in summary.results] == ["failed", "failed"]
         assert summary.exit_code == 1 and summary.problems
         text = summary.format()
@@ -277,8 +291,13 @@ def test_an_unwritable_year_folder_fails_its_reports_only(tmp_path, out):
     (out / "2023").mkdir(parents=True)
     (out / "2023" / "alpha.html").write_text("PREVIOUS GOOD HTML")
     with unwritable(out / "2023"):
-        summary = run_reports([ReportTarget("alpha", 2023), ReportTarget("beta", 2024)],
-                              template=template, out_dir=out, jobs=2, progress=False)
+        summary = run_reports(
+            [ReportTarget("alpha", 2023), ReportTarget("beta", 2024)],
+            template=template,
+            out_dir=out,
+            jobs=2,
+            progress=False,
+        )
     results = {r.target.forbund: r for r in summary.results}
     assert results["beta"].status == "ok" and results["alpha"].status == "failed"
     assert f"cannot write {out.resolve() / '2023'}" in results["alpha"].error
@@ -302,8 +321,9 @@ def test_a_full_disk_fails_the_report_and_keeps_the_good_one(tmp_path, out, monk
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
     monkeypatch.setattr(render, "_write_html", full)  # inherited by the forked worker
-    (result,) = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                            jobs=1, progress=False).results
+    (result,) = run_reports(
+        [ReportTarget("alpha", 2024)], template=template, out_dir=out, jobs=1, progress=False
+    ).results
     assert result.status == "failed" and "No space left on device" in result.error
     assert "free some disk space" in result.error
     assert (out / "2024" / "alpha.html").read_text() == "PREVIOUS GOOD HTML"
@@ -365,7 +385,7 @@ CHILD = textwrap.dedent("""
 
 @slow
 @pytest.mark.parametrize("how", ["kill -9 parent", "kill -9 process group", "SIGTERM"])
-def test_workers_and_kernels_do_not_outlive_their_parent(tmp_path, out, hash_inputs, how):
+def test_workers_and_kernels_do_not_outlive_their_parent(tmp_path, out, how):
     pids_file = tmp_path / "pids"
     template = make_template(
         tmp_path / "t.ipynb",
@@ -373,8 +393,8 @@ def test_workers_and_kernels_do_not_outlive_their_parent(tmp_path, out, hash_inp
         "f'{os.getpid()} {os.getppid()}')\ntime.sleep(120)",
     )
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(template), str(out), str(hash_inputs.raw),
-         str(hash_inputs.package)], start_new_session=True,
+        [sys.executable, "-c", CHILD, str(template), str(out), str(paths.RAW_DIR), str(paths.PACKAGE_DIR)],
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -407,24 +427,29 @@ def test_workers_and_kernels_do_not_outlive_their_parent(tmp_path, out, hash_inp
         # The dead run's temp files are swept by the next run, which publishes as usual.
         assert temp_leftovers(out)
         quick = make_template(tmp_path / "q.ipynb", "print('again')")
-        (result,) = run_reports([ReportTarget("alpha", 2024)], template=quick, out_dir=out,
-                                progress=False).results
+        (result,) = run_reports([ReportTarget("alpha", 2024)], template=quick, out_dir=out, progress=False).results
         assert result.status == "ok" and temp_leftovers(out) == []
 
 
 @slow
-def test_two_report_runs_at_once_leave_the_record_matching_the_html(tmp_path, out, hash_inputs):
+def test_two_report_runs_at_once_leave_the_record_matching_the_html(tmp_path, out):
     """Another process renders with threshold 7 while this one renders with 5: the second to
     come waits for the lock, and whichever HTML is left is the one the record describes."""
-    template = make_template(tmp_path / "t.ipynb", 'print(f"TRÖSKEL {threshold}")',
-                             params=PARAMS + "\nthreshold = 5")
+    template = make_template(tmp_path / "t.ipynb", 'print(f"TRÖSKEL {threshold}")', params=PARAMS + "\nthreshold = 5")
     other = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(template), str(out), str(hash_inputs.raw),
-         str(hash_inputs.package), "7"], stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", CHILD, str(template), str(out), str(paths.RAW_DIR), str(paths.PACKAGE_DIR), "7"],
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        (mine,) = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                              jobs=1, progress=False, extra_parameters={"threshold": 5}).results
+        (mine,) = run_reports(
+            [ReportTarget("alpha", 2024)],
+            template=template,
+            out_dir=out,
+            jobs=1,
+            progress=False,
+            extra_parameters={"threshold": 5},
+        ).results
         assert other.wait(60) == 0
     finally:
         other.kill()

@@ -3,6 +3,7 @@ and the repository holds none (`finsam scan`, run by `make test` and CI).
 
 The personnummer is built at run time (PNR), so that no line of this file holds one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,15 +12,20 @@ import json
 import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell
+from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
+    files_in,
+    financials,
+    hash_inputs,
+    make_template,
+    tables_with,
+    temp_leftovers,
+)
 
 import finsam_analysis
 from finsam_analysis.cli import add_reports_parser, main
 from finsam_analysis.data import paths
 from finsam_analysis.publish import scan
 from finsam_analysis.publish.runner import ReportTarget, run_reports
-from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
-    files_in, financials, hash_inputs, make_template, tables_with, temp_leftovers,
-)
 
 slow = pytest.mark.slow
 PNR = "121212" + "-" + "1212"  # valid date and check digit
@@ -49,12 +55,13 @@ def test_a_personnummer_in_the_templates_markdown_refuses_the_run(tmp_path, out)
     assert not out.exists()
 
 
-def test_a_personnummer_in_a_known_discrepancy_refuses_the_run(tmp_path, out, hash_inputs):
-    doc = hash_inputs.raw / "alpha" / "arsredovisning-2024"
+def test_a_personnummer_in_a_known_discrepancy_refuses_the_run(tmp_path, out):
+    doc = paths.RAW_DIR / "alpha"  # the autouse hash_inputs fixture's / "arsredovisning-2024"
     doc.mkdir()
     (doc / "known_discrepancies.csv").write_text(
-        "check_id,expected,actual,difference,kind,explanation\n"
-        f"x,1,2,1,typo,Rättad av handläggare {PNR}\n", encoding="utf-8")
+        f"check_id,expected,actual,difference,kind,explanation\nx,1,2,1,typo,Rättad av handläggare {PNR}\n",
+        encoding="utf-8",
+    )
     template = make_template(tmp_path / "t.ipynb", "pass")
     with pytest.raises(scan.PersonnummerError, match=r"known_discrepancies.csv:2: looks like") as info:
         run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out, progress=False)
@@ -89,8 +96,7 @@ def test_a_report_whose_output_holds_a_personnummer_is_not_published(tmp_path, o
     year_dir = out / "2024"
     year_dir.mkdir(parents=True)
     (year_dir / "alpha.html").write_text("PREVIOUS GOOD HTML")
-    (result,) = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                            progress=False).results
+    (result,) = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out, progress=False).results
     assert result.status == "failed" and result.ename == "PersonnummerFound"
     assert "reports/2024/alpha.ipynb (cell 3 output, line 1): looks like a personnummer" in result.error
     assert MASKED in result.error and "not published" in result.error

@@ -15,8 +15,8 @@ import pandas as pd
 
 from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError, Problem
-from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
 from finsam_analysis.data.loader import DATA_TABLES, Forbund, load_raw
+from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
 from finsam_analysis.data.schema import TABLES, processed_schema
 from finsam_analysis.data.vocabulary import load_vocabulary
 

@@ -12,6 +12,7 @@ A second run waits, saying who holds the lock, for up to `wait` seconds, then gi
 `LockTimeout` (exit status 75, EX_TEMPFAIL, like `flock -E 75` in docs/scheduling.md).
 Whoever holds the lock may treat every temp file of that folder as a dead run's leftover.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +22,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -90,13 +91,16 @@ def output_lock(folder: Path, what: str, wait: float = DEFAULT_WAIT) -> Iterator
                 if not told:
                     log.warning(
                         "%s is in use by %s; waiting up to %g s for it to finish (lock %s)",
-                        folder, _holder(fd), wait, lock_file,
+                        folder,
+                        _holder(fd),
+                        wait,
+                        lock_file,
                     )
                     told = True
                 time.sleep(POLL)
         if told:
             log.info("got the lock of %s", folder)
-        stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{what} (pid {os.getpid()}, since {stamp})\n".encode(), 0)
         yield lock_file

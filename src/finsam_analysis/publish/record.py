@@ -16,6 +16,7 @@ rendered into that folder, keyed "<year>/<forbund>":
 
 A target is up to date when its new inputs hash equals `success_hash` and its HTML exists.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,9 +48,7 @@ def temp_path_for(final: Path, run_token: str) -> Path:
     The name carries the run token so that a run can sweep up its own leftovers without
     touching those of a concurrent run: `.halland.<token>.<random>.tmp.ipynb`.
     """
-    return final.with_name(
-        f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}"
-    )
+    return final.with_name(f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}")
 
 
 def file_sha256(path: Path) -> str | None:
@@ -109,7 +108,7 @@ def sweep_stale_temp_files(out_dir: Path) -> int:
 # --------------------------------------------------------------------------- inputs hash
 
 
-def _hash_file(h: "hashlib._Hash", label: str, rel: str, path: Path) -> None:
+def _hash_file(h: hashlib._Hash, label: str, rel: str, path: Path) -> None:
     # Length-prefixed so that no two different file sets can produce the same byte stream.
     h.update(f"{label}\0{rel}\0{path.stat().st_size}\0".encode())
     with open(path, "rb") as fh:
@@ -131,7 +130,18 @@ def _files_under(root: Path, patterns: Iterable[str]) -> list[tuple[str, Path]]:
 
 # what of the package shapes a report: code, vocabularies and rules, nbconvert's HTML templates
 PACKAGE_INPUTS = ("*.py", "*.yaml", "*.j2", "*.json", "*.css", "*.tpl")
-LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "ipykernel", "pandera", "PyYAML")
+LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pandera",
+    "PyYAML",
+)
 
 
 def library_versions() -> dict[str, str]:

@@ -16,6 +16,7 @@ tracebacks of a kernel killed on timeout, does not land between the progress bar
 summary of a scheduled run. The TCP warning itself is avoided at the source: kernels are
 started with CurveZMQ transport encryption when pyzmq supports it (kernel_manager_config).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -143,7 +144,9 @@ def _html_exporter():
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
             # the lab template plus plot alt texts (templates/finsam)
             extra_template_basedirs=[str(paths.HTML_TEMPLATES_DIR)],
             template_name="finsam",
@@ -316,9 +319,17 @@ def _check_private(findings: list, what: str) -> None:
 
 
 def _failed(job: RenderJob, ename: str, error: str, seconds: float = 0.0) -> dict[str, Any]:
-    return {"forbund": job.forbund, "year": job.year, "status": "failed", "ename": ename,
-            "error": f"{ename}: {error}", "failing_cell": None, "seconds": seconds, "log": None,
-            "pid": os.getpid()}
+    return {
+        "forbund": job.forbund,
+        "year": job.year,
+        "status": "failed",
+        "ename": ename,
+        "error": f"{ename}: {error}",
+        "failing_cell": None,
+        "seconds": seconds,
+        "log": None,
+        "pid": os.getpid(),
+    }
 
 
 def render_one(job: RenderJob) -> dict[str, Any]:
@@ -343,8 +354,12 @@ def render_one(job: RenderJob) -> dict[str, Any]:
     try:
         return _render(job, started)
     except Exception as exc:  # noqa: BLE001 - a bug in the bookkeeping still fails one report
-        return _failed(job, type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "",
-                       round(time.monotonic() - started, 3))
+        return _failed(
+            job,
+            type(exc).__name__,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+            round(time.monotonic() - started, 3),
+        )
 
 
 def _render(job: RenderJob, started: float) -> dict[str, Any]:
@@ -387,16 +402,25 @@ def _render(job: RenderJob, started: float) -> dict[str, Any]:
         os.replace(tmp_nb, final_nb)
         os.replace(tmp_html, final_html)
         failed_nb.unlink(missing_ok=True)
-        result.update(status="ok", error=None, ename=None, failing_cell=None,
-                      html_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest())
+        result.update(
+            status="ok",
+            error=None,
+            ename=None,
+            failing_cell=None,
+            html_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        )
     except Exception as exc:  # noqa: BLE001 - isolate every kind of report failure
         if isinstance(exc, PersonnummerFound):
-            result.update(status="failed", ename="PersonnummerFound",
-                          error=f"PersonnummerFound: {exc}", failing_cell=None)
+            result.update(
+                status="failed", ename="PersonnummerFound", error=f"PersonnummerFound: {exc}", failing_cell=None
+            )
         elif isinstance(exc, OSError) and exc.errno is not None:  # not nbclient's TimeoutError
-            result.update(status="failed", ename=type(exc).__name__,
-                          error=f"{type(exc).__name__}: {os_error_message(exc, final_html)}",
-                          failing_cell=None)
+            result.update(
+                status="failed",
+                ename=type(exc).__name__,
+                error=f"{type(exc).__name__}: {os_error_message(exc, final_html)}",
+                failing_cell=None,
+            )
         else:
             result.update(status="failed", **_describe_failure(exc, watch, job))
         with contextlib.suppress(Exception):

@@ -19,21 +19,22 @@ links them all. Details:
 
 Which targets exist is data/targets.py's rule; the `finsam reports` command is in cli.py.
 """
+
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import multiprocessing
 import os
-import math
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,9 @@ from finsam_analysis.publish.record import (
     file_sha256,
     inputs_digest,
     load_record,
+    new_run_token,
     parameters_json,
     record_key,
-    new_run_token,
     save_record,
     sweep_stale_temp_files,
     sweep_temp_files,
@@ -119,8 +120,7 @@ class RunSummary:
             if r.failing_cell:
                 error += f" [{r.failing_cell}]"
             lines.append(
-                f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} "
-                f"{r.seconds:>8.1f}  {error}".rstrip()
+                f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} {r.seconds:>8.1f}  {error}".rstrip()
             )
         lines.append("-" * len(header))
         lines.append(
@@ -150,18 +150,14 @@ def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
     declared type and range (papermill itself only warns about unknown names)."""
     declared = declared_parameters(template)
     if not declared:
-        raise ValueError(
-            f"{template}: no cell tagged 'parameters' (or it declares nothing); "
-            "cannot pass forbund/year"
-        )
+        raise ValueError(f"{template}: no cell tagged 'parameters' (or it declares nothing); cannot pass forbund/year")
     clash = sorted({"forbund", "year"} & set(extra))
     if clash:
         raise ValueError(f"extra_parameters must not set {clash}: they come from each target")
     unknown = sorted(({"forbund", "year"} | set(extra)) - declared)
     if unknown:
         raise ValueError(
-            f"unknown parameter(s) {unknown} for template {template.name}; "
-            f"it declares: {sorted(declared)}"
+            f"unknown parameter(s) {unknown} for template {template.name}; it declares: {sorted(declared)}"
         )
     try:
         parameters_json(extra)
@@ -199,7 +195,9 @@ def _pool(max_workers: int, context: Any, stop_event: Any) -> ProcessPoolExecuto
     # to die with it (worker_init). A forkserver's worker has the server as its parent.
     parent = os.getpid() if context.get_start_method() == "fork" else None
     return ProcessPoolExecutor(
-        max_workers=max_workers, mp_context=context, initializer=worker_init,
+        max_workers=max_workers,
+        mp_context=context,
+        initializer=worker_init,
         initargs=(stop_event, parent),
     )
 
@@ -286,8 +284,12 @@ def _progress_bar(total: int, enabled: bool):
 
     # disable=None: tqdm switches itself off when stderr is not a terminal (cron, CI logs).
     return _Bar(
-        total=total, disable=None if enabled else True, file=sys.stderr, desc="reports",
-        unit="report", dynamic_ncols=True,
+        total=total,
+        disable=None if enabled else True,
+        file=sys.stderr,
+        desc="reports",
+        unit="report",
+        dynamic_ncols=True,
     )
 
 
@@ -295,7 +297,7 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -350,20 +352,34 @@ class _Run:
         target = ReportTarget(job.forbund, job.year)
         status = res["status"]
         self.results[target] = ReportResult(
-            target, status, float(res.get("seconds") or 0.0), res.get("error"),
-            res.get("failing_cell"), res.get("ename"),
+            target,
+            status,
+            float(res.get("seconds") or 0.0),
+            res.get("error"),
+            res.get("failing_cell"),
+            res.get("ename"),
         )
         entry = self.entry(target)
         entry.update(
-            forbund=job.forbund, year=job.year, status=status, inputs_hash=self.hashes[target],
-            parameters=job.parameters, seconds=res.get("seconds"), error=mask(res.get("error")),
-            failing_cell=mask(res.get("failing_cell")), attempted_at=_now(),
+            forbund=job.forbund,
+            year=job.year,
+            status=status,
+            inputs_hash=self.hashes[target],
+            parameters=job.parameters,
+            seconds=res.get("seconds"),
+            error=mask(res.get("error")),
+            failing_cell=mask(res.get("failing_cell")),
+            attempted_at=_now(),
             log=Path(res["log"]).relative_to(job.out_dir).as_posix() if res.get("log") else None,
         )
         if status == "ok":
             # What is on disk now: success_* and html_sha256 change only when the HTML does.
-            entry.update(success_hash=self.hashes[target], succeeded_at=entry["attempted_at"],
-                         success_parameters=job.parameters, html_sha256=res.get("html_sha256"))
+            entry.update(
+                success_hash=self.hashes[target],
+                succeeded_at=entry["attempted_at"],
+                success_parameters=job.parameters,
+                html_sha256=res.get("html_sha256"),
+            )
             logger.info("%s %s: ok in %.1f s", job.forbund, job.year, res.get("seconds", 0))
         else:
             where = f" [{res['failing_cell']}]" if res.get("failing_cell") else ""
@@ -438,8 +454,7 @@ def run_reports(
     unwritable = _unwritable(out_dir)
     if unwritable:
         logger.error("%s", unwritable)
-        results = [ReportResult(t, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable")
-                   for t in wanted]
+        results = [ReportResult(t, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable") for t in wanted]
         return RunSummary(results, round(time.monotonic() - t0, 3), out_dir, [unwritable])
     with output_lock(out_dir, "finsam reports", wait=lock_wait):
         run = _Run(out_dir, load_record(out_dir / RECORD_NAME), new_run_token())
@@ -453,14 +468,22 @@ def run_reports(
                 continue
             to_run.append(
                 RenderJob(
-                    forbund=target.forbund, year=target.year, parameters=parameters,
-                    template=template.resolve(), out_dir=out_dir.resolve(),
-                    timeout=float(timeout), run_token=run.run_token, kernel_name=kernel_name,
+                    forbund=target.forbund,
+                    year=target.year,
+                    parameters=parameters,
+                    template=template.resolve(),
+                    out_dir=out_dir.resolve(),
+                    timeout=float(timeout),
+                    run_token=run.run_token,
+                    kernel_name=kernel_name,
                 )
             )
         logger.info(
             "%d report(s): %d to render with %d worker(s), %d unchanged",
-            len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
+            len(wanted),
+            len(to_run),
+            min(jobs, len(to_run)),
+            len(wanted) - len(to_run),
         )
         _render_all(run, to_run, jobs, progress)
     ordered = [run.results[t] for t in wanted]

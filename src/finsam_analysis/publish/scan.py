@@ -13,6 +13,7 @@ there yet); this module applies it where things leave the project:
 Every finding names the file and line and shows the number masked (`811218-****`); `mask`
 masks anything else that could carry one into a summary (an error message, a cell's source).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -29,8 +30,26 @@ from finsam_analysis.checks import personnummer as _pnr
 
 # What `finsam scan` reads as text (everything else: skipped as binary).
 TEXT_SUFFIXES = (
-    ".csv", ".yaml", ".yml", ".txt", ".md", ".json", ".ipynb", ".py", ".cfg", ".toml", ".ini",
-    ".html", ".htm", ".j2", ".tpl", ".css", ".js", ".sh", ".log", "",
+    ".csv",
+    ".yaml",
+    ".yml",
+    ".txt",
+    ".md",
+    ".json",
+    ".ipynb",
+    ".py",
+    ".cfg",
+    ".toml",
+    ".ini",
+    ".html",
+    ".htm",
+    ".j2",
+    ".tpl",
+    ".css",
+    ".js",
+    ".sh",
+    ".log",
+    "",
 )
 SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", "node_modules", ".ipynb_checkpoints"}
 # Files allowed to hold made-up personnummer on purpose (tests of the detector), one glob per
@@ -41,7 +60,7 @@ ALLOW_FILE = ".personnummer-allow"
 class PersonnummerError(ValueError):
     """Personnummer found where nothing personal may be; the message lists them, masked."""
 
-    def __init__(self, findings: Sequence["Finding"], what: str):
+    def __init__(self, findings: Sequence[Finding], what: str):
         self.findings = list(findings)
         lines = [f.format() for f in self.findings[:20]]
         if len(self.findings) > 20:
@@ -93,8 +112,7 @@ def mask(text: str | None) -> str | None:
         if 1 <= line <= len(lines):
             row = lines[line - 1]
             start, end = column - 1, column - 1 + len(masked)  # the masked form is as long as the hit
-            lines[line - 1] = row[:start] + "".join(
-                "*" if ch.isdigit() else ch for ch in row[start:end]) + row[end:]
+            lines[line - 1] = row[:start] + "".join("*" if ch.isdigit() else ch for ch in row[start:end]) + row[end:]
     masked_text = "\n".join(lines)
     if text_hits(masked_text):  # a form the window missed: mask every digit
         masked_text = "".join("*" if ch.isdigit() else ch for ch in masked_text)
@@ -194,7 +212,9 @@ def _tracked_files(root: Path) -> list[Path] | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, check=True, timeout=60,
+            capture_output=True,
+            check=True,
+            timeout=60,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
