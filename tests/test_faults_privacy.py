@@ -56,7 +56,7 @@ def test_a_personnummer_in_the_templates_markdown_refuses_the_run(tmp_path, out)
 
 
 def test_a_personnummer_in_a_known_discrepancy_refuses_the_run(tmp_path, out):
-    doc = paths.RAW_DIR / "alpha"  # the autouse hash_inputs fixture's / "arsredovisning-2024"
+    doc = paths.RAW_DIR / "alpha" / "arsredovisning-2024"  # raw of the autouse hash_inputs fixture
     doc.mkdir()
     (doc / "known_discrepancies.csv").write_text(
         f"check_id,expected,actual,difference,kind,explanation\nx,1,2,1,typo,Rättad av handläggare {PNR}\n",

@@ -13,8 +13,12 @@ rendered into that folder, keyed "<year>/<forbund>":
     error, failing_cell   of the latest attempt (null unless it failed)
     log             <year>/<forbund>.log if the latest attempt left kernel output worth keeping
     attempted_at, succeeded_at   UTC timestamps (ISO 8601)
+    success_parameters, html_sha256   of the latest success: what the HTML on disk was
+                    rendered with, and its sha256
 
-A target is up to date when its new inputs hash equals `success_hash` and its HTML exists.
+A target is up to date when its new inputs hash equals `success_hash` and its HTML on disk is
+the one recorded (`html_sha256`). The record is read and written under the run's lock
+(data/lock.py), so two runs cannot interleave their entries.
 """
 
 from __future__ import annotations
