@@ -392,7 +392,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print(summary.format())
-    print(f"index: {summary.out_dir / 'index.html'}")
+    if not summary.problems:
+        print(f"index: {summary.out_dir / 'index.html'}")
     return summary.exit_code
 
 
