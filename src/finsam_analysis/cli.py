@@ -28,9 +28,13 @@ def cmd_build(args) -> int:
     from finsam_analysis.data.lock import LockUnavailable
 
     started = time.perf_counter()
+    from finsam_analysis.checks.reconcile import reconcile
+
     tables = _load(args)
     try:
-        out = write_processed(tables, Path(args.out), wait=args.wait)
+        out = write_processed(
+            tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables), wait=args.wait
+        )
     except OSError as exc:
         from finsam_analysis.publish.render import os_error_message
 
@@ -350,7 +354,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    import finsam_analysis
+    from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
     from finsam_analysis.data.targets import resolve_targets
     from finsam_analysis.publish.runner import run_reports
@@ -365,7 +369,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
         reserved = {"forbund", "year"} & set(extra)
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        tables = finsam_analysis.load()
+        tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
         targets = resolve_targets(tables, args.forbund, args.year)
         if not targets:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)

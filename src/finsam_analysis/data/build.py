@@ -13,12 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from typing import TYPE_CHECKING
+
 from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError, Problem
-from finsam_analysis.data.loader import DATA_TABLES, Forbund, load_raw
 from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
-from finsam_analysis.data.schema import TABLES, processed_schema
+from finsam_analysis.data.version import raw_digest
 from finsam_analysis.data.vocabulary import load_vocabulary
+
+if TYPE_CHECKING:
+    from finsam_analysis.data.loader import Forbund
+
+# Reading processed tables (a report kernel's path) must not import the loader and schema:
+# pandera alone costs a third of a second per kernel. They are imported where tables are built.
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,8 @@ def to_kronor(frame: pd.DataFrame) -> pd.Series:
 
 
 def empty_table(name: str) -> pd.DataFrame:
+    from finsam_analysis.data.schema import TABLES
+
     spec = TABLES[name]
     columns = ["forbund", "document", "line", *spec.column_names]
     if "unit" in spec.column_names:
@@ -129,6 +138,9 @@ def check_reference_folder(raw_dir: Path) -> None:
 
 def build_tables(raw_dir: Path | None = None, only: list[str] | None = None) -> Tables:
     """Load and validate every raw folder; return the processed tables in memory."""
+    from finsam_analysis.data.loader import DATA_TABLES, load_raw
+    from finsam_analysis.data.schema import TABLES, processed_schema
+
     raw_dir = Path(raw_dir or paths.RAW_DIR)
     problems: list[Problem] = []
     try:
@@ -210,8 +222,19 @@ def sweep_staging(parent: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_processed(tables: Tables, out_dir: Path | None = None, wait: float = DEFAULT_WAIT) -> Path:
+def write_processed(
+    tables: Tables,
+    out_dir: Path | None = None,
+    raw_dir: Path | None = None,
+    findings: pd.DataFrame | None = None,
+    wait: float = DEFAULT_WAIT,
+) -> Path:
     """Write every table as CSV into out_dir, atomically: all files or none replace the old ones.
+
+    findings (the reconciliation of these tables, checks.reconcile) are written too, so that a
+    report kernel reads its förbund's checks instead of re-running them; the manifest records
+    the version of raw_dir the tables were built from (data.version), so readers can tell
+    whether data/processed is older than data/raw.
 
     One build at a time (a lock beside out_dir; a second build waits up to `wait` seconds), and
     out_dir exists throughout: the new tables are written to a staging folder that is then
@@ -225,8 +248,10 @@ def write_processed(tables: Tables, out_dir: Path | None = None, wait: float = D
         try:
             for name in TABLE_FILES:
                 tables.table(name).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+            if findings is not None:
+                findings.to_csv(staging / FINDINGS_FILE, index=False, lineterminator="\n")
             (staging / "README.md").write_text(PROCESSED_NOTE, encoding="utf-8")
-            write_manifest(staging)
+            write_manifest(staging, raw_digest(raw_dir))
             os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp's 0o700 -> a folder like any other
             _swap_into_place(staging, out_dir)
         except BaseException:
@@ -247,12 +272,34 @@ _UMASK = _umask()  # read once: os.umask can only be read by setting it (not thr
 MANIFEST = "manifest.json"
 
 
-def write_manifest(folder: Path) -> Path:
-    """manifest.json: the sha256 of every file `finsam build` wrote into folder."""
+FINDINGS_FILE = "findings.csv"
+
+
+def write_manifest(folder: Path, raw_version: str | None = None) -> Path:
+    """manifest.json: the sha256 of every file `finsam build` wrote into folder, and the data
+    version (data.version.raw_digest) of the raw folder it was built from."""
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
     path = folder / MANIFEST
-    path.write_text(json.dumps({"generated_by": "finsam build", "sha256": files}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    manifest = {"generated_by": "finsam build", "raw_digest": raw_version, "sha256": files}
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def built_from(processed_dir: Path) -> str | None:
+    """The data version a processed folder was built from (None if unknown or unreadable)."""
+    try:
+        return json.loads((Path(processed_dir) / MANIFEST).read_text(encoding="utf-8")).get("raw_digest")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def is_current(processed_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
+    """True when processed_dir holds findings, is intact and was built from raw_dir as it is now."""
+    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
+    if not (processed_dir / FINDINGS_FILE).is_file():
+        return False
+    version = built_from(processed_dir)
+    return version is not None and version == raw_digest(raw_dir) and not verify_manifest(processed_dir)
 
 
 def verify_manifest(folder: Path) -> list[Problem]:
@@ -281,15 +328,51 @@ def verify_manifest(folder: Path) -> list[Problem]:
     return problems
 
 
-def load_processed(processed_dir: Path | None = None) -> Tables:
+def load_processed(processed_dir: Path | None = None, only: list[str] | None = None) -> Tables:
     """The processed tables from disk, verified against the manifest (CurationError on a hand
-    edit); built in memory from data/raw if none were written yet."""
+    edit), optionally only some förbund's rows; built in memory from data/raw if none were
+    written yet."""
     processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
     if not (processed_dir / "financials.csv").exists():
         log.warning("%s has no processed tables; building from data/raw in memory", processed_dir)
-        return build_tables()
+        return build_tables(only=only)
     problems = verify_manifest(processed_dir)
     if problems:
         raise CurationError(problems)
-    frames = {name: pd.read_csv(processed_dir / f"{name}.csv", dtype={"page": str, "org_nr": str}) for name in TABLE_FILES}
+    frames = {name: _read_processed(processed_dir / f"{name}.csv", only) for name in TABLE_FILES}
     return Tables(**frames)
+
+
+def _read_processed(path: Path, only: list[str] | None) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype={"page": str, "org_nr": str})
+    if only is not None and "forbund" in frame:
+        frame = frame[frame["forbund"].isin(only)].reset_index(drop=True)
+    return frame
+
+
+def load_findings(processed_dir: Path | None = None, only: list[str] | None = None) -> pd.DataFrame:
+    """The reconciliation results written beside the processed tables (see write_processed)."""
+    path = Path(processed_dir or paths.PROCESSED_DIR) / FINDINGS_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("expected", "actual", "difference", "tolerance"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce").astype("float64")
+    if only is not None:
+        frame = frame[frame["forbund"].isin(only)].reset_index(drop=True)
+    return frame
+
+
+def refresh_processed(raw_dir: Path | None = None, processed_dir: Path | None = None) -> Tables:
+    """All tables, from data/processed when it is current, else built from data/raw, checked
+    and written there first (what `finsam reports` runs before any kernel, so that every
+    kernel reads only its förbund's rows and checks from disk)."""
+    raw_dir = Path(raw_dir or paths.RAW_DIR)
+    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
+    if is_current(processed_dir, raw_dir):
+        return load_processed(processed_dir)
+    from finsam_analysis.checks.reconcile import reconcile
+
+    log.info("%s is missing or older than %s: building it", processed_dir, raw_dir)
+    tables = build_tables(raw_dir)
+    write_processed(tables, processed_dir, raw_dir=raw_dir, findings=reconcile(tables))
+    return tables
