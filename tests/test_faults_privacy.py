@@ -136,3 +136,17 @@ def test_the_repository_holds_no_personnummer(capsys):
     findings, read = scan.scan_paths([], paths.PROJECT_ROOT)
     assert read > 50
     assert findings == [], "\n".join(f.format() for f in findings)
+
+
+def test_build_refuses_a_personnummer_before_anything_reaches_data_processed(tmp_path, capsys):
+    from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+
+    noted = SYNTHETIC_FINANCIALS.replace(",Översikt,,\n", f",Översikt,,enligt {PNR}\n")
+    assert noted != SYNTHETIC_FINANCIALS
+    raw = write_synthetic(tmp_path / "b" / "raw", financials=noted)
+    out = tmp_path / "b" / "processed"
+    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "financials.csv:6: looks like a personnummer (121212-****)" in err
+    assert PNR not in err and "Traceback" not in err
+    assert not out.exists() and not list(out.parent.glob(".processed-*"))

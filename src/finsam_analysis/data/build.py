@@ -252,12 +252,31 @@ def write_processed(
                 findings.to_csv(staging / FINDINGS_FILE, index=False, lineterminator="\n")
             (staging / "README.md").write_text(PROCESSED_NOTE, encoding="utf-8")
             write_manifest(staging, raw_digest(raw_dir))
+            _refuse_personnummer(staging, raw_dir, out_dir)
             os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp's 0o700 -> a folder like any other
             _swap_into_place(staging, out_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return out_dir
+
+
+def _refuse_personnummer(staging: Path, raw_dir: Path | None, out_dir: Path) -> None:
+    """No personnummer reaches data/processed: the raw folder (where the curator can fix it,
+    file and line) and the staged tables are scanned before the swap; hits are shown masked."""
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+
+    problems = []
+    if raw_dir is not None and Path(raw_dir).is_dir():
+        for hit in scan_for_personnummer(raw_dir).itertuples(index=False):
+            message = f"looks like a personnummer ({hit.masked}); never curate personal data"
+            problems.append(Problem(Path(raw_dir) / hit.path, hit.line, None, message))
+    if not problems:
+        for hit in scan_for_personnummer(staging).itertuples(index=False):
+            message = f"would hold a personnummer ({hit.masked}); find it in data/raw and remove it"
+            problems.append(Problem(out_dir / hit.path, hit.line, None, message))
+    if problems:
+        raise CurationError(problems)
 
 
 def _umask() -> int:
