@@ -460,3 +460,15 @@ def test_two_report_runs_at_once_leave_the_record_matching_the_html(tmp_path, ou
     assert entry["success_parameters"]["threshold"] == shown == entry["parameters"]["threshold"]
     assert entry["html_sha256"] == file_sha256(html)
     assert temp_leftovers(out) == []
+
+
+def test_a_build_waits_while_a_report_run_reads_data_processed(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "b" / "raw")
+    out = tmp_path / "b" / "processed"
+    with output_lock(out, "finsam reports", shared=True), output_lock(out, "another reader", shared=True, wait=0):
+        assert main(["build", "--raw", str(raw), "--out", str(out), "--wait", "0.2"]) == LOCK_EXIT
+    assert "is in use by another reader (pid" in capsys.readouterr().err
+    assert main(["build", "--raw", str(raw), "--out", str(out), "--wait", "0"]) == 0
+    with output_lock(out, "finsam build"), pytest.raises(LockTimeout, match="in use by finsam build"):
+        with output_lock(out, "finsam reports", shared=True, wait=0.1):
+            pass

@@ -8,9 +8,11 @@ folder, not in it, so a read-only folder can still be diagnosed and the folder's
 what it is. The kernel releases a flock when its holder dies (even by kill -9), so a stale lock
 is not possible; the file itself stays and says who held it last (pid, command, start time).
 
-A second run waits, saying who holds the lock, for up to `wait` seconds, then gives up with
-`LockTimeout` (exit status 75, EX_TEMPFAIL, like `flock -E 75` in docs/scheduling.md).
-Whoever holds the lock may treat every temp file of that folder as a dead run's leftover.
+Readers (`shared=True`: a report run, whose kernels read data/processed) may hold it together;
+a writer (a build) waits for them. A second run waits, saying who holds the lock, for up to
+`wait` seconds, then gives up with `LockTimeout` (exit status 75, EX_TEMPFAIL, like
+`flock -E 75` in docs/scheduling.md). Whoever holds the lock may treat every temp file of
+that folder as a dead run's leftover.
 """
 
 from __future__ import annotations
@@ -67,11 +69,13 @@ def _open(lock_file: Path) -> int:
 
 
 @contextlib.contextmanager
-def output_lock(folder: Path, what: str, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
+def output_lock(folder: Path, what: str, wait: float = DEFAULT_WAIT, shared: bool = False) -> Iterator[Path]:
     """Hold the exclusive lock of `folder` for the duration of the block.
 
     what: who we are, e.g. "finsam reports" (written into the lock file for the next waiter).
     wait: seconds to wait for a run holding the lock (0: fail at once).
+    shared: a reader's lock instead (a report run whose kernels read data/processed): any
+    number of readers at once, but no writer meanwhile.
     """
     lock_file = lock_path_for(folder)
     fd = _open(lock_file)
@@ -80,7 +84,7 @@ def output_lock(folder: Path, what: str, wait: float = DEFAULT_WAIT) -> Iterator
         told = False
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -101,6 +105,7 @@ def output_lock(folder: Path, what: str, wait: float = DEFAULT_WAIT) -> Iterator
         if told:
             log.info("got the lock of %s", folder)
         stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
+        # The latest holder's name, for whoever waits next (a writer waits for the readers).
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{what} (pid {os.getpid()}, since {stamp})\n".encode(), 0)
         yield lock_file

@@ -456,7 +456,11 @@ def run_reports(
         logger.error("%s", unwritable)
         results = [ReportResult(t, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable") for t in wanted]
         return RunSummary(results, round(time.monotonic() - t0, 3), out_dir, [unwritable])
-    with output_lock(out_dir, "finsam reports", wait=lock_wait):
+    # One run per reports folder; and no build may swap data/processed while kernels read it.
+    with (
+        output_lock(out_dir, "finsam reports", wait=lock_wait),
+        output_lock(paths.PROCESSED_DIR, "finsam reports", wait=lock_wait, shared=True),
+    ):
         run = _Run(out_dir, load_record(out_dir / RECORD_NAME), new_run_token())
         sweep_stale_temp_files(out_dir)
         to_run: list[RenderJob] = []
