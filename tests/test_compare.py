@@ -16,8 +16,8 @@ def test_key_figures_of_the_seed_forbund(tables):
 
 def test_display_table_is_swedish_formatted(tables):
     table = display_table(key_figures(tables))
-    assert table.loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246 tkr"
-    assert table.loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2 %"
+    assert table.loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246\u00a0tkr"
+    assert table.loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2\u00a0%"
 
 
 def test_latest_outcome_year_ignores_budgets():

@@ -46,4 +46,4 @@ def test_unchanged_data_passes_and_one_changed_figure_fails(project_copy):
     result = run_nbval(project_copy)
     assert result.returncode != 0
     assert "Cell outputs differ" in result.stdout
-    assert "246\u00a0186 kr" in result.stdout  # the new result, against the stored 246 185 kr
+    assert "246\u00a0186\u00a0kr" in result.stdout  # the new result, against the stored 246 185 kr

@@ -137,7 +137,7 @@ def cmd_ingest(args) -> int:
     from finsam_analysis.curation.ingest import ingest
 
     folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
-    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    print(f"wrote {folder}: source.txt, source.yaml, checks.yaml; next: finsam propose {args.forbund}/{args.document}")
     return 0
 
 
@@ -183,9 +183,9 @@ def add_curation_commands(sub) -> None:
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
-    p.add_argument(
-        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
-    )
+    # checked by ingest against the document kinds (not here: the parser of every command
+    # must not import the loader)
+    p.add_argument("--kind", help="document kind (default: from the id)")
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
     )
@@ -357,7 +357,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
     from finsam_analysis.data.targets import resolve_targets
-    from finsam_analysis.publish.runner import run_reports
+    from finsam_analysis.publish.runner import run_comparison, run_reports
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -383,6 +383,17 @@ def cmd_reports(args: argparse.Namespace) -> int:
             extra_parameters=extra or None,
             lock_wait=getattr(args, "wait", DEFAULT_WAIT),
         )
+        # the comparison of every förbund: the default parameters only, linked from the index
+        comparison = (
+            run_comparison(
+                out_dir=summary.out_dir,
+                timeout=args.timeout,
+                force=args.force,
+                lock_wait=getattr(args, "wait", DEFAULT_WAIT),
+            )
+            if not extra and not summary.problems
+            else None
+        )
     except LockTimeout as exc:
         print(f"error: {exc}", file=sys.stderr)
         return LOCK_EXIT
@@ -396,9 +407,11 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print(summary.format())
+    if comparison is not None:
+        print(f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else ""))
     if not summary.problems:
         print(f"index: {summary.out_dir / 'index.html'}")
-    return summary.exit_code
+    return summary.exit_code if comparison is None or comparison.status != "failed" else 1
 
 
 def main(argv: list[str] | None = None) -> int:

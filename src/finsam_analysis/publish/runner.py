@@ -310,6 +310,7 @@ class _Run:
     hashes: dict[ReportTarget, str] = field(default_factory=dict)
     results: dict[ReportTarget, ReportResult] = field(default_factory=dict)
     bar: Any = None
+    variant: str = ""  # '' or the suffix of non-default parameters (the same for every target)
 
     @property
     def record_path(self) -> Path:
@@ -317,7 +318,7 @@ class _Run:
 
     def entry(self, target: ReportTarget) -> dict[str, Any]:
         return self.record["reports"].setdefault(
-            record_key(target.forbund, target.year), {"success_hash": None, "succeeded_at": None}
+            record_key(target.forbund, target.year, self.variant), {"success_hash": None, "succeeded_at": None}
         )
 
     problems: list[str] = field(default_factory=list)
@@ -325,8 +326,8 @@ class _Run:
     def is_unchanged(self, target: ReportTarget) -> bool:
         """Same inputs as the last success, and the HTML on disk is the one that success wrote
         (a run that crashed between publishing and recording, or a hand edit, reruns)."""
-        entry = self.record["reports"].get(record_key(target.forbund, target.year), {})
-        html = paths.report_file(self.out_dir, target.forbund, target.year)
+        entry = self.record["reports"].get(record_key(target.forbund, target.year, self.variant), {})
+        html = paths.report_file(self.out_dir, target.forbund, target.year, ".html", self.variant)
         if entry.get("success_hash") != self.hashes[target] or not html.is_file():
             return False
         return entry.get("html_sha256") == file_sha256(html)
@@ -411,6 +412,92 @@ def _render_all(run: _Run, to_run: list[RenderJob], jobs: int, progress: bool) -
             run.problem(f"index not written: {os_error_message(exc, run.out_dir / 'index.html')}")
 
 
+COMPARISON_PAGE = "jamforelse"
+
+
+def run_comparison(
+    *,
+    out_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    force: bool = False,
+    kernel_name: str = KERNEL_NAME,
+    lock_wait: float = DEFAULT_WAIT,
+) -> ReportResult | None:
+    """Render notebooks/jamforelse.ipynb to <out_dir>/jamforelse.html with the same machinery as
+    the reports (a worker process, papermill, the personnummer scan, atomic rename; failures
+    isolated and recorded under the record's "comparison" key, under the reports folder's lock).
+    Unchanged inputs are skipped unless force. None when the repository has no comparison
+    notebook."""
+    template = paths.NOTEBOOKS_DIR / f"{COMPARISON_PAGE}.ipynb"
+    if not template.is_file():
+        return None
+    out_dir = Path(out_dir if out_dir is not None else paths.REPORTS_DIR)
+    target = ReportTarget(COMPARISON_PAGE, datetime.now(UTC).year)
+    findings = scan_inputs(paths.RAW_DIR, template, paths.PROJECT_ROOT)
+    if findings:
+        error = f"PersonnummerFound: {findings[0].format()}; not rendered"
+        return ReportResult(target, "failed", 0.0, error, None, "PersonnummerFound")
+    unwritable = _unwritable(out_dir)
+    if unwritable:
+        return ReportResult(target, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable")
+    digest = target_hash(inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template), {"page": COMPARISON_PAGE})
+    html = out_dir / f"{COMPARISON_PAGE}.html"
+    with (
+        output_lock(out_dir, "finsam reports (comparison)", wait=lock_wait),
+        output_lock(paths.PROCESSED_DIR, "finsam reports (comparison)", wait=lock_wait, shared=True),
+    ):
+        record = load_record(out_dir / RECORD_NAME)  # under the lock: the reports' entries as saved
+        entry = record.setdefault("comparison", {})
+        token = new_run_token()
+        if (
+            not force
+            and entry.get("success_hash") == digest
+            and html.is_file()
+            and entry.get("html_sha256") == file_sha256(html)
+        ):
+            entry["status"] = "unchanged"
+            res: dict[str, Any] = {"status": "unchanged"}
+        else:
+            job = RenderJob(
+                forbund=COMPARISON_PAGE,
+                year=target.year,
+                parameters={},
+                template=template.resolve(),
+                out_dir=out_dir.resolve(),
+                timeout=float(timeout),
+                run_token=token,
+                kernel_name=kernel_name,
+                page=COMPARISON_PAGE,
+            )
+            results: list[dict[str, Any]] = []
+            _execute([job], 1, lambda _job, r: results.append(r))
+            res = results[0]
+            entry.update(
+                status=res["status"],
+                error=mask(res.get("error")),
+                failing_cell=mask(res.get("failing_cell")),
+                attempted_at=_now(),
+            )
+            if res["status"] == "ok":
+                entry.update(
+                    success_hash=digest, succeeded_at=entry["attempted_at"], html_sha256=res.get("html_sha256")
+                )
+        try:
+            save_record(out_dir / RECORD_NAME, record, token)
+            write_index(record, out_dir, token)
+        except OSError as exc:
+            error = f"NotWritable: {os_error_message(exc, out_dir / RECORD_NAME)}"
+            return ReportResult(target, "failed", 0.0, error, None, "NotWritable")
+    return ReportResult(
+        target,
+        res["status"],
+        float(res.get("seconds") or 0.0),
+        mask(res.get("error")),
+        mask(res.get("failing_cell")),
+        res.get("ename"),
+    )
+
+
 def run_reports(
     targets: Iterable[ReportTarget],
     *,
@@ -456,12 +543,14 @@ def run_reports(
         logger.error("%s", unwritable)
         results = [ReportResult(t, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable") for t in wanted]
         return RunSummary(results, round(time.monotonic() - t0, 3), out_dir, [unwritable])
+    from finsam_analysis.document.parameters import variant
+
     # One run per reports folder; and no build may swap data/processed while kernels read it.
     with (
         output_lock(out_dir, "finsam reports", wait=lock_wait),
         output_lock(paths.PROCESSED_DIR, "finsam reports", wait=lock_wait, shared=True),
     ):
-        run = _Run(out_dir, load_record(out_dir / RECORD_NAME), new_run_token())
+        run = _Run(out_dir, load_record(out_dir / RECORD_NAME), new_run_token(), variant=variant(extra))
         sweep_stale_temp_files(out_dir)
         to_run: list[RenderJob] = []
         for target in wanted:

@@ -143,6 +143,23 @@ def scan_html(text: str, file: str) -> list[Finding]:
     return sorted(found.values(), key=lambda f: f.line)
 
 
+def scan_download(path: Path, shown: str) -> list[Finding]:
+    """A download of the document (an .xlsx or a .zip of CSVs: every member, as text; any
+    other file as text). Findings name the member: `2024/alpha.xlsx!xl/sharedStrings.xml:1`."""
+    import zipfile
+
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        found = []
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                if not member.is_dir():
+                    text = archive.read(member).decode("utf-8", errors="replace")
+                    found += scan_text(text, f"{shown}!{member.filename}")
+        return found
+    return scan_text_file(path, shown)
+
+
 def _output_texts(output: Any) -> Iterable[str]:
     if output.get("output_type") == "stream":
         yield "".join(output.get("text", ""))
