@@ -36,8 +36,9 @@ from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
 from finsam_analysis.cli import add_reports_parser, main
 from finsam_analysis.data import build, paths
 from finsam_analysis.data.lock import LOCK_EXIT, LockTimeout, lock_path_for, output_lock
+from finsam_analysis.document.parameters import variant
 from finsam_analysis.publish import render
-from finsam_analysis.publish.record import file_sha256, sweep_stale_temp_files
+from finsam_analysis.publish.record import file_sha256, record_key, sweep_stale_temp_files
 from finsam_analysis.publish.runner import ReportTarget, run_reports
 
 slow = pytest.mark.slow
@@ -453,12 +454,14 @@ def test_two_report_runs_at_once_leave_the_record_matching_the_html(tmp_path, ou
     finally:
         other.kill()
     assert mine.status == "ok"
-    html = out / "2024" / "alpha.html"
-    entry = json.loads((out / "build-record.json").read_text())["reports"]["2024/alpha"]
-    shown = 5 if "TRÖSKEL 5" in html.read_text() else 7
-    assert f"TRÖSKEL {shown}" in html.read_text()
-    assert entry["success_parameters"]["threshold"] == shown == entry["parameters"]["threshold"]
-    assert entry["html_sha256"] == file_sha256(html)
+    record = json.loads((out / "build-record.json").read_text())["reports"]
+    for threshold in (5, 7):  # each its own file (document.parameters.variant), each as recorded
+        name = variant({"threshold": threshold})
+        html = paths.report_file(out, "alpha", 2024, ".html", name)
+        entry = record[record_key("alpha", 2024, name)]
+        assert f"TRÖSKEL {threshold}" in html.read_text()
+        assert entry["success_parameters"]["threshold"] == threshold == entry["parameters"]["threshold"]
+        assert entry["html_sha256"] == file_sha256(html)
     assert temp_leftovers(out) == []
 
 

@@ -150,3 +150,14 @@ def test_build_refuses_a_personnummer_before_anything_reaches_data_processed(tmp
     assert "financials.csv:6: looks like a personnummer (121212-****)" in err
     assert PNR not in err and "Traceback" not in err
     assert not out.exists() and not list(out.parent.glob(".processed-*"))
+
+
+def test_downloads_are_scanned_member_by_member(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "alpha-tabeller.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("deltagare.csv", "år,antal\n2024,12\n")
+        zf.writestr("noter.csv", f"rad\nhandläggare {PNR}\n")
+    found = scan.scan_download(archive, "2024/alpha-tabeller.zip")
+    assert [f.format() for f in found] == [f"2024/alpha-tabeller.zip!noter.csv:2: looks like a personnummer ({MASKED})"]

@@ -22,6 +22,7 @@ from finsam_analysis.cli import add_reports_parser
 from finsam_analysis.data import paths
 from finsam_analysis.data.build import TABLE_FILES, Tables, empty_table
 from finsam_analysis.data.targets import resolve_targets, unreportable
+from finsam_analysis.document.parameters import variant
 from finsam_analysis.publish.index import render_index
 from finsam_analysis.publish.record import inputs_digest, target_hash
 from finsam_analysis.publish.runner import (
@@ -382,7 +383,8 @@ def test_changed_parameter_reruns(out, counting_template, counter):
     assert run(threshold=5) == "unchanged"
     assert run(threshold=7) == "ok"
     assert executions(counter) == ["alpha", "alpha"]
-    html = (out / "2024" / "alpha.html").read_text(encoding="utf-8")
+    # other parameters than the defaults have files of their own (document.parameters.variant)
+    html = paths.report_file(out, "alpha", 2024, ".html", variant({"threshold": 7})).read_text(encoding="utf-8")
     assert "RAPPORT alpha 2024 tröskel 7" in html
 
 
