@@ -38,3 +38,17 @@ def test_every_curated_figure_occurs_in_its_document(folder):
     [doc] = [d for d in forbund.documents if d.folder == folder]
     untied = untied_in_document(doc)
     assert not untied, "figures not found in source.txt (typo, or mark the row 'derived' in note):\n" + "\n".join(untied)
+
+
+@pytest.mark.parametrize("folder", DOCUMENT_FOLDERS[:2], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_search_gives_the_regex_answer_for_every_number_in_a_document(folder):
+    import re
+
+    from finsam_analysis.checks.tickandtie import document_text, printed_in
+
+    text = document_text(folder / "source.txt")
+    numbers = {float(m.replace(" ", "").replace(",", ".")) for m in re.findall(r"\d[\d ]{0,9},?\d{0,2}", text)[:400]}
+    probes = sorted(numbers | {n + 1 for n in numbers} | {-n for n in numbers})
+    for value in probes:
+        for decimals in (0, 2):
+            assert printed_in(value, decimals, text) is bool(figure_pattern(value, decimals).search(text)), (value, decimals)

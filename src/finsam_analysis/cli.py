@@ -27,8 +27,10 @@ def cmd_build(args) -> int:
     from finsam_analysis.data.build import write_processed
 
     started = time.perf_counter()
+    from finsam_analysis.checks.reconcile import reconcile
+
     tables = _load(args)
-    out = write_processed(tables, Path(args.out))
+    out = write_processed(tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables))
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"
         for name in (
@@ -125,7 +127,7 @@ def cmd_ingest(args) -> int:
     from finsam_analysis.curation.ingest import ingest
 
     folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
-    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    print(f"wrote {folder}: source.txt, source.yaml, checks.yaml; next: finsam propose {args.forbund}/{args.document}")
     return 0
 
 
@@ -171,9 +173,9 @@ def add_curation_commands(sub) -> None:
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
-    p.add_argument(
-        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
-    )
+    # checked by ingest against the document kinds (not here: the parser of every command
+    # must not import the loader)
+    p.add_argument("--kind", help="document kind (default: from the id)")
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
     )
@@ -293,7 +295,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    import finsam_analysis
+    from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.targets import resolve_targets
     from finsam_analysis.publish.runner import run_comparison, run_reports
 
@@ -307,7 +309,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
         reserved = {"forbund", "year"} & set(extra)
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        tables = finsam_analysis.load()
+        tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
         targets = resolve_targets(tables, args.forbund, args.year)
         if not targets:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
