@@ -58,7 +58,7 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
     text = str(explanation or "").strip()
     for separator in (": ", ", men ", ", ", " ("):
         head = text.split(separator, 1)[0].strip()
-        if head != text and 8 <= len(head) <= 70:
+        if head != text and 4 <= len(head) <= 70:
             return head
     return f"Uppgift i källdokumentet{year}"
 

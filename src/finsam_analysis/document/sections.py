@@ -594,7 +594,9 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     columns.update({"count_display": ("Antal", None), "rate_pct_display": ("Andel", None), "base_sv": ("Andel av", None), "base_count_display": ("Basens antal", None)})
     shown = table(rates, columns)
     items.append(shown)
-    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella); – = källan anger ingen bas, så ingen andel kan beräknas."]
+    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."]
+    if (rates["base_sv"] == "ingen bas angiven").any():
+        notes.append("Där källan inte anger någon bas kan ingen andel beräknas (–).")
     if derived.any():
         notes.append("≈ = antalet är beräknat av oss ur den tryckta andelen och basen; summan av sådana antal kan avvika något från basen.")
     items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
