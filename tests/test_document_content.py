@@ -212,6 +212,12 @@ def test_curated_text_is_escaped(contexts):
     title = str(report.title(ctx)[0])
     assert "<script" not in title and "&lt;script&gt;" in title
     assert fmt.md('<iframe src="javascript:alert(1)">') == '&lt;iframe src=&quot;javascript:alert\\(1\\)&quot;&gt;'
+    # a section name with an iframe, as curated: listed in the appendix, inert
+    fin = ctx.tables.financials.copy()
+    fin.loc[fin.index[0], "section"] = '<iframe src=javascript:alert(1)>'
+    hostile = replace(ctx, tables=replace(ctx.tables, financials=fin))
+    appendix = "\n".join(str(i) for i in report.appendix(hostile) if isinstance(i, str))
+    assert "<iframe" not in appendix and "&lt;iframe" in appendix
 
 
 def test_escaped_text_stays_inert_in_the_html():
@@ -331,3 +337,24 @@ def test_a_real_report_is_self_contained_with_its_downloads(tmp_path):
                         extra_parameters={"suppression_threshold": 10})
     assert again.ok and (tmp_path / "2024" / "sydnarke--troskel-10.html").exists()
     assert (tmp_path / "2024" / "sydnarke.html").read_text(encoding="utf-8") == html
+
+
+def test_a_sparse_forbund_gets_a_whole_document_without_errors(synthetic_raw):
+    """A förbund with only an income statement, a balance sheet and member contributions (no
+    insatser, no participants, no outcomes, no survey): every section says so in one sentence."""
+    from finsam_analysis.data.build import build_tables
+
+    tables = build_tables(synthetic_raw)
+    ctx = report.prepare("testforbund", tables=tables)
+    texts = []
+    for name, items in report.all_items(ctx):
+        assert items and isinstance(items[0], report.Markdown), name
+        for item in items:
+            if isinstance(item, plt.Figure):
+                plt.close(item)
+        texts += reader_text([(name, i) for i in items if not isinstance(i, plt.Figure)])
+    text = " ".join(texts)
+    assert "Deltagare per kön: uppgifter saknas i källdokumenten." in text
+    assert "Året gav ett överskott på 100\u00a0000\u00a0kr" in text
+    assert not ENGLISH.findall(text) and not CODE_ID.findall(text)
+    assert downloads.workbook_bytes(ctx)  # and the downloads of such a document

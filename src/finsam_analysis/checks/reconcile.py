@@ -40,7 +40,7 @@ REPEAT_KEYS = {
 }
 FINDING_COLUMNS = [
     "forbund", "document", "check_id", "rule", "table", "expected", "actual", "difference",
-    "tolerance", "unit", "status", "suggested_kind", "registered_kind", "explanation", "rows",
+    "tolerance", "unit", "status", "suggested_kind", "registered_kind", "explanation", "explanation_sv", "rows",
 ]
 
 
@@ -710,7 +710,7 @@ def evaluate_forbund(forbund: Forbund) -> pd.DataFrame:
             )
         rows.extend(found)
     rows.extend(evaluator.repeated_figures())
-    frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation")])
+    frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation", "explanation_sv")])
     return frame
 
 
@@ -755,7 +755,7 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
     known = registered(forbunds)
     results["registered_kind"] = ""
     results["explanation"] = ""
-    results["explanation_sv"] = ""  # what a document shows; travels with the findings to data/processed
+    results["explanation_sv"] = ""  # the curated Swedish text the documents show
     duplicate_ids = results.duplicated(["forbund", "document", "check_id"], keep=False)
     if duplicate_ids.any():
         dupes = results.loc[duplicate_ids, "check_id"].unique()
@@ -777,8 +777,8 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
             continue
         results.at[i, "registered_kind"] = reg.kind
         results.at[i, "explanation"] = reg.explanation
-        swedish = getattr(reg, "explanation_sv", "")
-        results.at[i, "explanation_sv"] = swedish if isinstance(swedish, str) else ""
+        sv = getattr(reg, "explanation_sv", "")
+        results.at[i, "explanation_sv"] = sv if isinstance(sv, str) else ""
         same = abs(results.at[i, "difference"] - reg.difference) <= REGISTERED_MATCH
         results.at[i, "status"] = "registered" if same else "changed"
     results.loc[results["status"] == "finding", "status"] = "unexplained"

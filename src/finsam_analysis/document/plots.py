@@ -135,7 +135,9 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
 
     genders = [g for g in ("kvinna", "man", "annat") if g in set(df["gender"])]
     categories = list(dict.fromkeys(df[category]))
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * max(len(categories), 1) * max(len(genders), 1)))
+    lines = max((wrap(c, 40).count("\n") + 1 for c in categories), default=1)
+    per_row = max(0.32 * max(len(genders), 1), 0.2 * lines + 0.2)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + per_row * max(len(categories), 1)))
     height = 0.8 / max(len(genders), 1)
     top = float(df[count].max()) if df[count].notna().any() else 1.0
     for i, gender in enumerate(genders):
@@ -163,11 +165,13 @@ def budget_vs_outcome(df: pd.DataFrame, label: str, budget: str, outcome: str, t
     """Horizontal paired bars of budget and outcome per insats (tkr), from zero; the legend
     under the chart; long names wrapped. The caller passes insatser only, never subtotals."""
     n = max(len(df), 1)
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.55 * n))
+    names = [wrap(v, 36) for v in df[label]]
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    fig, ax = plt.subplots(figsize=(9, 1.4 + max(0.55, 0.2 * lines + 0.2) * n))
     positions = range(len(df))
     ax.barh([p - 0.2 for p in positions], df[budget] / scale, height=0.4, label="Budget", color=PALETTE[7])
     ax.barh([p + 0.2 for p in positions], df[outcome] / scale, height=0.4, label="Utfall", color=PALETTE[0])
-    ax.set_yticks(list(positions), [wrap(v, 36) for v in df[label]])
+    ax.set_yticks(list(positions), names)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_title(title)
     ax.set_xlabel("tkr")

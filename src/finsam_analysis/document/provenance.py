@@ -1,7 +1,6 @@
 """Provenance of an analysis document: when it was made, from which data, with which parameters."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -16,15 +15,12 @@ except Exception:  # pragma: no cover - a machine without tz data
 
 
 def data_version(root: Path | None = None) -> str:
-    """The data version: the first 12 hex digits of a SHA-256 over every file under data/raw
-    (relative path and bytes, in sorted order). The same data gives the same version anywhere."""
-    root = Path(root or paths.RAW_DIR)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()[:12]
+    """The data version the documents print: the first 12 hex digits of data.version.raw_digest
+    (one sha256 over every file under data/raw; the same one the manifest and the report
+    inputs hash use). The same data gives the same version anywhere."""
+    from finsam_analysis.data.version import raw_digest
+
+    return raw_digest(Path(root) if root else None)[:12]
 
 
 def generated_at() -> str:

@@ -58,7 +58,7 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
     text = str(explanation or "").strip()
     for separator in (": ", ", men ", ", ", " ("):
         head = text.split(separator, 1)[0].strip()
-        if head != text and 8 <= len(head) <= 70:
+        if head != text and 4 <= len(head) <= 70:
             return head
     return f"Uppgift i källdokumentet{year}"
 
@@ -78,8 +78,9 @@ def registered_findings(ctx) -> pd.DataFrame:
     if findings is None or findings.empty:
         return pd.DataFrame(columns=["document", "check_id", "kind", "difference", "unit_sv", "label", "explanation_sv", "title", "plan"])
     found = findings[findings["status"].isin(["registered", "changed"])].copy()
-    if "explanation_sv" not in found:  # findings of an older build: look the texts up in the raw register
-        known = registered(ctx.tables.raw)
+    if "explanation_sv" not in found.columns or not found["explanation_sv"].astype(str).str.strip().any():
+        # findings made before the Swedish text travelled with them: read the registrations
+        known = registered(ctx.tables.raw) if ctx.tables.raw else pd.DataFrame()
         sv = known.set_index(["document", "check_id"])["explanation_sv"] if "explanation_sv" in known.columns else pd.Series(dtype=str)
         found["explanation_sv"] = [sv.get((d, c)) if (d, c) in sv.index else None for d, c in zip(found["document"], found["check_id"])]
     found["explanation_sv"] = [s if isinstance(s, str) and s.strip() else "Förklaring på svenska saknas; se källdokumentet." for s in found["explanation_sv"]]

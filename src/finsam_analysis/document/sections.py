@@ -56,21 +56,21 @@ class ReportContext:
     @cached_property
     def fin(self) -> pd.DataFrame:
         """Financials with one figure per (year, basis, item, statement): newest document wins."""
-        return preferred_table(self.tables, "financials")
+        return whole_year(preferred_table(self.tables, "financials"))
 
     @cached_property
     def mc(self) -> pd.DataFrame:
         """Member contributions with one figure per (year, basis, member, kind)."""
-        return preferred_table(self.tables, "member_contributions")
+        return whole_year(preferred_table(self.tables, "member_contributions"))
 
     @cached_property
     def parts(self) -> pd.DataFrame:
         """Participants with one figure per key (precedence.preferred_table)."""
-        return preferred_table(self.tables, "participants")
+        return whole_year(preferred_table(self.tables, "participants"))
 
     @cached_property
     def outs(self) -> pd.DataFrame:
-        return preferred_table(self.tables, "outcomes")
+        return whole_year(preferred_table(self.tables, "outcomes"))
 
     @cached_property
     def registered(self) -> pd.DataFrame:
@@ -82,6 +82,14 @@ class ReportContext:
     @cached_property
     def data_version(self) -> str:
         return provenance.data_version()
+
+
+def whole_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows that cover the whole year (column `period` = 'helar', where the data has it):
+    the annual document never mixes a part-year figure into a year's figures."""
+    if frame is None or "period" not in frame.columns:
+        return frame
+    return frame[frame["period"].isna() | (frame["period"].astype(str) == "helar")].reset_index(drop=True)
 
 
 def _filter(tables: Tables, forbund: str) -> Tables:
@@ -227,13 +235,21 @@ def legend(ctx: ReportContext) -> Markdown:
 
 
 def _frame(ctx: ReportContext, name: str) -> pd.DataFrame:
-    frame = ctx.tables.table(name)
-    return frame if frame is not None else pd.DataFrame()
+    """A table of this förbund, whole-year rows only; empty when the documents have none."""
+    try:
+        frame = ctx.tables.table(name)
+    except (AttributeError, KeyError):  # a table this data set does not have
+        frame = None
+    return whole_year(frame) if frame is not None else pd.DataFrame()
 
 
-def _approx(frame: pd.DataFrame) -> bool:
-    """Whether any figure in the rows is marked approximate by the curator (column `approx`)."""
-    return "approx" in frame.columns and bool(frame["approx"].fillna(False).astype(bool).any())
+def _approx(frame: pd.DataFrame) -> str | None:
+    """The approximation word ('ca', 'drygt', ...) the source prints with the rows' figure
+    (column `approx`, where the data has it), or None for an exact figure."""
+    if "approx" not in frame.columns:
+        return None
+    words = [str(w).strip() for w in frame["approx"] if pd.notna(w) and str(w).strip() not in ("", "False", "false")]
+    return words[0] if words else None
 
 
 def item_value(ctx: ReportContext, item: str, year: int | None = None) -> float | None:
@@ -245,9 +261,9 @@ def item_value(ctx: ReportContext, item: str, year: int | None = None) -> float 
     return float(row["value_sek"].iloc[0]) if len(row) and pd.notna(row["value_sek"].iloc[0]) else None
 
 
-def _item_is_approx(ctx: ReportContext, item: str, year: int) -> bool:
+def _item_is_approx(ctx: ReportContext, item: str, year: int) -> str | None:
     fin = ctx.fin
-    return _approx(fin[(fin["item"] == item) & (fin["year"] == year)]) if not fin.empty else False
+    return _approx(fin[(fin["item"] == item) & (fin["year"] == year)]) if not fin.empty else None
 
 
 def contributions(ctx: ReportContext, year: int | None = None) -> float | None:
@@ -578,7 +594,9 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     columns.update({"count_display": ("Antal", None), "rate_pct_display": ("Andel", None), "base_sv": ("Andel av", None), "base_count_display": ("Basens antal", None)})
     shown = table(rates, columns)
     items.append(shown)
-    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella); – = källan anger ingen bas, så ingen andel kan beräknas."]
+    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."]
+    if (rates["base_sv"] == "ingen bas angiven").any():
+        notes.append("Där källan inte anger någon bas kan ingen andel beräknas (–).")
     if derived.any():
         notes.append("≈ = antalet är beräknat av oss ur den tryckta andelen och basen; summan av sådana antal kan avvika något från basen.")
     items.append(Markdown("<small>" + " ".join(notes) + "</small>"))

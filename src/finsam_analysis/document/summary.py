@@ -22,7 +22,7 @@ KEY_ITEMS = (
 )
 
 
-def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", with_pct: bool = True, approx: bool = False) -> dict | None:
+def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", with_pct: bool = True, approx: str | None = None) -> dict | None:
     if cur is None:
         return None
     show = {"kr": fmt.kronor, "pct": fmt.percent, "count": fmt.number}[kind]
@@ -35,7 +35,7 @@ def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", wit
     return {
         "Nyckeltal": name,
         "prev": show(prev, missing=suppression.MISSING) if prev is not None else suppression.MISSING,
-        "cur": fmt.approx(cur_text) if approx else cur_text,
+        "cur": f"{'ca' if approx in ('True', 'true', True) else approx} {cur_text}" if approx else cur_text,
         "Förändring": fmt.signed(change, 1 if kind == "pct" else 0, unit) if change is not None else suppression.NOT_APPLICABLE,
         "Förändring %": fmt.signed(pct, 1, "%") if pct is not None else suppression.NOT_APPLICABLE,
     }
