@@ -33,7 +33,7 @@ def cmd_build(args) -> int:
     hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
     if len(hits):
         raise CurationError([
-            Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
+            Problem(Path(args.raw) / hit.path, hit.line, None, f"looks like a personnummer ({hit.masked}) at column {hit.column}; never curate personal data")
             for hit in hits.itertuples(index=False)
         ])
     try:
