@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_analysis.data import paths
-from finsam_analysis.data.loader import DATA_TABLES, Forbund, load_raw
+from finsam_analysis.data.loader import DATA_TABLES, Forbund, document_period, load_raw
 from finsam_analysis.data.schema import TABLES, processed_schema
 from finsam_analysis.data.vocabulary import load_vocabulary
 
@@ -90,6 +90,7 @@ def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame
                 "original_file": d.source.get("original_file"),
                 "sha256": d.source.get("sha256"),
                 "url": d.source.get("url"),
+                "period": document_period(d.source),
             }
             for f in forbunds
             for d in f.documents

@@ -20,7 +20,9 @@ from finsam_analysis.data.errors import CurationError, Problem
 from finsam_analysis.data.schema import TABLES, DocumentContext, TableSpec, raw_schema
 from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 
-DOCUMENT_ID = re.compile(r"^(arsredovisning|protokoll|budget)-\d{4}(-\d{2}-\d{2})?$")
+# the kinds of document are one list, the vocabulary's document_kinds (precedence uses it too)
+DOCUMENT_KINDS = load_vocabulary().words("document_kinds")
+DOCUMENT_ID = re.compile(rf"^(?P<kind>{'|'.join(DOCUMENT_KINDS)})-(?P<date>\d{{4}}(-\d{{2}}-\d{{2}})?)$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECIMAL_COMMA = re.compile(r"^[-+]?\d[\d ]*,\d+$")
@@ -29,7 +31,9 @@ SOURCE_KEYS = {
     "document_id", "forbund", "kind", "fiscal_year", "years", "title", "date",
     "original_file", "sha256", "url", "curated_by", "curated_at",
 }
-DOCUMENT_KINDS = ("arsredovisning", "protokoll", "budget")
+# optional keys of source.yaml: the part of the year the document covers (default helar) and,
+# for a web or press text, the date it was published (if other than `date`)
+OPTIONAL_SOURCE_KEYS = {"period", "published"}
 DATA_TABLES = tuple(name for name in TABLES if name != "known_discrepancies")
 
 
@@ -106,6 +110,7 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         problems.append(Problem(path, None, "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
     if meta["kind"] not in DOCUMENT_KINDS:
         problems.append(Problem(path, None, "kind", f"{meta['kind']!r} is not one of {', '.join(DOCUMENT_KINDS)}"))
+    check_source_kind(folder, meta, problems)
     years = meta.get("years")
     if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] <= years[1]):
         problems.append(Problem(path, None, "years", f"{years!r}: expected [first_year, last_year]"))
@@ -119,6 +124,31 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         problems.append(Problem(text, None, None, "missing: the text the figures were typed from"))
     elif sha256_of(text) != meta.get("sha256"):
         problems.append(Problem(path, None, "sha256", f"does not match source.txt (actual {sha256_of(text)})"))
+
+
+def check_source_kind(folder: Path, meta: dict, problems: list[Problem]) -> None:
+    """The folder's kind matches `kind`; a period is a period word; a web text has its URL and date."""
+    from finsam_analysis.data.periods import is_period, period_problem
+
+    path = folder / "source.yaml"
+    match = DOCUMENT_ID.match(folder.name)
+    if match and meta["kind"] in DOCUMENT_KINDS and match["kind"] != meta["kind"]:
+        problems.append(Problem(path, None, "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})"))
+    if "period" in meta and not is_period(meta["period"]):
+        problems.append(Problem(path, None, "period", period_problem(meta["period"])))
+    if meta["kind"] == "webbtext":
+        if not str(meta.get("url") or "").startswith(("http://", "https://")):
+            problems.append(Problem(path, None, "url", f"{meta.get('url')!r}: a web or press text needs the address it was read at (http:// or https://)"))
+        if not isinstance(meta.get("date"), dt.date):
+            problems.append(Problem(path, None, "date", f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD"))
+
+
+def document_period(source: dict) -> str:
+    """The period a document's rows cover unless a row says otherwise (source.yaml `period`)."""
+    from finsam_analysis.data.periods import FULL_YEAR, canonical, is_period
+
+    period = source.get("period", FULL_YEAR)
+    return canonical(period) if is_period(period) else FULL_YEAR
 
 
 def parse_number(text: str, kind: str) -> tuple[float | int | None, str | None]:
@@ -237,6 +267,12 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
             frame = read_table(path, spec, problems)
             if frame is not None:
                 parsed[name] = frame
+    period = document_period(source)
+    for frame in parsed.values():
+        if "period" in frame.columns:  # a row's own period, else the document's
+            from finsam_analysis.data.periods import canonical
+
+            frame["period"] = [canonical(p) if isinstance(p, str) else period for p in frame["period"]]
     interventions = tuple(parsed["interventions"]["intervention"]) if "interventions" in parsed else ()
     ctx = DocumentContext(int(years[0]), int(years[1]), forbund.members, interventions)
     for name, frame in parsed.items():
