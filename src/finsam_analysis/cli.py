@@ -159,7 +159,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
     import finsam_analysis
-    from finsam_analysis.data.targets import resolve_targets
+    from finsam_analysis.data.targets import resolve_targets, unreportable
     from finsam_analysis.publish.runner import run_reports
 
     if not logging.getLogger().handlers:
@@ -173,13 +173,22 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
         tables = finsam_analysis.load()
-        targets = resolve_targets(tables, args.forbund, args.year)
-        if not targets:
+        # a förbund without any reportable year is never skipped silently: it is listed on the
+        # index with its reason, and counts as failed when asked for by name
+        without = unreportable(tables)
+        asked = list(dict.fromkeys(args.forbund or []))
+        named_without = [f for f in asked if f in without]
+        rest = [f for f in asked if f not in without]
+        targets = resolve_targets(tables, rest, args.year) if rest or not asked else []
+        if not targets and not without:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
             return 2
+        for forbund in named_without:
+            print(f"error: {forbund}: no report: {without[forbund]}", file=sys.stderr)
         summary = run_reports(
             targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
             progress=not args.no_progress, extra_parameters=extra or None,
+            unreportable=without, requested_unreportable=named_without,
         )
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

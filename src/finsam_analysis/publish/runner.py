@@ -84,6 +84,10 @@ class RunSummary:
     results: list[ReportResult] = field(default_factory=list)
     seconds: float = 0.0
     out_dir: Path | None = None
+    # förbund in data/raw without any reportable year -> the reason (data.targets.unreportable);
+    # those asked for by name count as failed
+    unreportable: dict[str, str] = field(default_factory=dict)
+    requested_unreportable: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -95,7 +99,7 @@ class RunSummary:
     @property
     def ok(self) -> bool:
         """True when no report failed (unchanged ones count as fine)."""
-        return not self.failed
+        return not self.failed and not self.requested_unreportable
 
     @property
     def exit_code(self) -> int:
@@ -113,11 +117,15 @@ class RunSummary:
                 f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} "
                 f"{r.seconds:>8.1f}  {error}".rstrip()
             )
+        for forbund, reason in self.unreportable.items():
+            status = "failed" if forbund in self.requested_unreportable else "no report"
+            lines.append(f"{forbund:<20} {'-':>4}  {status:<9} {0.0:>8.1f}  {reason}")
         lines.append("-" * len(header))
         lines.append(
             f"{len(self.results)} report(s): {self.count('ok')} ok, "
             f"{self.count('failed')} failed, {self.count('unchanged')} unchanged "
             f"in {self.seconds:.1f} s"
+            + (f"; {len(self.unreportable)} förbund without a report" if self.unreportable else "")
         )
         return "\n".join(lines)
 
@@ -370,6 +378,8 @@ def run_reports(
     extra_parameters: Mapping[str, Any] | None = None,
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
+    unreportable: Mapping[str, str] | None = None,
+    requested_unreportable: Iterable[str] = (),
 ) -> RunSummary:
     """Render every target; return what happened to each. Never raises for a failing report.
 
@@ -377,7 +387,9 @@ def run_reports(
     up at call time). jobs: worker processes, default os.cpu_count(). timeout: seconds, both
     the per-cell execution timeout and the wall limit of one report. force: rerun targets
     whose inputs hash is unchanged. extra_parameters: more template parameters, the same
-    for every target. Raises ValueError/TypeError on bad targets or parameters before
+    for every target. unreportable: förbund without any reportable year and why; they are
+    listed on the index (never skipped silently), and those in requested_unreportable (asked
+    for by name) count as failed. Raises ValueError/TypeError on bad targets or parameters before
     anything is written.
     """
     t0 = time.monotonic()
@@ -410,7 +422,11 @@ def run_reports(
         "%d report(s): %d to render with %d worker(s), %d unchanged",
         len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
     )
+    if unreportable is not None:
+        run.record["unreportable"] = dict(sorted(unreportable.items()))
+    unreportable = dict(run.record.get("unreportable") or {})
     out_dir.mkdir(parents=True, exist_ok=True)
     _render_all(run, to_run, jobs, progress)
     ordered = [run.results[t] for t in wanted]
-    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir)
+    asked = [f for f in dict.fromkeys(requested_unreportable) if f in unreportable]
+    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir, unreportable, asked)
