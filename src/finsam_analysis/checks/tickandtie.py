@@ -2,7 +2,9 @@
 
 A curated value 246185.14 must be findable as "246 185,14" (or "246185,14"); 18022 tkr as
 "18 022"; -805 as "-805", "- 805" or "805" when the document prints costs without a sign.
-Rows whose `note` says "derived" are computed by the curator and exempt.
+Rows whose `note` says "derived" are computed by the curator and exempt. A row with a
+`printed` form (a figure printed in a non-Swedish form, "7.2 m.kr", or without its sign) is
+tied by that form instead: it must occur in the text as typed and state the typed value.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from finsam_analysis.data.approx import printed_matches
 
 SPACES = re.compile(r"[\u00a0\u2009\u202f\t ]+")
 
@@ -42,9 +46,15 @@ def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> 
     notes = frame["note"].fillna("").astype(str) if "note" in frame else pd.Series("", index=frame.index)
     derived = notes.str.contains("derived", case=False)
     missing = []
+    printed = frame["printed"] if "printed" in frame and value_column == "value" else pd.Series(None, index=frame.index)
     for index, row in frame.loc[~derived].iterrows():
         value = row[value_column]
         if pd.isna(value):
+            continue
+        form = printed.get(index)
+        if isinstance(form, str) and form.strip():
+            if SPACES.sub(" ", form.strip()) not in text or not printed_matches(form, float(value)):
+                missing.append(index)
             continue
         decimals = int(row["_decimals"]) if "_decimals" in row and value_column == "value" else 0
         if not figure_pattern(float(value), decimals).search(text):
