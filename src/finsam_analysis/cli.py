@@ -100,7 +100,64 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     add_reports_parser(sub)
+    add_new_parser(sub)
     return parser
+
+
+# --------------------------------------------------------------------------- new
+
+
+def add_new_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The `new` subcommand: scaffold a document folder (data/scaffold.scaffold_document)."""
+    from finsam_analysis.data.loader import DOCUMENT_KINDS
+
+    p = subparsers.add_parser(
+        "new",
+        help="scaffold data/raw/<forbund>/<document>/ from a source text, ready for curation",
+        description=(
+            "Create forbund.yaml (if the förbund is new), source.yaml (sha256, dates), source.txt, "
+            "checks.yaml, known_discrepancies.csv and a header-only CSV per table, then check "
+            "that the folder loads. Next steps: docs/curation.md, 'One sparse document end to end'."
+        ),
+    )
+    p.add_argument("forbund", help="förbund slug, e.g. ostra-skaraborg")
+    p.add_argument("document", help="document id <kind>-<year> or <kind>-<yyyy-mm-dd>, e.g. delarsrapport-2024-08-31")
+    p.add_argument("--kind", required=True, choices=DOCUMENT_KINDS, help="kind of document")
+    p.add_argument("--source", required=True, help="the text file the figures are typed from (copied to source.txt)")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.add_argument("--title", help="title as printed (default: kind and year)")
+    p.add_argument("--date", help="date adopted/published YYYY-MM-DD or YYYY-MM (default: the date in the id)")
+    p.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"), help="first and last year the figures refer to")
+    p.add_argument("--period", help="part of the year the document covers: helar (default) or e.g. jan-aug")
+    p.add_argument("--url", help="where the document was read (required for --kind webbtext)")
+    p.add_argument("--name", help="the förbund's name as printed (new förbund only)")
+    p.add_argument("--org-nr", dest="org_nr", help="organisationsnummer (new förbund only)")
+    p.add_argument("--county", help="county (new förbund only)")
+    p.set_defaults(func=cmd_new)
+    return p
+
+
+def cmd_new(args) -> int:
+    from finsam_analysis.data.loader import load_raw
+    from finsam_analysis.data.scaffold import TODO, scaffold_document, unused_tables
+
+    source = Path(args.source)
+    if not source.is_file():
+        raise FileNotFoundError(f"--source {source}: no such file")
+    meta = {k: getattr(args, k) for k in ("title", "date", "years", "period", "url", "name", "org_nr", "county") if getattr(args, k)}
+    try:
+        folder = scaffold_document(Path(args.raw), args.forbund, args.document, args.kind, source.read_text(encoding="utf-8"), original_file=source.name, **meta)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    load_raw(Path(args.raw), only=[args.forbund])  # the new folder must load (CurationError otherwise)
+    print(f"created {folder} (loads and validates)")
+    forbund_yaml = folder.parent / "forbund.yaml"
+    if TODO in forbund_yaml.read_text(encoding="utf-8"):
+        print(f"next: fill in '{TODO}' and the members in {forbund_yaml}")
+    print(f"next: type the figures into the CSVs of {folder.name} (docs/curation.md); delete the tables the document does not have")
+    print(f"      ({len(unused_tables(folder))} header-only tables now), then `finsam validate --forbund {args.forbund}`")
+    return 0
 
 
 # --------------------------------------------------------------------------- reports
