@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate reports test test-fast notebooks lab bench clean
+.PHONY: help venv build validate reports test test-fast lint notebooks lab bench clean
 
 ## help: list the targets
 help:
@@ -42,6 +42,11 @@ test: $(STAMP)
 ## test-fast: tests without the notebook regression
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" tests
+
+## lint: ruff lint and format check (configured in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 ## notebooks: re-execute the committed notebooks in place (after a deliberate data change; review the diff)
 notebooks: $(STAMP)

@@ -66,3 +66,29 @@ def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
         build.write_processed(tables, out)
     assert sorted(p.name for p in out.iterdir()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
+
+
+def test_validate_runs_tick_and_tie_and_fails_on_a_figure_missing_from_the_source(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw")
+    source = raw / "testforbund" / "arsredovisning-2024" / "source.txt"
+    # the synthetic text prints only the result; every other curated figure is missing from it
+    assert "100 000,00" in source.read_text(encoding="utf-8")
+    assert main(["validate", "--raw", str(raw)]) == 1
+    err = capsys.readouterr().err
+    assert "testforbund/arsredovisning-2024/financials.csv:2: 999500.0 (Resultaträkning): not found in source.txt" in err
+    assert "financials.csv:5:" not in err  # line 5 is the result, which the text prints
+    assert "11 figure(s) not in their source text" in err
+
+
+def test_reconcile_refuses_tables_read_back_from_processed(tmp_path):
+    import finsam_analysis
+    from finsam_analysis.checks.reconcile import reconcile
+    from finsam_analysis.data.build import build_tables, write_processed
+
+    raw = write_synthetic(tmp_path / "raw")
+    out = write_processed(build_tables(raw), tmp_path / "processed")
+    back = finsam_analysis.load(out)
+    # provenance travels: every processed row names its CSV line
+    assert back.financials["line"].min() == 2
+    with pytest.raises(ValueError, match="nothing could be checked"):
+        reconcile(back)

@@ -106,13 +106,13 @@ def test_wrong_forbund_slug_in_source_yaml(tmp_path):
     source.write_text(source.read_text(encoding="utf-8").replace("forbund: testforbund", "forbund: sjuharad"), encoding="utf-8")
     with pytest.raises(CurationError) as info:
         build_tables(raw)
-    assert "source.yaml: forbund: 'sjuharad' does not match the förbund folder 'testforbund'" in str(info.value)
+    assert "source.yaml:2: forbund: 'sjuharad' does not match the förbund folder 'testforbund'" in str(info.value)
 
 
 def test_sha256_mismatch_is_reported(tmp_path):
     raw = write_synthetic(tmp_path / "raw")
     (raw / "testforbund" / "arsredovisning-2024" / "source.txt").write_text("changed\n", encoding="utf-8")
-    with pytest.raises(CurationError, match=r"source.yaml: sha256: does not match source.txt"):
+    with pytest.raises(CurationError, match=r"source.yaml:9: sha256: does not match source.txt"):
         build_tables(raw)
 
 

@@ -85,7 +85,7 @@ class TestGenderCounts:
 
     @pytest.mark.parametrize("value, decimals", [(62, 0), (12.4, 1), (0.25, 2)])
     def test_printed_decimals(self, value, decimals):
-        from finsam_analysis.document.fmt import printed_decimals
+        from finsam_analysis.data.numbers import printed_decimals
         assert printed_decimals(value) == decimals
 
 

@@ -52,13 +52,13 @@ class TestCiceron:
     def test_the_one_annat_and_two_women_are_masked(self):
         assert self.out.loc["annat", "suppression_reason"] == SMALL
         assert self.out.loc["kvinna", "suppression_reason"] == SMALL
-        assert self.out.loc["annat", "count_display"] == "<5" and self.out.loc["annat", "share_pct_display"] == "–"
-        assert self.out.loc["kvinna", "count_display"] == "<5" and self.out.loc["kvinna", "share_pct_display"] == "–"
+        assert self.out.loc["annat", "count_display"] == "×" and self.out.loc["annat", "share_pct_display"] == "×"
+        assert self.out.loc["kvinna", "count_display"] == "×" and self.out.loc["kvinna", "share_pct_display"] == "×"
 
     def test_men_masked_too_since_9_minus_6_reveals_3(self):
         # women + annat = 3 < 5, so showing 6 men (or 67 %) of 9 would reveal a group of 3
         assert self.out.loc["man", "suppression_reason"] == COMPLEMENTARY
-        assert self.out.loc["man", "count_display"] == "–" and self.out.loc["man", "share_pct_display"] == "–"
+        assert self.out.loc["man", "count_display"] == "×" and self.out.loc["man", "share_pct_display"] == "×"
 
     def test_total_shown(self):
         assert not self.out.loc["total", "suppressed"]
@@ -98,7 +98,7 @@ def test_threshold_is_a_parameter(threshold, hidden):
     out = suppress_small_counts(counts({"kvinna": 4, "man": 6, "total": 10}), threshold=threshold)
     assert out.loc[out["suppressed"], "gender"].tolist() == hidden
     if threshold == 11:
-        assert out["count_display"].tolist() == ["<11"] * 3
+        assert out["count_display"].tolist() == ["×"] * 3
 
 
 def test_groups_are_separate():
@@ -121,7 +121,7 @@ def test_outcomes_with_small_base():
                              "base": "exited"})
     out = suppress_small_counts(outcome_rates(outcomes, people), part=None, base="base_count")
     assert out["suppression_reason"].iloc[0] == SMALL_BASE and pd.isna(out["suppression_reason"].iloc[1])
-    assert out["rate_pct_display"].tolist() == ["–", "40,0 %"]
+    assert out["rate_pct_display"].tolist() == ["×", "40,0 %"]
 
 
 def test_small_total_reason_and_display():
@@ -142,7 +142,7 @@ def test_empty_and_errors():
 
 def test_nan_counts_left_alone():
     out = suppress_small_counts(counts({"kvinna": np.nan, "man": 30, "total": 30}))
-    assert not out["suppressed"].any() and out["count_display"].tolist() == ["–", "30", "30"]
+    assert not out["suppressed"].any() and out["count_display"].tolist() == ["..", "30", "30"]
 
 
 # --- personnummer ----------------------------------------------------------------------------
@@ -209,3 +209,32 @@ def test_two_dimensions_kommun_by_gender():
     hidden = both.loc[both["suppressed"], ["group", "gender"]].values.tolist()
     assert hidden == [["A", "kvinna"], ["A", "man"], ["B", "kvinna"], ["B", "man"]]
     assert both.loc[both["group"] == "*", "count_display"].tolist() == ["30", "33", "63"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["deltagare 811218 9876", "deltagare 811218\u20139876", "deltagare 811218\u00a09876", "deltagare 8112189876",
+     "deltagare 811218+9876", "deltagare 1912-12-12-1212", "deltagare 19121212 1212", "deltagare 19121212\u20131212",
+     "deltagare 811218\u20119876", "deltagare 811218\u22129876", "x,811218-9876,y", "<td>811218&nbsp;9876</td>",
+     '"text": "811218\\u00a09876"', "811218\t9876", "deltagare 811278 9873"],
+    ids=["space", "en-dash", "nbsp", "none", "plus", "dashed-with-century", "century-space", "century-en-dash",
+         "nb-hyphen", "minus-sign", "csv-field", "html-entity", "json-escape", "tab", "samordningsnummer-space"],
+)
+def test_scan_text_finds_every_separator(text):
+    from finsam_analysis.checks.personnummer import scan_text
+
+    hits = scan_text(text)
+    assert len(hits) == 1, (text, hits)
+    assert hits[0].masked.endswith("****") and "9876" not in hits[0].masked and "1212" not in hits[0].masked[-4:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Org nr 222000-2600", "org.nr 212000 1355", "16222000-2600", "802000\u20131234", "Belopp 2024-12-31\t2023-12-31",
+     "18 022 19 011 20 100", "1 811 218 9876", "summa 22704789.01 kr", "246 185,14", "2025-03-24 09:52:24",
+     "8112189876,5", "0,8112189876"],
+)
+def test_scan_text_leaves_organisationsnummer_and_figures_alone(text):
+    from finsam_analysis.checks.personnummer import scan_text
+
+    assert scan_text(text) == []

@@ -1,4 +1,5 @@
 """`finsam`: one entry point for every subcommand (build, validate, reports)."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,55 +29,175 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     tables = _load(args)
     out = write_processed(tables, Path(args.out))
-    counts = ", ".join(f"{name} {len(tables.table(name))}" for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"))
+    counts = ", ".join(
+        f"{name} {len(tables.table(name))}"
+        for name in (
+            "financials",
+            "member_contributions",
+            "intervention_finance",
+            "participants",
+            "outcomes",
+            "indicator_survey",
+        )
+    )
     print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")
     return 0
 
 
-def format_results(results: pd.DataFrame, show_ok: bool) -> str:
-    shown = results if show_ok else results[results["status"] != "ok"]
+def format_results(results: pd.DataFrame, show: str = "failing") -> str:
+    """The result rows to print: `failing` (unexplained, changed, stale), `findings` (also
+    registered ones) or `all` (also checks that pass)."""
+    from finsam_analysis.checks.reconcile import FAILING
+
+    if show == "all":
+        shown = results
+    elif show == "findings":
+        shown = results[results["status"] != "ok"]
+    else:
+        shown = results[results["status"].isin(FAILING)]
     if shown.empty:
-        return "(no findings)"
+        return ""
     columns = ["status", "forbund", "document", "check_id", "expected", "actual", "difference", "tolerance", "registered_kind", "suggested_kind"]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 90, "display.width", 250):
         return shown[columns].to_string(index=False)
 
 
 def cmd_validate(args) -> int:
-    from finsam_analysis.checks.reconcile import FAILING, reconcile
+    """Quiet on success: one summary line, plus every finding nobody explained.
+
+    --verbose also lists the registered findings and skipped package rules; --all every check.
+    """
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.checks.reconcile import FAILING, reconcile, skipped_rules
+    from finsam_analysis.data.build import verify_manifest
 
     started = time.perf_counter()
     tables = _load(args)
+    # the processed folder built from this raw folder: data/processed unless told otherwise
+    processed = Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
+    if processed is not None and (processed / "financials.csv").exists():
+        problems = verify_manifest(processed)
+        if problems:
+            raise CurationError(problems)
     results = reconcile(tables)
     elapsed = time.perf_counter() - started
-    print(format_results(results, args.all))
+    show = "all" if args.all else "findings" if args.list_registered else "failing"
+    listing = format_results(results, show)
+    if listing:
+        print(listing)
     counts = results["status"].value_counts().to_dict()
     failing = results[results["status"].isin(FAILING)]
+    skipped = [(f.slug, document, rule, reason) for f in tables.raw for document, rules in skipped_rules(f).items() for rule, reason in rules.items()]
     print(
-        f"\n{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
+        f"{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + (f"; {len(skipped)} package rule(s) skipped by documents" if skipped else "")
     )
-    from finsam_analysis.checks.reconcile import skipped_rules
-
-    for forbund in tables.raw:
-        for document, rules in skipped_rules(forbund).items():
-            for rule, reason in rules.items():
-                print(f"skipped package rule {rule} for {forbund.slug}/{document}: {reason}")
+    if args.list_registered or args.all:
+        for slug, document, rule, reason in skipped:
+            print(f"skipped package rule {rule} for {slug}/{document}: {reason}")
     if args.output:
         results.to_csv(args.output, index=False)
-    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.checks.tickandtie import untied_figures
 
+    untied = untied_figures(tables.raw)
+    for line in untied:
+        print(f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)", file=sys.stderr)
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
-        print(f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data", file=sys.stderr)
-    if not failing.empty or len(hits):
         print(
-            f"FAILED: {len(failing)} finding(s) not explained, {len(hits)} personnummer found. Register each finding in the "
+            f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data",
+            file=sys.stderr,
+        )
+    if not failing.empty or len(hits) or untied:
+        print(
+            f"FAILED: {len(failing)} finding(s) not explained, {len(untied)} figure(s) not in their source text, "
+            f"{len(hits)} personnummer found. Register each finding in the "
             "document's known_discrepancies.csv (docs/curation.md) — never edit a source figure to pass.",
             file=sys.stderr,
         )
         return 1
     return 0
+
+
+# --- curation assistant (issue 13): ingest, propose, accept; the logic lives in curation/ ---
+def cmd_ingest(args) -> int:
+    from finsam_analysis.curation.ingest import ingest
+
+    folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
+    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    return 0
+
+
+def cmd_propose(args) -> int:
+    from finsam_analysis.curation.propose import propose_folder, resolve_folder, write_proposals
+
+    folder = resolve_folder(args.target, Path(args.raw))
+    proposals = propose_folder(folder)
+    if args.diff:
+        from finsam_analysis.curation.diff import diff_lines
+
+        lines = diff_lines(folder, proposals)
+        print("\n".join(lines) if lines else "(proposals and curated rows agree)")
+        print(f"\n{len(lines)} difference(s): each is a typo in the curated CSV or an error of the proposal")
+        return 0
+    written = write_proposals(folder, proposals)
+    counts = ", ".join(
+        f"{p.stem} {sum(1 for _ in open(p, encoding='utf-8')) - 1}" for p in written if p.suffix == ".csv"
+    )
+    print(
+        f"proposed {len(proposals.rows)} rows in {folder / 'proposed'} ({counts or 'none'}); "
+        "see summary.md, review with --diff"
+    )
+    return 0
+
+
+def cmd_accept(args) -> int:
+    from finsam_analysis.curation.accept import accept, parse_rows
+    from finsam_analysis.curation.propose import resolve_folder
+
+    folder = resolve_folder(args.target, Path(args.raw))
+    result = accept(folder, args.table, parse_rows(args.rows), args.min_confidence)
+    for table, n in result.accepted.items():
+        print(f"{table}: accepted {n} row(s), {result.already.get(table, 0)} already curated")
+    for conflict in result.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    print("next: finsam validate (reconciliation) and pytest tests/test_tick_and_tie.py")
+    return 1 if result.conflicts else 0
+
+
+def add_curation_commands(sub) -> None:
+    p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
+    p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
+    p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
+    p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
+    p.add_argument(
+        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
+    )
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "propose", help="propose rows from source.txt into <document>/proposed/ (or --diff against the curated rows)"
+    )
+    p.add_argument("target", help="FORBUND/DOCUMENT (relative to data/raw) or a folder path")
+    p.add_argument("--diff", action="store_true", help="show proposals against the curated CSVs; write nothing")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_propose)
+
+    p = sub.add_parser("accept", help="move confirmed proposed rows into the curated CSVs")
+    p.add_argument("target", help="FORBUND/DOCUMENT (relative to data/raw) or a folder path")
+    p.add_argument("--table", help="only this table (financials, member_contributions, participants, outcomes)")
+    p.add_argument("--rows", help="only these line numbers of the proposed CSV, e.g. 2-10,14 (needs --table)")
+    p.add_argument("--min-confidence", type=float, default=0.0, help="only rows with at least this confidence")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.set_defaults(func=cmd_accept)
+
+
+# --- end of the curation assistant block ---
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,10 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
     data_options(p)
-    p.add_argument("--all", action="store_true", help="also list checks that pass")
+    p.add_argument("--all", action="store_true", help="list every check, also those that pass")
+    p.add_argument("--verbose", dest="list_registered", action="store_true", help="also list registered findings and skipped package rules")
+    p.add_argument("--processed", default=None, help="processed folder whose manifest is verified, if built (default: data/processed when --raw is data/raw)")
     p.add_argument("--output", help="write all check results to this CSV")
     p.set_defaults(func=cmd_validate)
 
+    add_curation_commands(sub)
     add_reports_parser(sub)
     add_new_parser(sub)
     return parser
@@ -177,17 +301,28 @@ def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
             "Exit status 1 if any report failed."
         ),
     )
-    parser.add_argument("--forbund", action="append", metavar="SLUG", help="only this förbund (repeatable); default all")
-    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: number of CPUs)")
     parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+        "--forbund", action="append", metavar="SLUG", help="only this förbund (repeatable); default all"
+    )
+    parser.add_argument("--year", type=int, help="this year instead of each förbund's latest")
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes (default: number of CPUs)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
         help=f"seconds per cell and per report (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument(
-        "--param", action="append", default=[], metavar="NAME=VALUE", type=parse_param,
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=parse_param,
         help="another template parameter, e.g. --param suppression_threshold=10 (value read as YAML)",
     )
     parser.set_defaults(func=cmd_reports)
@@ -243,9 +378,14 @@ def cmd_reports(args: argparse.Namespace) -> int:
         for forbund in named_without:
             print(f"error: {forbund}: no report: {without[forbund]}", file=sys.stderr)
         summary = run_reports(
-            targets, jobs=args.jobs, timeout=args.timeout, force=args.force,
-            progress=not args.no_progress, extra_parameters=extra or None,
-            unreportable=without, requested_unreportable=named_without,
+            targets,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            force=args.force,
+            progress=not args.no_progress,
+            extra_parameters=extra or None,
+            unreportable=without,
+            requested_unreportable=named_without,
         )
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -264,7 +404,9 @@ def cmd_reports(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return int(args.func(args) or 0)
     except CurationError as exc:
@@ -275,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from finsam_analysis.checks.reconcile import RuleError
 
-        if isinstance(exc, (RuleError, FileNotFoundError, ValueError)):
+        if isinstance(exc, (RuleError, OSError, ValueError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise

@@ -17,10 +17,20 @@ import pandas as pd
 from finsam_analysis.data import paths
 
 
+# Separators a personnummer is written with between date and serial: none, '-', '+' (over 100),
+# a space, tab, no-break/narrow/thin space, en/em dash, minus sign, non-breaking hyphen, and
+# the same as HTML entities or JSON escapes (a notebook or an HTML page).
+_SPACE = r"[ \t\u00a0\u202f\u2009\u2007]|&nbsp;|&#160;|&#xa0;|\\u00a0|\\u202f"
+_DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]|&ndash;|&mdash;|&#8211;|&minus;|\\u2013|\\u2014|\\u2212"
+SEPARATOR = rf"(?:{_SPACE}|{_DASH}|\+)"
 PERSONNUMMER = re.compile(
-    r"(?<![\d.])(?P<century>19|20)?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)(?!\d|\.\d)"
+    r"(?<![0-9])(?<![0-9][.,])"
+    r"(?P<century>19|20)?(?P<yy>[0-9]{2})"
+    rf"(?:(?P<dsep>{_DASH})(?P<mm1>[0-9]{{2}})(?P=dsep)(?P<dd1>[0-9]{{2}})|(?P<mm2>[0-9]{{2}})(?P<dd2>[0-9]{{2}}))"
+    rf"(?P<sep>{SEPARATOR}?)(?P<serial>[0-9]{{3}})(?P<check>[0-9])"
+    rf"(?![0-9])(?![.,][0-9])(?!(?:{_DASH})[0-9])"
 )
-SCAN_SUFFIXES = (".csv", ".yaml", ".yml", ".txt", ".md", ".json")
+SCAN_SUFFIXES = (".csv", ".yaml", ".yml", ".txt", ".md", ".json", ".ipynb", ".html", ".htm", ".tsv")
 
 
 @dataclass(frozen=True)
@@ -55,19 +65,43 @@ def is_personnummer(text: str) -> bool:
     return bool(m) and _valid(m)
 
 
+def _date(m: re.Match) -> str:
+    return m["yy"] + (m["mm1"] or m["mm2"]) + (m["dd1"] or m["dd2"])
+
+
 def _valid(m: re.Match) -> bool:
-    return _date_ok(m["century"], m["date"]) and luhn_ok(m["date"] + m["serial"] + m["check"])
+    # organisationsnummer have a "month" of 20 or more (third digit >= 2): never a valid date
+    if m["dsep"] and not re.fullmatch(_DASH, m["sep"] or ""):
+        return False  # "2024-12-31 2023": a dashed date is a personnummer only as 1912-12-12-1212
+    return _date_ok(m["century"], _date(m)) and luhn_ok(_date(m) + m["serial"] + m["check"])
+
+
+def _shown(m: re.Match) -> str:
+    """The hit with its last four digits masked (never the full number)."""
+    return m.group(0)[: m.start("serial") - m.start()] + "****"
 
 
 def find_personnummer(text: str) -> list[PersonnummerHit]:
     """Every valid personnummer/samordningsnummer in `text`, with 1-based line and column."""
     hits = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        for m in PERSONNUMMER.finditer(line):
+        pos = 0
+        while (m := PERSONNUMMER.search(line, pos)) is not None:
             if _valid(m):
-                shown = (m["century"] or "") + m["date"] + (m["sep"] or "") + "****"
-                hits.append(PersonnummerHit(lineno, m.start() + 1, shown))
+                hits.append(PersonnummerHit(lineno, m.start() + 1, _shown(m)))
+                pos = m.end()
+            else:
+                pos = m.start() + 1  # e.g. "16" + an organisationsnummer: try from the next digit
     return hits
+
+
+def scan_text(text: str) -> list[PersonnummerHit]:
+    """Every personnummer in any text (a CSV, YAML, notebook JSON, HTML, a rendered report).
+
+    For the publish side: call it on everything before it is written; an empty list = clean.
+    Hits carry the 1-based line and column and a masked form, never the number itself.
+    """
+    return find_personnummer(text)
 
 
 def scan_for_personnummer(

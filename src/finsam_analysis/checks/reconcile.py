@@ -18,14 +18,16 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from finsam_analysis.data import paths
+from finsam_analysis.data import metadata, paths
 from finsam_analysis.data.approx import allowance
 from finsam_analysis.data.build import Tables
-from finsam_analysis.document.fmt import printed_decimals
+from finsam_analysis.data.errors import Problem
 from finsam_analysis.data.loader import DATA_TABLES, Forbund
-from finsam_analysis.data.vocabulary import MONEY_UNITS, load_vocabulary
+from finsam_analysis.data.numbers import printed_decimals
+from finsam_analysis.data.schema import TABLES
+from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, load_vocabulary
+from finsam_analysis.data.yamlfile import YamlFileError, line_of, load_yaml
 
 EXACT = 0.005  # float noise; below one öre
 REGISTERED_MATCH = 0.005
@@ -96,6 +98,11 @@ class Rule:
     where: dict = field(default_factory=dict)
     owner: str | None = None  # document id for document rules; None = per document (package rules)
     origin: str = "rules.yaml"
+    line: int | None = None  # where the rule starts in its file
+
+    @property
+    def operands(self) -> tuple[Operand, ...]:
+        return tuple(o for o in (self.total, *self.parts, self.numerator, self.denominator) if o is not None)
 
     @property
     def is_ratio(self) -> bool:
@@ -122,6 +129,7 @@ def parse_rules(config: dict, origin: str, owner: str | None = None) -> list[Rul
                 if table not in DATA_TABLES:
                     raise RuleError(f"{where}: table {table!r} is not one of {', '.join(DATA_TABLES)}")
                 common = dict(
+                    line=line_of((config or {}).get(section), i),
                     id=rule_id,
                     table=table,
                     for_each=tuple(spec.get("for_each") or ()),
@@ -151,9 +159,147 @@ def parse_rules(config: dict, origin: str, owner: str | None = None) -> list[Rul
 
 @lru_cache(maxsize=2)
 def package_rules(path=None) -> tuple[Rule, ...]:
+    """The package's identities (rules.yaml), strictly parsed and bound to the vocabulary."""
     path = path or paths.RULES_FILE
-    with open(path, encoding="utf-8") as handle:
-        return tuple(parse_rules(yaml.safe_load(handle), origin="rules.yaml"))
+    try:
+        config = load_yaml(path)
+    except YamlFileError as exc:
+        raise RuleError(str(exc)) from None
+    problems = metadata.check(config, "rules.yaml", path)
+    if problems:
+        raise RuleError("\n".join(map(str, problems)))
+    rules = tuple(parse_rules(config, origin=str(path)))
+    unbound = [p for rule in rules for p in bind_rule(rule, load_vocabulary(), path)]
+    if unbound:
+        raise RuleError("\n".join(map(str, unbound)))
+    return rules
+
+
+# --------------------------------------------------------------------------- binding
+
+def column_words(table: str, column: str, vocab: Vocabulary) -> set[str] | None:
+    """The values a column of a table may hold per the vocabulary (None: free text/numbers)."""
+    spec = {c.name: c for c in TABLES[table].columns}.get(column)
+    if spec is None or spec.domain is None:
+        return None
+    words = set(vocab.domains.get(spec.domain, {})) if spec.domain != "discrepancy_kinds" else None
+    if words is None:
+        return None
+    if column == "unit" and TABLES[table].units:
+        words = set(TABLES[table].units)
+    return words | set(spec.extra)
+
+
+def filter_values(wanted) -> tuple[list, list]:
+    """(values that must match, values excluded) of one filter."""
+    if isinstance(wanted, dict) and "not" in wanted:
+        return [], [wanted["not"]]
+    if isinstance(wanted, dict) and "in" in wanted:
+        return list(wanted["in"]), []
+    return [wanted], []
+
+
+def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = None, frames: dict | None = None) -> list[Problem]:
+    """Every name a rule uses must exist: columns in its tables, words in the vocabulary,
+    members in forbund.yaml, interventions in interventions.csv, and (for a document's own
+    rule, with `frames`) each matched value in that document's data. A typo is a problem
+    naming the file, line and rule instead of a check that silently matches nothing.
+    """
+    out: list[Problem] = []
+
+    def problem(message: str) -> None:
+        out.append(Problem(origin, rule.line, rule.id, message))
+
+    def columns(table: str) -> set[str]:
+        return {*TABLES[table].column_names, "document"}
+
+    tables = {o.table or rule.table for o in rule.operands if o.const is None} or {rule.table}
+    for table in tables:
+        if table not in DATA_TABLES:
+            problem(f"table {table!r} is not one of {', '.join(DATA_TABLES)}")
+            return out
+    for key in rule.where:
+        if not any(key in columns(t) for t in tables):
+            problem(f"where: column {key!r} is in none of the tables {', '.join(sorted(tables))}")
+    for key in rule.for_each:
+        if key not in columns(rule.table) and not any(key in columns(t) for t in tables):
+            problem(f"for_each: column {key!r} is not in table {rule.table}")
+    documents = {d.document_id: d for d in forbund.documents} if forbund else {}
+    for n, operand in enumerate(rule.operands):
+        if operand.const is not None:
+            continue
+        table = operand.table or rule.table
+        label = "total" if operand is rule.total else "operand"
+        if operand.column not in ("value", *[c.name for c in TABLES[table].numeric_columns]):
+            problem(f"{label}: column: {operand.column!r} is not a numeric column of {table}")
+        for key in operand.ignore:
+            if key not in rule.for_each:
+                problem(f"{label}: ignore: {key!r} is not a for_each column of the rule")
+        filters = {k: v for k, v in rule.where.items() if k in columns(table)}
+        filters.update(operand.filters)
+        doc_ids = filter_values(filters["document"])[0] if "document" in filters else ([rule.owner] if rule.owner else [])
+        for column in operand.filters:
+            if column not in columns(table):
+                problem(f"{label} {dict(operand.filters)}: column {column!r} is not in table {table} (columns: {', '.join(TABLES[table].column_names)})")
+        for column, wanted in filters.items():
+            if column not in columns(table):
+                continue
+            matched, excluded = filter_values(wanted)
+            words = column_words(table, column, vocab)
+            if column == "member" and forbund is not None:
+                words = set(forbund.members) | {"*"}
+            if column == "document" and forbund is not None:
+                words = set(documents)
+            if column == "intervention" and rule.owner and rule.owner in documents:
+                ivs = documents[rule.owner].tables.get("interventions")
+                words = (set(ivs["intervention"]) if ivs is not None else set()) | {"*"}
+            for value in [*matched, *excluded]:
+                text = as_text(value)
+                if column == "year" and not (isinstance(value, int) and not isinstance(value, bool)):
+                    problem(f"{label}: {column}: {value!r} is not a year")
+                elif words is not None and text not in words:
+                    near = ", ".join(sorted(w for w in words if w[:3] == text[:3])[:5]) or ", ".join(sorted(words)[:8])
+                    problem(f"{label}: {column}: {value!r} is not a known {column} of {table} (did you mean: {near}?)")
+            if frames is None or rule.owner is None or not operand.required:
+                continue  # an optional part may be absent from this document
+            frame = frames.get(table)
+            if frame is not None and column != "document":
+                frame = frame[frame["document"].isin([as_text(d) for d in doc_ids] or [rule.owner])]
+            for value in matched:
+                present = frame is not None and (frame[column].map(as_text) == as_text(value)).any()
+                if not present:
+                    scope = ", ".join(doc_ids or [rule.owner])
+                    problem(f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing")
+    return out
+
+
+def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[Problem]:
+    """Problems of every document rule (checks.yaml) of one förbund: names that do not exist.
+
+    Called by the loader, so a typo in checks.yaml stops `finsam build` as any bad input does.
+    """
+    vocab = vocab or load_vocabulary()
+    out: list[Problem] = []
+    frames = None
+    known = {rule.id for rule in package_rules()}
+    for doc in forbund.documents:
+        origin = doc.folder / "checks.yaml"
+        for i, entry in enumerate((doc.checks or {}).get("skip") or []):
+            if entry["rule"] not in known:
+                out.append(Problem(origin, line_of(doc.checks["skip"], i), "skip", f"{entry['rule']!r} is not a package rule ({', '.join(sorted(known))})"))
+        declared = {k: v for k, v in (doc.checks or {}).items() if k != "skip"}
+        if not declared:
+            continue
+        try:
+            rules = parse_rules(declared, origin=str(origin), owner=doc.document_id)
+        except RuleError as exc:
+            out.append(Problem(origin, None, None, str(exc).removeprefix(f"{origin}: ")))
+            continue
+        if frames is None:
+            frames = check_frames(forbund)
+        for rule in rules:
+            out.extend(bind_rule(rule, vocab, origin, forbund, frames))
+    return out
 
 
 # --------------------------------------------------------------------------- data for checks
@@ -325,23 +471,41 @@ class Evaluator:
                 result.append((document, {}))
         return result
 
+    def checks(self, rule: Rule) -> list["Check"]:
+        """One Check per (document, group) the rule applies to."""
+        return [Check(rule, document, tuple(group.items())) for document, group in self.groups(rule)]
+
+    def run(self, check: "Check") -> dict | None:
+        """Evaluate one check: a result row, or None where its operands are absent."""
+        if check.rule is None:
+            return self._repeated(check)
+        rule, group = check.rule, dict(check.group)
+        # the document a check belongs to; operands without a document filter stay inside it
+        row = self._ratio(rule, group, check.document) if rule.is_ratio else self._sum(rule, group, check.document)
+        if row is not None:
+            row.update(forbund=self.forbund.slug, document=check.document, rule=rule.id, table=rule.table)
+            label = ":".join(str(group[k]) for k in rule.for_each if k in group)
+            if group.get("period", "helar") not in ("helar", "") and "period" not in rule.for_each:
+                label = f"{label}:{group['period']}" if label else str(group["period"])
+            row["check_id"] = f"{rule.id}:{label}" if label else rule.id
+        return row
+
     def evaluate(self, rule: Rule) -> list[dict]:
-        out = []
-        for document, group in self.groups(rule):
-            # the document a check belongs to; operands without a document filter stay inside it
-            scope = document
-            if rule.is_ratio:
-                row = self._ratio(rule, group, scope)
-            else:
-                row = self._sum(rule, group, scope)
-            if row is not None:
-                row.update(forbund=self.forbund.slug, document=document, rule=rule.id, table=rule.table)
-                label = ":".join(str(group[k]) for k in rule.for_each if k in group)
-                if group.get("period", "helar") not in ("helar", "") and "period" not in rule.for_each:
-                    label = f"{label}:{group['period']}" if label else str(group["period"])
-                row["check_id"] = f"{rule.id}:{label}" if label else rule.id
-                out.append(row)
-        return out
+        return [row for check in self.checks(rule) if (row := self.run(check)) is not None]
+
+    def set_value(self, table: str, index: int, value: float) -> float:
+        """Set one row's comparison value (kronor for money) in place; returns the old value.
+
+        For mutation tests: re-running only the checks that read the row (`run`) shows whether
+        a changed figure would be caught, without rebuilding anything.
+        """
+        values = self.column(table, "_value")
+        if not values.flags.writeable:
+            values = self._arrays[(table, "_value")] = values.copy()
+        old = float(values[index])
+        values[index] = value
+        self.frames[table].iat[index, self.frames[table].columns.get_loc("_value")] = value
+        return old
 
     def _tolerance(self, used: list[Picked]) -> tuple[float, float]:
         """(tolerance, rounding bound) from the precisions of the figures compared.
@@ -412,7 +576,7 @@ class Evaluator:
             rows=";".join(refs),
         )
 
-    def repeated_figures(self) -> list[dict]:
+    def repeated_checks(self) -> list["Check"]:
         """Every key printed in more than one place must carry the same figure.
 
         Each later place (by document date, then line) is compared with the first, with the
@@ -423,31 +587,47 @@ class Evaluator:
             frame = self.frames.get(table)
             if frame is None:
                 continue
-            where = ["statement"] if table == "financials" else []
-            value, document = self.column(table, "_value"), self.column(table, "document")
             ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(["_order", "_line"], kind="stable")
             by = [*keys, *(["period"] if "period" in frame.columns else [])]  # never part-year vs full-year
             for key_values, rows in ordered.groupby(by, dropna=False, sort=True):
                 if len(rows) < 2:
                     continue
-                first = rows.index[0]
                 shown = key_values[: len(keys)] if len(by) > len(keys) and key_values[-1] == "helar" else key_values
                 label = ":".join(as_text(v) for v in shown)
-                for other in rows.index[1:]:
-                    used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
-                    tolerance, bound = self._tolerance(used)
-                    row = self._row(value[first], value[other], tolerance, bound, used)
-                    cross = document[first] != document[other]
-                    place = lambda i: "/".join([*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])])
-                    row.update(
-                        forbund=self.forbund.slug,
-                        document=max([document[first], document[other]], key=self.doc_order.get),
-                        rule="repeated_figure",
-                        table=table,
-                        check_id=f"repeated:{table}:{label}:{place(first)}|{place(other)}",
-                    )
-                    out.append(row)
+                out.extend(Check(None, None, (), (table, int(rows.index[0]), int(other), label)) for other in rows.index[1:])
         return out
+
+    def _repeated(self, check: "Check") -> dict:
+        table, first, other, label = check.pair
+        frame = self.frames[table]
+        where = ["statement"] if table == "financials" else []
+        value, document = self.column(table, "_value"), self.column(table, "document")
+        used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
+        tolerance, bound = self._tolerance(used)
+        row = self._row(value[first], value[other], tolerance, bound, used)
+        cross = document[first] != document[other]
+        place = lambda i: "/".join([*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])])
+        row.update(
+            forbund=self.forbund.slug,
+            document=max([document[first], document[other]], key=self.doc_order.get),
+            rule="repeated_figure",
+            table=table,
+            check_id=f"repeated:{table}:{label}:{place(first)}|{place(other)}",
+        )
+        return row
+
+    def repeated_figures(self) -> list[dict]:
+        return [self.run(check) for check in self.repeated_checks()]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One evaluation: a rule for one document and group, or a repeated figure (rule None)."""
+
+    rule: Rule | None
+    document: str | None
+    group: tuple = ()
+    pair: tuple | None = None  # (table, first row, other row, key label) of a repeated figure
 
 
 def intervention_rules(forbund: Forbund) -> list[Rule]:
@@ -506,15 +686,28 @@ def document_rules(forbund: Forbund) -> list[Rule]:
     return rules
 
 
+def all_rules(forbund: Forbund) -> list[Rule]:
+    return [*package_rules(), *intervention_rules(forbund), *document_rules(forbund)]
+
+
 def evaluate_forbund(forbund: Forbund) -> pd.DataFrame:
-    """Every check of one förbund, evaluated (ok rows included)."""
+    """Every check of one förbund, evaluated (ok rows included).
+
+    A document's own rule (checks.yaml) that evaluates nothing is an error: it checks nothing.
+    """
     evaluator = Evaluator(forbund)
     rows = []
-    for rule in [*package_rules(), *intervention_rules(forbund), *document_rules(forbund)]:
+    for rule in all_rules(forbund):
         try:
-            rows.extend(evaluator.evaluate(rule))
+            found = evaluator.evaluate(rule)
         except RuleError as exc:
-            raise RuleError(f"{rule.origin}: {rule.id}: {exc}") from None
+            raise RuleError(f"{rule.origin}{f':{rule.line}' if rule.line else ''}: {rule.id}: {exc}") from None
+        if not found and rule.owner is not None and rule.origin.endswith("checks.yaml"):
+            raise RuleError(
+                f"{rule.origin}{f':{rule.line}' if rule.line else ''}: {rule.id}: matches no rows "
+                "(its total or a required part is absent in every group); a check that checks nothing is an error"
+            )
+        rows.extend(found)
     rows.extend(evaluator.repeated_figures())
     frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation")])
     return frame
@@ -536,7 +729,16 @@ def registered(forbunds: list[Forbund]) -> pd.DataFrame:
 
 
 def reconcile(tables: Tables) -> pd.DataFrame:
-    """All checks of all förbund in the built tables, with a status each (see reconcile_raw)."""
+    """All checks of all förbund in the built tables, with a status each (see reconcile_raw).
+
+    Checks read the raw documents (their lines, checks.yaml, registered findings): tables read
+    back from data/processed carry none, and checking them would silently check nothing.
+    """
+    if not tables.raw and len(tables.forbund):
+        raise ValueError(
+            "these tables carry no raw documents (read from data/processed?): nothing could be "
+            "checked; reconcile tables built from data/raw (finsam_analysis.load() or finsam validate)"
+        )
     return reconcile_raw(tables.raw)
 
 
@@ -582,6 +784,23 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
 
 
 FAILING = ("unexplained", "changed", "stale")
+
+
+def registered_differences(forbunds: list[Forbund]) -> dict[tuple[str, str, str], float]:
+    """{(forbund, document, check_id): registered difference} from known_discrepancies.csv."""
+    known = registered(forbunds)
+    return {(r.forbund, r.document, r.check_id): float(r.difference) for r in known.itertuples(index=False)}
+
+
+def fails(row: dict | None, registered_difference: float | None) -> bool:
+    """Whether one evaluated check (None: not evaluated) makes validation fail, by the same
+    rules as reconcile_raw: an unregistered finding, a registration whose difference no longer
+    matches, or a registration of a check that passes or is gone."""
+    if row is None or row["status"] == "ok":
+        return registered_difference is not None
+    if registered_difference is None:
+        return True
+    return abs(row["difference"] - registered_difference) > REGISTERED_MATCH
 
 
 def summary(results: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,8 @@ import pandas as pd
 from finsam_analysis.data.approx import printed_matches
 
 SPACES = re.compile(r"[\u00a0\u2009\u202f\t ]+")
+BEFORE = r"(?<![^\W_])(?<!,)"  # not after a letter, digit or comma
+AFTER = r"(?![0-9])(?!,[0-9])(?!(?!t?kr|mkr|st\b)[^\W\d_])"  # not before a digit, decimals or a letter (a unit "88800kr" may follow)
 
 
 @lru_cache(maxsize=16)
@@ -38,7 +40,11 @@ def figure_pattern(value: float, typed_decimals: int) -> re.Pattern:
         stripped = fraction.rstrip("0")
         # "5,50" may be printed "5,5"; "100000.00" may be printed "100 000" or "100 000,00"
         body += rf"(?:,{fraction}|,{stripped})" if stripped else rf"(?:,{fraction})?"
-    return re.compile(rf"(?<![\d,]){body}(?![\d]|,\d)")
+    # a whole printed number: not part of a word ("inf" in "informerat", "12" in "Q12a"), of a
+    # longer number ("8" in "28") or of a decimal ("5" in "5,5"). Thousands groups cannot be
+    # told from adjacent table columns ("175 312 5 222 000") in extracted text, so a group
+    # boundary is not required.
+    return re.compile(rf"{BEFORE}{body}{AFTER}")
 
 
 def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> pd.DataFrame:
@@ -60,3 +66,29 @@ def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> 
         if not figure_pattern(float(value), decimals).search(text):
             missing.append(index)
     return frame.loc[missing]
+
+
+def untied_in_document(doc) -> list[str]:
+    """Every curated figure of one loaded document that its source.txt does not print,
+    as `<table>.csv:<line>: <value> (<section>)` lines (empty = all tied)."""
+    text = document_text(doc.folder / "source.txt")
+    untied = []
+    for name, frame in doc.tables.items():
+        if "value" not in frame:
+            continue
+        for _, row in untied_rows(frame, text).iterrows():
+            untied.append(f"{name}.csv:{row['_line']}: {row['value']} ({row.get('section')})")
+        if "share_pct" in frame:
+            for _, row in untied_rows(frame.dropna(subset=["share_pct"]), text, "share_pct").iterrows():
+                untied.append(f"{name}.csv:{row['_line']}: share_pct {row['share_pct']}")
+    return untied
+
+
+def untied_figures(forbunds) -> list[str]:
+    """untied_in_document over every document, each line prefixed with its folder."""
+    return [
+        f"{forbund.slug}/{doc.document_id}/{line}"
+        for forbund in forbunds
+        for doc in forbund.documents
+        for line in untied_in_document(doc)
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,24 +17,17 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from finsam_analysis.data import metadata, paths
 from finsam_analysis.data.errors import CurationError, Problem
+from finsam_analysis.data.numbers import GRAMMAR, check_value, parse_number
 from finsam_analysis.data.schema import TABLES, DocumentContext, TableSpec, raw_schema
 from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
+from finsam_analysis.data.yamlfile import MAX_BYTES as MAX_YAML_BYTES
+from finsam_analysis.data.yamlfile import YamlFileError, decode_utf8, line_of, parse_yaml
 
 # the kinds of document are one list, the vocabulary's document_kinds (precedence uses it too)
 DOCUMENT_KINDS = load_vocabulary().words("document_kinds")
 DOCUMENT_ID = re.compile(rf"^(?P<kind>{'|'.join(DOCUMENT_KINDS)})-(?P<date>\d{{4}}(-\d{{2}}-\d{{2}})?)$")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DECIMAL_COMMA = re.compile(r"^[-+]?\d[\d ]*,\d+$")
-FORBUND_KEYS = {"slug", "name", "org_nr", "county", "members"}
-SOURCE_KEYS = {
-    "document_id", "forbund", "kind", "fiscal_year", "years", "title", "date",
-    "original_file", "sha256", "url", "curated_by", "curated_at",
-}
-# optional keys of source.yaml: the part of the year the document covers (default helar) and,
-# for a web or press text, the date it was published (if other than `date`)
-OPTIONAL_SOURCE_KEYS = {"period", "published"}
 DATA_TABLES = tuple(name for name in TABLES if name != "known_discrepancies")
 
 
@@ -62,22 +56,80 @@ class Forbund:
         return {m["name"]: m["kind"] for m in self.meta.get("members", [])}
 
 
-def read_yaml(path: Path, problems: list[Problem]) -> dict:
-    """A YAML mapping, or {} with a problem recorded."""
+MAX_CSV_BYTES = 20_000_000
+MAX_TEXT_BYTES = 20_000_000
+MAX_FIELD = 131_072  # csv's default field limit: a longer field is an error, not a crash
+
+
+def inside(path: Path, root: Path | None, problems: list[Problem]) -> bool:
+    """False (with a problem) if `path` resolves outside the raw data folder (a symlink out)."""
+    if root is None:
+        return True
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except FileNotFoundError:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        problems.append(Problem(path, None, None, f"cannot be resolved ({exc}); expected a plain file"))
+        return False
+    if target != root and root not in target.parents:
+        problems.append(Problem(path, None, None, f"is a symlink to {target}, outside the raw data folder {root}; copy the file into data/raw instead"))
+        return False
+    return True
+
+
+def read_bytes(path: Path, limit: int, what: str, problems: list[Problem], root: Path | None = None) -> bytes | None:
+    """A file's bytes, or None with a problem (missing, a directory, outside raw, too large)."""
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(path, None, None, "file is missing"))
+        return None
+    if not inside(path, root, problems):
+        return None
+    if path.is_dir():
+        problems.append(Problem(path, None, None, f"is a directory; expected {what}"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(path, None, None, f"is not a regular file; expected {what}"))
+        return None
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.append(Problem(path, None, None, f"is {size} bytes, more than the limit of {limit}; expected {what}"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, None, None, f"cannot be read ({exc.strerror or exc})"))
+        return None
+
+
+def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
+    """UTF-8 text (a BOM, as Excel's "CSV UTF-8" writes, is dropped) or None with the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(path, line, None, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8 (in Excel: CSV UTF-8)"))
+        return None
+
+
+def read_yaml(path: Path, problems: list[Problem], kind: str | None = None, vocab: Vocabulary | None = None, root: Path | None = None) -> dict:
+    """A strictly parsed YAML mapping checked against its schema (metadata_schema.yaml), or {}."""
+    data = read_bytes(path, MAX_YAML_BYTES, "a YAML file", problems, root)
+    if data is None:
         return {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        problems.append(Problem(path, line + 1 if line is not None else None, None, f"invalid YAML: {exc}"))
+    try:
+        text = decode_utf8(data, path)
+        parsed = parse_yaml(text, path)
+    except YamlFileError as exc:
+        problems.append(Problem(path, exc.line, None, exc.message))
         return {}
-    if not isinstance(data, dict):
-        problems.append(Problem(path, None, None, "expected a mapping of keys to values"))
+    if not isinstance(parsed, dict):
+        problems.append(Problem(path, getattr(parsed, "line", None), None, f"{type(parsed).__name__ if parsed is not None else 'an empty file'}: expected a mapping of keys to values"))
         return {}
-    return data
+    if kind:
+        found = metadata.check(parsed, kind, path, vocab)
+        if found:
+            problems.extend(found)
+            return {}
+    return parsed
 
 
 def sha256_of(path: Path) -> str:
@@ -85,62 +137,59 @@ def sha256_of(path: Path) -> str:
 
 
 def check_forbund_meta(path: Path, meta: dict, slug: str, vocab: Vocabulary, problems: list[Problem]) -> None:
-    missing = FORBUND_KEYS - set(meta)
-    if missing:
-        problems.append(Problem(path, None, None, f"missing keys {sorted(missing)}; expected {sorted(FORBUND_KEYS)}"))
-    if meta.get("slug") not in (None, slug):
-        problems.append(Problem(path, None, "slug", f"{meta.get('slug')!r} does not match its folder name {slug!r}"))
-    kinds = vocab.words("member_kinds")
-    for i, member in enumerate(meta.get("members") or []):
-        if not isinstance(member, dict) or not member.get("name") or member.get("kind") not in kinds:
-            problems.append(Problem(path, None, f"members[{i}]", f"{member!r}: expected {{name: ..., kind: one of {', '.join(kinds)}}}"))
-
-
-def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Problem]) -> None:
-    path = folder / "source.yaml"
-    missing = SOURCE_KEYS - set(meta)
-    if missing:
-        problems.append(Problem(path, None, None, f"missing keys {sorted(missing)}"))
+    """forbund.yaml beyond its schema: slug matches the folder, member names unique."""
+    if not meta:
         return
+    if meta.get("slug") != slug:
+        problems.append(Problem(path, line_of(meta, "slug"), "slug", f"{meta.get('slug')!r} does not match its folder name {slug!r}"))
+    seen = set()
+    for i, member in enumerate(meta.get("members") or []):
+        if member["name"] in seen:
+            problems.append(Problem(path, line_of(meta["members"], i), f"members[{i}]", f"{member['name']!r} is listed twice"))
+        seen.add(member["name"])
+
+
+def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Problem], root: Path | None = None) -> None:
+    """source.yaml beyond its schema: names match the folders, years ordered, sha256 of source.txt."""
+    path = folder / "source.yaml"
     if meta["forbund"] != slug:
-        problems.append(Problem(path, None, "forbund", f"{meta['forbund']!r} does not match the förbund folder {slug!r}"))
+        problems.append(Problem(path, line_of(meta, "forbund"), "forbund", f"{meta['forbund']!r} does not match the förbund folder {slug!r}"))
     if not DOCUMENT_ID.match(folder.name):
         problems.append(Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>"))
     if meta["document_id"] != folder.name:
-        problems.append(Problem(path, None, "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
-    if meta["kind"] not in DOCUMENT_KINDS:
-        problems.append(Problem(path, None, "kind", f"{meta['kind']!r} is not one of {', '.join(DOCUMENT_KINDS)}"))
+        problems.append(Problem(path, line_of(meta, "document_id"), "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
+    years = meta["years"]
+    if years[0] > years[1]:
+        problems.append(Problem(path, line_of(meta, "years"), "years", f"{list(years)!r}: expected [first_year, last_year] with first <= last"))
+    if not years[0] <= meta["fiscal_year"] <= years[1] + 1:
+        problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r}: expected a year within years {years[0]}-{years[1]}"))
     check_source_kind(folder, meta, problems)
-    years = meta.get("years")
-    if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years) and years[0] <= years[1]):
-        problems.append(Problem(path, None, "years", f"{years!r}: expected [first_year, last_year]"))
-    if not (isinstance(meta.get("date"), dt.date) or MONTH.match(str(meta.get("date")))):
-        # a document may print only the month (Halland 2025: "bestämdes 2025-03-XX")
-        problems.append(Problem(path, None, "date", f"{meta.get('date')!r}: expected a date YYYY-MM-DD or, where the day is not printed, 'YYYY-MM'"))
-    if not isinstance(meta.get("curated_at"), dt.date):
-        problems.append(Problem(path, None, "curated_at", f"{meta.get('curated_at')!r}: expected a date YYYY-MM-DD"))
     text = folder / "source.txt"
-    if not text.exists():
-        problems.append(Problem(text, None, None, "missing: the text the figures were typed from"))
-    elif sha256_of(text) != meta.get("sha256"):
-        problems.append(Problem(path, None, "sha256", f"does not match source.txt (actual {sha256_of(text)})"))
+    data = read_bytes(text, MAX_TEXT_BYTES, "the text the figures were typed from", problems, root)
+    if data is None:
+        return
+    if decode(text, data, problems) is None:
+        return
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != meta.get("sha256"):
+        problems.append(Problem(path, line_of(meta, "sha256"), "sha256", f"does not match source.txt (actual {actual})"))
 
 
 def check_source_kind(folder: Path, meta: dict, problems: list[Problem]) -> None:
-    """The folder's kind matches `kind`; a period is a period word; a web text has its URL and date."""
+    """The folder's kind matches `kind`; a period is a period word; a web text has its URL and a day."""
     from finsam_analysis.data.periods import is_period, period_problem
 
     path = folder / "source.yaml"
     match = DOCUMENT_ID.match(folder.name)
-    if match and meta["kind"] in DOCUMENT_KINDS and match["kind"] != meta["kind"]:
-        problems.append(Problem(path, None, "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})"))
+    if match and match["kind"] != meta["kind"]:
+        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})"))
     if "period" in meta and not is_period(meta["period"]):
-        problems.append(Problem(path, None, "period", period_problem(meta["period"])))
+        problems.append(Problem(path, line_of(meta, "period"), "period", period_problem(meta["period"])))
     if meta["kind"] == "webbtext":
-        if not str(meta.get("url") or "").startswith(("http://", "https://")):
-            problems.append(Problem(path, None, "url", f"{meta.get('url')!r}: a web or press text needs the address it was read at (http:// or https://)"))
+        if not meta.get("url"):
+            problems.append(Problem(path, line_of(meta, "url"), "url", "a web or press text needs the address it was read at (http:// or https://)"))
         if not isinstance(meta.get("date"), dt.date):
-            problems.append(Problem(path, None, "date", f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD"))
+            problems.append(Problem(path, line_of(meta, "date"), "date", f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD"))
 
 
 def document_period(source: dict) -> str:
@@ -151,40 +200,63 @@ def document_period(source: dict) -> str:
     return canonical(period) if is_period(period) else FULL_YEAR
 
 
-def parse_number(text: str, kind: str) -> tuple[float | int | None, str | None]:
-    """(value, None) or (None, what is wrong). Empty text is (None, None)."""
-    if text == "":
-        return None, None
-    if DECIMAL_COMMA.match(text):
-        return None, f"{text!r} uses a decimal comma or a space; expected a plain number like {text.replace(' ', '').replace(',', '.')}"
-    if " " in text or "\u00a0" in text:
-        return None, f"{text!r} contains a space; expected digits only like {text.replace(' ', '').replace(chr(160), '')}"
+def value_kind(spec: TableSpec, unit: str) -> str | None:
+    """The extra constraint on `value` from the row's unit: count, share or none."""
+    if unit == "count":
+        return "count"
+    if unit == "pct" and spec.pct_is_share:
+        return "share"
+    return None
+
+
+def csv_rows(path: Path, text: str, problems: list[Problem]) -> list[list[str]] | None:
+    """The rows of a CSV text, or None with the line of the first malformed one."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
     try:
-        value = float(text)
-    except ValueError:
-        return None, f"{text!r} is not a number"
-    if kind == "int":
-        if not value.is_integer():
-            return None, f"{text!r} is not a whole number"
-        return int(value), None
-    return value, None
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        detail = str(exc)
+        if "field larger than field limit" in detail:
+            detail = f"a field is longer than {MAX_FIELD} characters (a missing closing quote?)"
+        problems.append(Problem(path, reader.line_num or None, None, f"malformed CSV: {detail}"))
+        return None
+    return rows
 
 
-def read_table(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataFrame | None:
+def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path | None = None) -> pd.DataFrame | None:
     """Parse one CSV into typed columns; structural and number problems go to `problems`."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    data = read_bytes(path, MAX_CSV_BYTES, f"a CSV file with the header {','.join(spec.column_names)}", problems, root)
+    if data is None:
+        return None
+    text = decode(path, data, problems)
+    if text is None:
+        return None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(Problem(path, line, None, "contains a NUL byte; expected a text CSV saved as UTF-8"))
+        return None
+    rows = csv_rows(path, text, problems)
+    if rows is None:
+        return None
     if not rows:
         problems.append(Problem(path, 1, None, f"empty file; expected the header {','.join(spec.column_names)}"))
         return None
     header, body = rows[0], rows[1:]
     missing = [c for c in spec.column_names if c not in header and c not in spec.optional_columns]
     unknown = [c for c in header if c not in spec.column_names]
+    repeated = sorted({c for c in header if header.count(c) > 1})
     for name in missing:
         problems.append(Problem(path, 1, name, f"missing column; expected the header {','.join(spec.column_names)}"))
     for name in unknown:
-        problems.append(Problem(path, 1, name, f"unknown column; expected the header {','.join(spec.column_names)}"))
-    if missing or unknown:
+        problems.append(Problem(path, 1, name[:60], f"unknown column; expected the header {','.join(spec.column_names)}"))
+    for name in repeated:
+        problems.append(Problem(path, 1, name, f"column appears {header.count(name)} times in the header; expected each once: {','.join(spec.column_names)}"))
+    if missing or unknown or repeated:
+        return None
+    if not any(any(cell.strip() for cell in row) for row in body) and not spec.may_be_empty:
+        problems.append(Problem(path, 2, None, "has a header but no rows; delete the file if the document has no such figures"))
         return None
     records = []
     for offset, row in enumerate(body):
@@ -197,11 +269,19 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem]) -> pd.DataF
         record = dict(zip(header, row))
         record["_line"] = line
         text = record.get("value", "")
-        record["_decimals"] = len(text.split(".", 1)[1]) if "." in text else 0
+        record["_decimals"] = len(text.split(".", 1)[1]) if "." in text and GRAMMAR.fullmatch(text) else 0
         for col in spec.numeric_columns:
-            value, error = parse_number(record.get(col.name, ""), col.kind)
+            raw = record.get(col.name, "")
+            value, error = parse_number(raw, col.grammar)
+            if error is None and value is not None and col.name == "value":
+                kind = value_kind(spec, record.get("unit", ""))
+                error = check_value(value, kind, raw) if kind else None
+                if error:
+                    unit = record.get("unit")
+                    error += f" (unit {unit})"
             if error:
                 problems.append(Problem(path, line, col.name, error))
+                value = None
             elif value is None and col.required:
                 problems.append(Problem(path, line, col.name, "is empty; expected a number"))
             record[col.name] = value
@@ -249,22 +329,20 @@ def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Voca
             problems.append(Problem(path, int(row["_line"]), column, f"{value!r} {message}"))
 
 
-def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: list[Problem]) -> Document:
-    source = read_yaml(folder / "source.yaml", problems)
+def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: list[Problem], root: Path | None = None) -> Document:
+    source = read_yaml(folder / "source.yaml", problems, "source.yaml", vocab, root)
     if source:
-        check_source_meta(folder, source, forbund.slug, problems)
+        check_source_meta(folder, source, forbund.slug, problems, root)
     years = source.get("years") if isinstance(source.get("years"), list) else [0, 9999]
     doc = Document(forbund.slug, folder.name, folder, source)
-    unknown = sorted(
-        p.name for p in folder.glob("*.csv") if p.stem not in TABLES
-    )
+    unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
     for name in unknown:
         problems.append(Problem(folder / name, None, None, f"unknown table; expected one of {', '.join(f'{t}.csv' for t in TABLES)}"))
     parsed: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
-        if path.exists():
-            frame = read_table(path, spec, problems)
+        if path.exists() or path.is_symlink():
+            frame = read_table(path, spec, problems, root)
             if frame is not None:
                 parsed[name] = frame
     period = document_period(source)
@@ -280,34 +358,49 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     doc.discrepancies = parsed.pop("known_discrepancies", None)
     doc.tables = parsed
     checks_path = folder / "checks.yaml"
-    if checks_path.exists():
-        doc.checks = read_yaml(checks_path, problems)
+    if checks_path.exists() or checks_path.is_symlink():
+        doc.checks = read_yaml(checks_path, problems, "checks.yaml", vocab, root)
     return doc
 
 
 def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None) -> list[Forbund]:
-    """Every förbund folder under raw_dir (except reference/), validated. Raises CurationError."""
+    """Every förbund folder under raw_dir (except reference/), validated. Raises CurationError.
+
+    Besides each file's own contract, every check a document declares (checks.yaml) must bind:
+    each name it filters on exists in the vocabulary and in the document's data.
+    """
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
     result = []
+    raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise CurationError([Problem(raw_dir, None, None, "raw data folder does not exist")])
+    root = raw_dir.resolve()
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name != "reference"):
         if only and folder.name not in only:
             continue
-        if not SLUG.match(folder.name):
+        if not paths.is_slug(folder.name):
             problems.append(Problem(folder, None, None, "folder name is not a förbund slug (lowercase ASCII, digits, '-')"))
             continue
-        meta = read_yaml(folder / "forbund.yaml", problems)
+        if not inside(folder, root, problems):
+            continue
+        meta = read_yaml(folder / "forbund.yaml", problems, "forbund.yaml", vocab, root)
         check_forbund_meta(folder / "forbund.yaml", meta, folder.name, vocab, problems)
         forbund = Forbund(folder.name, folder, meta)
         for doc_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
-            forbund.documents.append(load_document(doc_folder, forbund, vocab, problems))
+            if inside(doc_folder, root, problems):
+                forbund.documents.append(load_document(doc_folder, forbund, vocab, problems, root))
         result.append(forbund)
     if only:
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:
             problems.append(Problem(raw_dir / slug, None, None, "no such förbund folder"))
+    if not problems:
+        # bind every document's checks to the vocabulary and its data (lazy: checks imports data)
+        from finsam_analysis.checks.reconcile import binding_problems
+
+        for forbund in result:
+            problems.extend(binding_problems(forbund, vocab))
     if problems:
         raise CurationError(problems)
     return result

@@ -6,12 +6,15 @@ in data/raw/reference/source.yaml.
 """
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from finsam_analysis.data import paths
+from finsam_analysis.data.numbers import parse_number
 
 KPI_FILE = "kpi_annual.csv"
 PRISBASBELOPP_FILE = "prisbasbelopp.csv"
@@ -22,41 +25,72 @@ class ReferenceDataError(RuntimeError):
     """A reference file is missing or does not have the expected shape."""
 
 
+MAX_BYTES = 1_000_000
+
+
 def _read(name: str, columns: list[str], reference_dir: Path | str | None) -> tuple[pd.DataFrame, Path]:
+    """The named columns as text (one row per line, `_line` the file line), strictly read:
+    UTF-8 (a BOM is accepted), no repeated or missing header names, at least one row."""
     path = Path(reference_dir if reference_dir is not None else paths.REFERENCE_DIR) / name
     if not path.is_file():
-        raise ReferenceDataError(
-            f"{path}: reference file not found; it belongs in data/raw/reference/ "
-            "(see the README and source.yaml there)"
-        )
-    df = pd.read_csv(path)
-    missing = [c for c in columns if c not in df.columns]
+        what = "is a directory; expected a CSV file" if path.is_dir() else "reference file not found; it belongs in data/raw/reference/ (see the README and source.yaml there)"
+        raise ReferenceDataError(f"{path}: {what}")
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise ReferenceDataError(f"{path}: {len(data)} bytes, more than {MAX_BYTES}; a reference table is a few kilobytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReferenceDataError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = [row for row in reader]
+    except csv.Error as exc:
+        raise ReferenceDataError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
+    if not rows:
+        raise ReferenceDataError(f"{path}: empty file; expected header {','.join(columns)}")
+    header = rows[0]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ReferenceDataError(f"{path}:1: column(s) {repeated} appear more than once; expected header {','.join(columns)}")
+    missing = [c for c in columns if c not in header]
     if missing:
         raise ReferenceDataError(
             f"{path}: missing column(s) {missing}; expected header {','.join(columns)}"
         )
-    if df.empty:
+    records = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ReferenceDataError(f"{path}:{line}: has {len(row)} fields; expected {len(header)} ({','.join(header)})")
+        record = dict(zip(header, row))
+        records.append({"_line": line, **{c: record[c] for c in columns}})
+    if not records:
         raise ReferenceDataError(f"{path}: no rows")
-    return df[columns].copy(), path
+    return pd.DataFrame.from_records(records, columns=["_line", *columns]), path
 
 
-def _numeric(df: pd.DataFrame, column: str, path: Path, allow_missing: bool = False) -> pd.Series:
-    values = pd.to_numeric(df[column], errors="coerce")
-    bad = values.isna() & (df[column].notna() if allow_missing else True)
-    if bad.any():
-        line = int(bad.to_numpy().nonzero()[0][0]) + 2  # header is line 1
-        raise ReferenceDataError(f"{path}:{line}: {column}: {df[column].iloc[line - 2]!r} is not a number")
-    return values
+def _numeric(df: pd.DataFrame, column: str, path: Path, allow_missing: bool = False, kind: str = "float") -> pd.Series:
+    """A column parsed by the one number grammar (data.numbers); the first bad cell raises."""
+    values = []
+    for line, text in zip(df["_line"], df[column]):
+        value, error = parse_number(text, kind)
+        if error is None and value is None and not allow_missing:
+            error = "is empty; expected a number"
+        if error:
+            raise ReferenceDataError(f"{path}:{line}: {column}: {error}")
+        values.append(float("nan") if value is None else value)
+    return pd.Series(values, index=df.index, dtype="float64")
 
 
 def _yearly_index(name: str, value_column: str, reference_dir) -> pd.DataFrame:
     df, path = _read(name, ["year", value_column], reference_dir)
-    years = _numeric(df, "year", path)
-    if (years != years.round()).any():
-        raise ReferenceDataError(f"{path}: year: whole years expected")
+    years = _numeric(df, "year", path, kind="year")
     values = _numeric(df, value_column, path)
     if (values <= 0).any():
-        line = int((values <= 0).to_numpy().nonzero()[0][0]) + 2
+        line = int(df["_line"][values <= 0].iloc[0])
         raise ReferenceDataError(f"{path}:{line}: {value_column}: must be positive")
     out = pd.DataFrame({"year": years.astype("int64"), value_column: values.astype("float64")})
     if out["year"].duplicated().any():
@@ -96,6 +130,8 @@ def load_equity_bands(reference_dir: Path | str | None = None) -> pd.DataFrame:
             "marginal_share": _numeric(df, "marginal_share", path).astype("float64"),
         }
     ).sort_values("lower_sek", ignore_index=True)
+    if (out["lower_sek"] < 0).any() or (out["upper_sek"] < 0).any():
+        raise ReferenceDataError(f"{path}: lower_sek and upper_sek must be kronor >= 0")
     if out["lower_sek"].iloc[0] != 0:
         raise ReferenceDataError(f"{path}: the first band must start at 0 kr")
     if not out["marginal_share"].between(0, 1).all():
@@ -108,3 +144,34 @@ def load_equity_bands(reference_dir: Path | str | None = None) -> pd.DataFrame:
     if (out["upper_sek"].dropna() <= out["lower_sek"][out["upper_sek"].notna()]).any():
         raise ReferenceDataError(f"{path}: upper_sek must exceed lower_sek")
     return out
+
+
+def check_reference(reference_dir: Path | str | None = None) -> list[str]:
+    """Every reference table loaded and checked, plus its sha256 against source.yaml.
+
+    Returns one message per problem (empty = all fine); `finsam build` stops on any.
+    """
+    import hashlib
+
+    from finsam_analysis.data import metadata
+    from finsam_analysis.data.yamlfile import YamlFileError, load_yaml
+
+    folder = Path(reference_dir if reference_dir is not None else paths.REFERENCE_DIR)
+    messages = []
+    for loader in (load_kpi, load_prisbasbelopp, load_equity_bands):
+        try:
+            loader(folder)
+        except ReferenceDataError as exc:
+            messages.append(str(exc))
+    try:
+        source = load_yaml(folder / "source.yaml")
+    except YamlFileError as exc:
+        return messages + [str(exc)]
+    problems = metadata.check(source, "reference/source.yaml", folder / "source.yaml")
+    if problems:
+        return messages + [str(p) for p in problems]
+    for name, meta in source["files"].items():
+        path = folder / name
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
+            messages.append(f"{folder / 'source.yaml'}:{source['files'].line_of(name)}: files.{name}.sha256: does not match {name}; update it only with a deliberate, sourced change")
+    return messages

@@ -12,7 +12,6 @@ import pandera.pandas as pa
 
 from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, unit_family
 
-PROVENANCE = ("section", "page", "note")
 # Optional columns of every figure table (docs/curation.md): the part of the year a figure
 # covers, an approximation word as printed, and the figure exactly as printed where its form
 # is not Swedish or it carries no sign. A CSV may leave them out of its header.
@@ -26,6 +25,12 @@ class ColumnSpec:
     required: bool = True  # a value must be present (the column itself is always required)
     domain: str | None = None  # vocabulary domain the value must come from
     extra: tuple[str, ...] = ()  # further allowed values besides the domain (e.g. '*')
+    number: str | None = None  # number grammar kind (data.numbers.KINDS) if not the plain kind
+
+    @property
+    def grammar(self) -> str:
+        """The data.numbers kind a cell of this column is parsed as."""
+        return self.number or ("year" if self.name == "year" else self.kind)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class TableSpec:
     key: tuple[str, ...]
     units: tuple[str, ...] | None = None  # allowed units, if the table has a unit column
     optional_columns: tuple[str, ...] = field(default=("page", "note", *FIGURE_EXTRAS))
+    pct_is_share: bool = False  # a pct value is a share of a whole (0-100), not e.g. an equity ratio
+    may_be_empty: bool = False  # a file with a header and no rows is valid
 
     @property
     def column_names(self) -> list[str]:
@@ -81,7 +88,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("member_kind", domain="member_kinds", extra=("*",)),
                 ColumnSpec("value", "float"),
                 ColumnSpec("unit", domain="units"),
-                ColumnSpec("share_pct", "float", required=False),
+                ColumnSpec("share_pct", "float", required=False, number="share"),
                 *_provenance(),
             ),
             key=("year", "basis", "member", "member_kind", "section"),
@@ -127,6 +134,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("year", "intervention", "group", "measure", "gender", "unit", "section"),
             units=("count", "pct"),
+            pct_is_share=True,
         ),
         TableSpec(
             "outcomes",
@@ -142,6 +150,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("year", "intervention", "outcome", "gender", "unit", "base", "section"),
             units=("count", "pct"),
+            pct_is_share=True,
         ),
         TableSpec(
             "indicator_survey",
@@ -156,6 +165,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("year", "intervention", "indicator", "measure", "section"),
             units=("count", "pct"),
+            pct_is_share=True,
         ),
         TableSpec(
             "known_discrepancies",
@@ -166,9 +176,11 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("difference", "float"),
                 ColumnSpec("kind", domain="discrepancy_kinds"),
                 ColumnSpec("explanation"),
+                ColumnSpec("explanation_sv", required=False),  # the Swedish text the documents show
             ),
             key=("check_id",),
-            optional_columns=(),
+            optional_columns=("explanation_sv",),
+            may_be_empty=True,  # a document that adds up registers nothing
         ),
     )
 }
@@ -289,8 +301,9 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
 
 
 def processed_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """What a processed table holds: the raw columns plus förbund, document and kronor."""
-    columns = {"forbund": pa.Column(None), "document": pa.Column(None)}
+    """What a processed table holds: the raw columns plus förbund, document, the row's line in
+    its CSV (provenance in one hop: <forbund>/<document>/<table>.csv:<line>) and kronor."""
+    columns = {"forbund": pa.Column(None), "document": pa.Column(None), "line": pa.Column("int64")}
     for col in spec.columns:
         dtype = {"int": "int64", "float": "float64", "str": None}[col.kind]
         columns[col.name] = pa.Column(dtype, nullable=not col.required)

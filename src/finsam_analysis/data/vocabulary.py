@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from finsam_analysis.data import paths
 
 MONEY_UNITS = ("kr", "tkr", "mkr")
@@ -42,16 +40,23 @@ class Vocabulary:
 @lru_cache(maxsize=4)
 def load_vocabulary(path=None) -> Vocabulary:
     """Read and sanity-check vocabulary.yaml (every word needs sv and en)."""
+    from finsam_analysis.data import metadata  # metadata checks words against a Vocabulary
+    from finsam_analysis.data.yamlfile import load_yaml
+
     path = path or paths.VOCABULARY_FILE
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
-    for domain, words in raw.items():
-        for word, meaning in words.items():
+    raw = load_yaml(path)  # strict: no duplicate words, no aliases (YamlFileError with the line)
+    for domain, words in (raw.items() if isinstance(raw, dict) else ()):
+        for word, meaning in (words.items() if isinstance(words, dict) else ()):
+            if not isinstance(meaning, dict):
+                continue
             missing = {"sv", "en"} - set(meaning or {})
             extra = set(meaning or {}) - {"sv", "en", "label", "kind", "factor"}
             if missing or extra:
                 # an unquoted comma inside {...} silently splits a meaning into extra keys
                 raise ValueError(f"{path}: {domain}.{word}: expected keys sv, en (label, kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas")
+    problems = metadata.check(raw, "vocabulary.yaml", path)
+    if problems:
+        raise ValueError("\n".join(map(str, problems)))
     return Vocabulary(domains=raw)
 
 

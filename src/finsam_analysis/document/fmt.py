@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from finsam_analysis.data.numbers import printed_decimals  # noqa: F401  (moved to data.numbers; kept importable)
+
 THOUSANDS = "\u00a0"  # no-break space: keeps "18 022" on one line in HTML
 
 
@@ -35,15 +37,3 @@ def percent(value: float | None, decimals: int = 1, missing: str = "–") -> str
     """A value already in percent: percent(21.18) -> '21,2 %'."""
     text = number(value, decimals, missing)
     return text if text == missing else f"{text} %"
-
-
-def printed_decimals(value: float) -> int:
-    """How many decimals a printed figure carries (62 -> 0, 12.4 -> 1, 246185.14 -> 2), at most 3.
-
-    Used where only the number is at hand, to know its rounding step (e.g. a printed share).
-    """
-    for d in range(4):
-        scaled = value * 10**d
-        if abs(scaled - round(scaled)) < 1e-9:
-            return d
-    return 3

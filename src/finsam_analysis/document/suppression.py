@@ -7,6 +7,11 @@ and `<column>_display` strings ("<5", "–") for every masked column; `masked()`
 numbers with NaN in suppressed cells for plots. Tables show the display columns, plots the
 masked numbers; the raw numbers stay for totals that are themselves safe.
 
+One symbol for every masked cell, MASK ("×"), whatever the reason: a reader must not learn
+which cells are small ("<5" would tell them) and which are masked only as a complement.
+NOT_APPLICABLE ("–") and MISSING ("..") are distinct from it (the symbols of Statistics
+Sweden's tables); `legend()` says so in one line under every table that uses them.
+
 """
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ from finsam_analysis.document import fmt
 from finsam_analysis.data import paths
 
 DEFAULT_THRESHOLD = 5
+MASK = "×"  # masked to protect individuals (small, or would reveal a small count)
+NOT_APPLICABLE = "–"  # the figure does not apply (e.g. a share of a masked base)
+MISSING = ".."  # the source gives no figure
 DEFAULT_KEYS = ("forbund", "document", "year", "intervention", "group", "measure", "outcome", "base", "basis")
 MASKABLE = ("count", "share_pct", "rate_pct", "base_count")
 TOTAL_LABELS = {"gender": "total", "group": "*", "intervention": "*"}  # the total row of each part column
@@ -113,15 +121,32 @@ def suppress_small_counts(
                 _suppress_group(out.loc[index], dim, labels[dim], reasons, count, threshold)
     out["suppressed"] = [bool(reasons.get(i)) for i in out.index]
     out["suppression_reason"] = pd.Series([reasons.get(i) for i in out.index], index=out.index, dtype="str")
-    small = out["suppression_reason"].isin([SMALL, SMALL_TOTAL, SMALL_BASE])
-    shown_count = out[count].map(lambda v: fmt.number(v))
-    out[f"{count}_display"] = np.where(small, f"<{threshold}", np.where(out["suppressed"], "–", shown_count))
+    return _add_displays(out, count, threshold)
+
+
+def _add_displays(out: pd.DataFrame, count: str, threshold: int) -> pd.DataFrame:
+    """The `<column>_display` strings: MASK in every suppressed cell."""
+    shown_count = out[count].map(lambda v: fmt.number(v, missing=MISSING))
+    out[f"{count}_display"] = np.where(out["suppressed"], MASK, shown_count)
     for column in MASKABLE:
         if column in out.columns and column != count:
             formatter = fmt.number if column == "base_count" else fmt.percent
-            text = out[column].map(lambda v: formatter(v))
-            out[f"{column}_display"] = np.where(out["suppressed"], "–", text)
+            text = out[column].map(lambda v: formatter(v, missing=MISSING))
+            if column == "base_count":  # a base is masked only when it is small itself
+                hide = out["suppression_reason"].isin([SMALL_BASE]) | (out[column].between(0, threshold, inclusive="neither"))
+                out[f"{column}_display"] = np.where(hide, MASK, text)
+            else:
+                out[f"{column}_display"] = np.where(out["suppressed"], MASK, text)
     return out
+
+
+def legend(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The one line under a table with masked cells: what ×, – and .. mean."""
+    return (
+        f"{MASK} = dolt för att skydda enskilda (färre än {threshold} personer, eller en uppgift "
+        f"som skulle låta läsaren räkna ut ett sådant antal); {NOT_APPLICABLE} = ej tillämpligt; "
+        f"{MISSING} = uppgift saknas i källan."
+    )
 
 
 def _suppress_group(group: pd.DataFrame, dim: str, total: str, reasons: dict, count: str, threshold: int) -> None:
@@ -142,3 +167,70 @@ def masked(df: pd.DataFrame, columns: Iterable[str] = MASKABLE) -> pd.DataFrame:
     hide = df["suppressed"].to_numpy(dtype=bool)
     changes = {c: df[c].astype("float64").mask(hide) for c in columns if c in df.columns}
     return df.assign(**changes)
+
+
+# Outcomes that are the sum of other outcomes of the same base (a printed breakdown):
+# "arbete eller studier" = arbete + studier. A masked part must not be recoverable from the
+# total and the other part, nor a masked total from its parts.
+OUTCOME_PARTS = {"work_or_studies": ("work", "studies")}
+OUTCOME_KEYS = ("forbund", "year", "intervention", "gender", "base")
+
+
+def suppress_outcomes(rates: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, count: str = "count", base: str = "base_count") -> pd.DataFrame:
+    """Suppression of an outcome table with complementary suppression across its breakdowns.
+
+    sv: som suppress_small_counts, och dessutom: inom samma insats, kön och bas får inget
+        maskerat antal kunna räknas fram ur andra uppgifter — varken ur en summa och dess delar
+        (arbete eller studier − arbete = studier) eller ur basen, när utfallen tillsammans är
+        hela basen (avslutade − alla andra utfall).
+    en: small counts are masked; then, per (förbund, year, insats, gender, base), every linear
+        relation the table shows (a composite outcome and its parts; the base when the
+        outcomes add up to it) is closed by masking the smallest shown part, until no masked
+        count can be worked out.
+    """
+    out = suppress_small_counts(rates, threshold, count=count, part=None, base=base if base in rates.columns else None)
+    if out.empty:
+        return out
+    reasons = {i: r for i, r in out["suppression_reason"].items() if isinstance(r, str) and r}
+    keys = [k for k in OUTCOME_KEYS if k in out.columns]
+    before = None
+    while before != reasons:
+        before = dict(reasons)
+        for _, group in out.groupby(keys, dropna=False, sort=False):
+            by_outcome = {o: i for i, o in zip(group.index, group["outcome"])}
+            # a composite outcome and its parts
+            for total, components in OUTCOME_PARTS.items():
+                ids = [by_outcome.get(total)] + [by_outcome.get(c) for c in components]
+                if None in ids:
+                    continue
+                _close_relation(out, ids, reasons, count, threshold)
+            # the outcomes as a partition of the base
+            leaves = [i for o, i in by_outcome.items() if o not in OUTCOME_PARTS or not all(c in by_outcome for c in OUTCOME_PARTS[o])]
+            if base in group.columns and leaves:
+                b = group[base].dropna()
+                if len(b) and abs(out.loc[leaves, count].sum() - float(b.iloc[0])) <= max(1.0, 0.01 * float(b.iloc[0])):
+                    _close_relation(out, [None] + leaves, reasons, count, threshold)
+    out["suppressed"] = [bool(reasons.get(i)) for i in out.index]
+    out["suppression_reason"] = pd.Series([reasons.get(i) for i in out.index], index=out.index, dtype="str")
+    return _add_displays(out, count, threshold)
+
+
+def _close_relation(out: pd.DataFrame, ids: list, reasons: dict, count: str, threshold: int) -> None:
+    """ids[0] = ids[1] + ids[2] + ... (ids[0] None: a total that is shown elsewhere, e.g. the base).
+
+    While one cell of the relation is masked alone, or the masked cells together are below the
+    threshold, mask the smallest shown non-zero cell (a shown total counts as known)."""
+    while True:
+        cells = [i for i in ids if i is not None]
+        hidden = [i for i in cells if reasons.get(i)]
+        if not hidden:
+            return
+        parts_hidden = [i for i in hidden if i != ids[0]]
+        small_group = len(hidden) >= 2 and 0 < out.loc[parts_hidden, count].sum() < threshold if parts_hidden else False
+        if len(hidden) >= 2 and not small_group:
+            return
+        shown = out.loc[[i for i in cells if not reasons.get(i)], count].dropna()
+        shown = shown[shown > 0]
+        if shown.empty:
+            return
+        reasons[shown.sort_values(kind="stable").index[0]] = COMPLEMENTARY

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from finsam_analysis.document.fmt import printed_decimals
+from finsam_analysis.data.numbers import printed_decimals
 from finsam_analysis.measures._frames import one_per_key, ratio, require_columns, round_half_up
 
 PARTICIPANT_KEY = ["forbund", "year", "intervention", "group", "measure"]
