@@ -9,7 +9,7 @@ import yaml
 from finsam_analysis.cli import main
 from finsam_analysis.data.build import build_tables
 from finsam_analysis.data.loader import load_raw
-from finsam_analysis.data.scaffold import scaffold_document, unused_tables
+from finsam_analysis.data.scaffold import missing_tables, scaffold_document, table_header
 from finsam_analysis.data.targets import unreportable
 
 TEXT = "Delårsrapport januari–augusti 2025\nÅrets resultat per 31 augusti: 1 234 567 kr\n"
@@ -23,14 +23,14 @@ def test_scaffold_makes_a_folder_that_loads_and_is_listed_as_unreportable(tmp_pa
     assert source["sha256"] == hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
     assert (source["kind"], source["fiscal_year"], source["years"], source["period"]) == ("delarsrapport", 2025, [2025, 2025], "jan-aug")
     assert str(source["date"]) == "2025-09-30" and source["title"] == "Delårsrapport 2025"
-    assert (folder / "financials.csv").read_text(encoding="utf-8").startswith("statement,year,basis,item,value,unit,section,page,note,period,approx,printed")
+    assert table_header("financials") == "statement,year,basis,item,value,unit,section,page,note,period,approx,printed"
     [forbund] = load_raw(raw)
     assert forbund.meta["name"] == "Samordningsförbundet Nytt" and [d.document_id for d in forbund.documents] == ["delarsrapport-2025-09-30"]
     assert unreportable(build_tables(raw)) == {"nytt-forbund": "Förbundets dokument har inga tabeller med siffror ännu."}
-    assert len(unused_tables(folder)) == 7
+    assert len(missing_tables(folder)) == 7
+    assert [m["name"] for m in forbund.meta["members"]] == ["Försäkringskassan", "Arbetsförmedlingen"]
     # the curator types one figure: the folder builds, the row carries the document's period
-    with open(folder / "financials.csv", "a", encoding="utf-8") as handle:
-        handle.write("text,2025,utfall,net_result,1234567,kr,Ekonomi,,,,,\n")
+    (folder / "financials.csv").write_text(table_header("financials") + "\ntext,2025,utfall,net_result,1234567,kr,Ekonomi,,,,,\n", encoding="utf-8")
     fin = build_tables(raw).financials
     assert fin[["year", "item", "period", "value_sek"]].values.tolist() == [[2025, "net_result", "jan-aug", 1234567.0]]
 
@@ -61,6 +61,7 @@ def test_finsam_new_command(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert "loads and validates" in out and "ATT FYLLA I" in out
+    assert "  participants.csv: year,intervention,group,measure,gender,value,unit,section,page,note,period,approx,printed" in out
     meta = yaml.safe_load((raw / "webb-forbund" / "webbtext-2025-03-14" / "source.yaml").read_text(encoding="utf-8"))
     assert meta["url"] == "https://example.org/nyhet" and meta["original_file"] == "pressmeddelande.txt"
     assert main(["new", "webb-forbund", "webbtext-2025-03-14", "--kind", "webbtext", "--source", str(source), "--raw", str(raw)]) == 2

@@ -240,8 +240,8 @@ def add_new_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentP
         help="scaffold data/raw/<forbund>/<document>/ from a source text, ready for curation",
         description=(
             "Create forbund.yaml (if the förbund is new), source.yaml (sha256, dates), source.txt, "
-            "checks.yaml, known_discrepancies.csv and a header-only CSV per table, then check "
-            "that the folder loads. Next steps: docs/curation.md, 'One sparse document end to end'."
+            "checks.yaml and known_discrepancies.csv, check that the folder loads, and print the "
+            "header of each table. Next steps: docs/curation.md, 'One sparse document end to end'."
         ),
     )
     p.add_argument("forbund", help="förbund slug, e.g. ostra-skaraborg")
@@ -263,7 +263,7 @@ def add_new_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentP
 
 def cmd_new(args) -> int:
     from finsam_analysis.data.loader import load_raw
-    from finsam_analysis.data.scaffold import TODO, scaffold_document, unused_tables
+    from finsam_analysis.data.scaffold import TODO, missing_tables, scaffold_document, table_header
 
     source = Path(args.source)
     if not source.is_file():
@@ -279,8 +279,10 @@ def cmd_new(args) -> int:
     forbund_yaml = folder.parent / "forbund.yaml"
     if TODO in forbund_yaml.read_text(encoding="utf-8"):
         print(f"next: fill in '{TODO}' and the members in {forbund_yaml}")
-    print(f"next: type the figures into the CSVs of {folder.name} (docs/curation.md); delete the tables the document does not have")
-    print(f"      ({len(unused_tables(folder))} header-only tables now), then `finsam validate --forbund {args.forbund}`")
+    print(f"next: create each table the document has in {folder} with this header and its rows (docs/curation.md):")
+    for name in missing_tables(folder):
+        print(f"  {name}.csv: {table_header(name)}")
+    print(f"then: finsam validate --forbund {args.forbund}")
     return 0
 
 

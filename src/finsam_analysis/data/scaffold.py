@@ -1,9 +1,11 @@
 """`finsam new`: a valid, empty document folder for a curator to fill in.
 
 scaffold_document() writes forbund.yaml (only if the förbund is new), source.yaml (sha256 of
-the text, dates), source.txt, checks.yaml, known_discrepancies.csv and every figure table as a
-header line, so that the folder builds and validates before the first figure is typed. It is a
-plain function so that other tools (e.g. an ingest step) can reuse it.
+the text, dates), source.txt, checks.yaml and known_discrepancies.csv, so that the folder
+builds and validates before the first figure is typed. A figure table is created with its
+first row (the loader refuses a table with a header and no rows): `table_header(name)` gives
+the header line to start it with (`finsam new` prints them). It is a plain function so that
+other tools (e.g. an ingest step) can reuse it.
 """
 from __future__ import annotations
 
@@ -45,25 +47,35 @@ def _check_document_id(document: str, kind: str) -> tuple[int, dt.date | None]:
     return parsed.year, parsed
 
 
+# Every samordningsförbund has the two state members (lag 2003:1210, 2 §); the region and the
+# kommuner are the curator's to add.
+STATE_MEMBERS = ({"name": "Försäkringskassan", "kind": "staten"}, {"name": "Arbetsförmedlingen", "kind": "staten"})
+
+
+def table_header(name: str) -> str:
+    """The header line of a curated table, columns in the contract's order."""
+    return ",".join(TABLES[name].column_names)
+
+
 def _forbund_yaml(forbund: str, meta: dict) -> str:
-    members = meta.get("members") or []
+    members = list(meta.get("members") or STATE_MEMBERS)
+    org_nr = meta.get("org_nr")
     lines = [
         f"slug: {forbund}",
-        f"name: {_yaml_scalar(meta.get('name') or TODO)}                # as printed, e.g. Samordningsförbundet X",
-        f"org_nr: \"{meta.get('org_nr') or TODO}\"       # as printed; quoted",
+        f"name: {_yaml_scalar(meta.get('name') or TODO)}    # as printed, e.g. Samordningsförbundet X",
+        (f'org_nr: "{org_nr}"    # as printed; quoted' if org_nr else "org_nr: null    # as printed, quoted: \"222000-1234\""),
         f"county: {_yaml_scalar(meta.get('county') or TODO)}",
-        "members:                      # canonical names used in every CSV; kind staten | region | kommun",
+        "members:    # canonical names used in every CSV; kind staten | region | kommun (add the region and every kommun)",
     ]
     lines += [f"  - {{name: {_yaml_scalar(m['name'])}, kind: {m['kind']}}}" for m in members]
-    if not members:
-        lines[-1] = "members: []                   # add {name: ..., kind: staten | region | kommun} per member"
     return "\n".join(lines) + "\n"
 
 
 def scaffold_document(raw_dir: Path, forbund: str, document: str, kind: str, source_text: str, **meta) -> Path:
     """Create raw_dir/<forbund>/<document>/ ready for curation; return the document folder.
 
-    meta (all optional): name, org_nr, county, members (for a new forbund.yaml); title, date
+    meta (all optional): name, org_nr, county, members (for a new forbund.yaml; default the
+    two state members, Försäkringskassan and Arbetsförmedlingen); title, date
     (a date, 'YYYY-MM-DD' or 'YYYY-MM'; default the date in the document id), years
     ([first, last]; default [fiscal year, fiscal year]), period (helar or e.g. jan-aug),
     url, published, original_file, curated_by, curated_at (default today).
@@ -122,21 +134,13 @@ def scaffold_document(raw_dir: Path, forbund: str, document: str, kind: str, sou
         f"curated_at: {meta.get('curated_at') or dt.date.today().isoformat()}",
     ]
     (folder / "source.yaml").write_text("\n".join(source) + "\n", encoding="utf-8")
-    for name, spec in TABLES.items():
-        (folder / f"{name}.csv").write_text(",".join(spec.column_names) + "\n", encoding="utf-8")
+    (folder / "known_discrepancies.csv").write_text(table_header("known_discrepancies") + "\n", encoding="utf-8")
     (folder / "checks.yaml").write_text(
         "# every sum the document prints, as a check (docs/curation.md, checks.yaml)\nsums: []\n", encoding="utf-8"
     )
     return folder
 
 
-def unused_tables(folder: Path) -> list[Path]:
-    """The figure tables of a folder that still hold only their header (safe to delete)."""
-    out = []
-    for name in TABLES:
-        if name == "known_discrepancies":  # stays, even when empty
-            continue
-        path = Path(folder) / f"{name}.csv"
-        if path.exists() and len([l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]) <= 1:
-            out.append(path)
-    return out
+def missing_tables(folder: Path) -> list[str]:
+    """The figure tables a document folder does not have yet."""
+    return [name for name in TABLES if name != "known_discrepancies" and not (Path(folder) / f"{name}.csv").exists()]
