@@ -3,7 +3,7 @@ import pytest
 
 from finsam_analysis.data import paths
 from finsam_analysis.data.loader import load_raw
-from finsam_analysis.checks.tickandtie import figure_pattern, untied_in_document
+from finsam_analysis.checks.tickandtie import figure_pattern, untied_in_document, untied_rows
 
 DOCUMENT_FOLDERS = sorted(p.parent for p in paths.RAW_DIR.glob("*/*/source.yaml"))
 
