@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-import finsam_analysis
 from finsam_analysis.data import paths
 from finsam_analysis.cli import add_reports_parser
 from finsam_analysis.data.build import TABLE_FILES, Tables, empty_table
@@ -514,7 +513,9 @@ def test_default_targets_take_each_forbunds_latest_utfall_year():
 @pytest.fixture()
 def cli(monkeypatch, tmp_path, counting_template):
     tables = tables_with(financials())
-    monkeypatch.setattr(finsam_analysis, "load", lambda *a, **k: tables)
+    from finsam_analysis.data import build
+
+    monkeypatch.setattr(build, "refresh_processed", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", counting_template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")

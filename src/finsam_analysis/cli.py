@@ -27,8 +27,10 @@ def cmd_build(args) -> int:
     from finsam_analysis.data.build import write_processed
 
     started = time.perf_counter()
+    from finsam_analysis.checks.reconcile import reconcile
+
     tables = _load(args)
-    out = write_processed(tables, Path(args.out))
+    out = write_processed(tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables))
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"
         for name in (
@@ -352,7 +354,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    import finsam_analysis
+    from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.targets import resolve_targets, unreportable
     from finsam_analysis.publish.runner import run_reports
 
@@ -366,7 +368,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
         reserved = {"forbund", "year"} & set(extra)
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        tables = finsam_analysis.load()
+        tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
         # a förbund without any reportable year is never skipped silently: it is listed on the
         # index with its reason, and counts as failed when asked for by name
         without = unreportable(tables)

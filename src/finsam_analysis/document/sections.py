@@ -16,9 +16,8 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.checks.reconcile import reconcile
 from finsam_analysis.data import paths, reference
-from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables
+from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables, is_current, load_findings, load_processed
 from finsam_analysis.data.precedence import preferred_table
 from finsam_analysis.data.targets import check_target
 from finsam_analysis.document import fmt, labels, plots, suppression
@@ -89,15 +88,30 @@ def prepare(
     förbund's folder is loaded: a kernel never reads the other förbund's data.
     """
     check_values({"forbund": forbund, "year": year, "suppression_threshold": suppression_threshold, "base_year": base_year})
+    findings = None
     if tables is None:
-        tables = build_tables(only=[forbund] if (paths.RAW_DIR / forbund).is_dir() else None)
+        tables, findings = _own_tables(forbund)
     target = check_target(tables, forbund, year)
     base_year = target.year if base_year is None else base_year
     check_values({"base_year": base_year})
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
     own = _filter(tables, forbund)
-    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, reconcile(own))
+    if findings is None:
+        from finsam_analysis.checks.reconcile import reconcile
+
+        findings = reconcile(own)
+    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, findings)
+
+
+def _own_tables(forbund: str) -> tuple[Tables, pd.DataFrame | None]:
+    """Only this förbund's tables (and checks): read from data/processed when it is current
+    (what `finsam reports` guarantees), else built from its raw folder (an analyst editing
+    data/raw in JupyterLab sees the edit at once)."""
+    if is_current():
+        return load_processed(only=[forbund]), load_findings(only=[forbund])
+    only = [forbund] if paths.is_slug(forbund) and (paths.RAW_DIR / forbund).is_dir() else None
+    return build_tables(only=only), None
 
 
 # ----------------------------------------------------------------------------- display

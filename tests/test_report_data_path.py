@@ -1,0 +1,66 @@
+"""One load per run: a report kernel reads only its förbund's rows and checks from a current
+data/processed, and shows exactly what it would show when built from data/raw."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from finsam_analysis.checks.reconcile import reconcile
+from finsam_analysis.data import build, paths
+from finsam_analysis.data.targets import reportable_years
+from finsam_analysis.document import sections
+
+SECTIONS = ("title", "summary", "member_funding", "trend_section", "participants_section", "outcomes_section", "data_quality")
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    """A copy of data/raw with its own processed folder, the package pointed at it."""
+    raw = shutil.copytree(paths.RAW_DIR, tmp_path / "data" / "raw")
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "data" / "processed")
+    return tmp_path
+
+
+def text_of(items) -> list[str]:
+    return [item.to_string() if isinstance(item, pd.DataFrame) else str(item) for item in items if not hasattr(item, "savefig")]
+
+
+def test_processed_is_current_only_for_the_raw_data_it_was_built_from(project):
+    assert not build.is_current()
+    tables = build.refresh_processed()
+    assert build.is_current()
+    assert (paths.PROCESSED_DIR / build.FINDINGS_FILE).is_file()
+    forbund = tables.forbund["forbund"].iloc[0]
+    source = next((paths.RAW_DIR / forbund).glob("*/source.txt"))
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not build.is_current()  # any edit of data/raw makes processed stale
+
+
+def test_a_kernel_reads_its_forbund_from_processed_and_shows_the_same_as_from_raw(project, monkeypatch):
+    every = build.refresh_processed()
+    calls = []
+    monkeypatch.setattr(sections, "build_tables", lambda *a, **k: calls.append(k) or build.build_tables(*a, **k))
+    for forbund in sorted(set(reportable_years(every)["forbund"])):
+        from_disk = sections.prepare(forbund)
+        assert set(from_disk.tables.financials["forbund"]) == {forbund}
+        assert set(from_disk.findings["forbund"]) == {forbund}
+        own = build.build_tables(only=[forbund])
+        from_raw = sections.prepare(forbund, tables=own)
+        pd.testing.assert_frame_equal(from_disk.findings, reconcile(own), check_dtype=False)
+        for name in SECTIONS:
+            assert text_of(getattr(sections, name)(from_disk)) == text_of(getattr(sections, name)(from_raw)), (forbund, name)
+    assert calls == []  # nothing was built from data/raw inside the kernels
+
+
+def test_a_stale_processed_folder_is_not_read(project, monkeypatch):
+    every = build.refresh_processed()
+    forbund = every.forbund["forbund"].iloc[0]
+    (paths.RAW_DIR / forbund / "forbund.yaml").write_text(
+        (paths.RAW_DIR / forbund / "forbund.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sections, "load_processed", lambda *a, **k: pytest.fail("read a stale data/processed"))
+    ctx = sections.prepare(forbund)
+    assert set(ctx.tables.financials["forbund"]) <= {forbund}
