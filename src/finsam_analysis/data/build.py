@@ -90,6 +90,8 @@ def combine(forbunds: list[Forbund], name: str) -> pd.DataFrame:
 
 
 def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from finsam_analysis.data.loader import document_period
+
     sources = pd.DataFrame(
         [
             {

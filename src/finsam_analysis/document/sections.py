@@ -16,11 +16,11 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.data import paths, reference
+from finsam_analysis.data import paths, periods, reference
 from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables, is_current, load_findings, load_processed
 from finsam_analysis.data.precedence import preferred_table
 from finsam_analysis.data.targets import check_target
-from finsam_analysis.document import fmt, labels, plots, suppression
+from finsam_analysis.document import delar, fmt, labels, plots, suppression
 from finsam_analysis.document.parameters import check_values
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
@@ -42,8 +42,9 @@ class ReportContext:
     threshold: int
     base_year: int
     name: str
-    tables: Tables  # filtered to this förbund, every figure as curated
+    tables: Tables  # filtered to this förbund, every full-year figure as curated
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    part_year: Tables | None = None  # figures for part of a year (delår): shown apart, never mixed in
 
     # cached: every section reads these, and picking one figure per key sorts the table
     @cached_property
@@ -92,7 +93,8 @@ def prepare(
     if tables is None:
         tables, findings = _own_tables(forbund)
     target = check_target(tables, forbund, year)
-    base_year = target.year if base_year is None else base_year
+    # default: the report year's money, or the nearest year the KPI covers (never a failure)
+    base_year = prices.base_year_for(target.year, reference.load_kpi()) if base_year is None else base_year
     check_values({"base_year": base_year})
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
@@ -101,7 +103,8 @@ def prepare(
         from finsam_analysis.checks.reconcile import reconcile
 
         findings = reconcile(own)
-    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, findings)
+    full, part = periods.split_tables(own)
+    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, full, findings, part)
 
 
 def _own_tables(forbund: str) -> tuple[Tables, pd.DataFrame | None]:
@@ -164,7 +167,7 @@ def _item(ctx: ReportContext, item: str, year: int | None = None) -> float | Non
 def title(ctx: ReportContext) -> list[Item]:
     sources = ctx.tables.sources.sort_values("document")
     docs = ", ".join(f"{t} ({d})" for t, d in zip(sources["title"], sources["date"]))
-    return [Markdown(f"# {ctx.name}: analys av {ctx.year}\n\nUnderlag: {docs}. Belopp i kronor (kr) eller tusentals kronor (tkr); fasta priser i {ctx.base_year} års penningvärde (KPI). Antal under {ctx.threshold} redovisas inte.")]
+    return [Markdown(f"# {ctx.name}: analys av {ctx.year}\n\nUnderlag: {docs}. Belopp i kronor (kr) eller tusentals kronor (tkr); fasta priser i {ctx.base_year} års penningvärde (KPI). Antal under {ctx.threshold} redovisas inte.")] + delar.base_year_sentence(ctx.year, ctx.base_year)
 
 
 def summary(ctx: ReportContext) -> list[Item]:
@@ -179,7 +182,7 @@ def summary(ctx: ReportContext) -> list[Item]:
             hit = totals[totals["year"] == ctx.year]
             value = float(hit["contributions_sek"].iloc[0]) if len(hit) else None
         if value is not None:
-            rows.append((label, fmt.kronor(value)))
+            rows.append((label, delar.shown_amount(fin, item, ctx.year, value)))
     ratio = health.equity_ratio(fin)
     ratio = ratio[ratio["year"] == ctx.year]
     if len(ratio) and pd.notna(ratio["equity_ratio_pct"].iloc[0]):
@@ -189,6 +192,8 @@ def summary(ctx: ReportContext) -> list[Item]:
         g = guide.iloc[0]
         rows.append(("Riktvärde eget kapital (Nationella rådet)", fmt.kronor(g["cap_sek"])))
         rows.append(("Eget kapital i % av medlemsbidragen", fmt.percent(g["equity_pct_of_contributions"])))
+    if not rows and ctx.part_year is not None and (ctx.part_year.financials["year"] == ctx.year).any():
+        return [Markdown("## Sammanfattning"), Markdown(f"*Nyckeltal för helåret {ctx.year} saknas ännu; dokumenten ger bara delårsuppgifter för {ctx.year} (avsnittet Delårsuppgifter).*")]
     if not rows:
         return none_line("Nyckeltal")
     return [Markdown("## Sammanfattning"), pd.DataFrame(rows, columns=["Nyckeltal", f"{ctx.year}"]).set_index("Nyckeltal")]
@@ -234,7 +239,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     items: list[Item] = [Markdown("## Utveckling över tid")]
     kpi = reference.load_kpi()
     fixed = prices.fixed_column("value_sek")
-    shown = 0
+    shown, uncovered = 0, set()
     for item, sign, with_change in TREND_ITEMS:
         label = labels.label("items", item)
         series = trends.item_series(ctx.fin, item)
@@ -242,7 +247,8 @@ def trend_section(ctx: ReportContext) -> list[Item]:
         if len(series) < 2:
             continue
         series = series.assign(value_sek=series["value_sek"] * sign)
-        real = trends.nominal_and_real(series, kpi, ctx.base_year)
+        real = trends.nominal_and_real(series, kpi, ctx.base_year, missing="nan")  # a year without KPI: nominal only
+        uncovered.update(prices.uncovered_years(series, kpi))
         columns = {"year": ("År", str), "value_sek": ("Löpande priser", fmt.tkr), fixed: ("Fasta priser", fmt.tkr)}
         if with_change:
             columns.update({"change_pct": ("Förändring", fmt.percent), "real_change_pct": ("Real förändring", fmt.percent)})
@@ -258,7 +264,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
         shown += 1
     if not shown:
         return items + none_line("Flerårsöversikt")
-    return items
+    return items + delar.uncovered_sentence(sorted(uncovered), ctx.base_year)
 
 
 def cost_structure_section(ctx: ReportContext) -> list[Item]:
@@ -421,6 +427,11 @@ def survey_section(ctx: ReportContext) -> list[Item]:
     return items
 
 
+def part_year_section(ctx: ReportContext) -> list[Item]:
+    """Figures for part of the year (delårsrapport), apart from the full-year measures."""
+    return delar.part_year_section(ctx.part_year, ctx.year, ctx.tables)
+
+
 def data_quality(ctx: ReportContext) -> list[Item]:
     """The reconciliation of this förbund's documents and the sources with sections."""
     items: list[Item] = [Markdown("## Datakvalitet och källor")]
@@ -434,9 +445,13 @@ def data_quality(ctx: ReportContext) -> list[Item]:
         shown = explained.assign(kind_sv=explained["registered_kind"].map(kind_sv), diff=[fmt.number(v, 2 if abs(v) < 10 else 0) for v in explained["difference"]])
         shown = shown.sort_values(["document", "check_id"])
         items.append(table(shown, {"check_id": ("Kontroll", None), "document": ("Dokument", None), "diff": ("Differens", None), "kind_sv": ("Slag", None), "explanation": ("Förklaring (engelska)", None)}))
+    items += delar.approximate_figures(ctx.tables, ctx.year)
     sources = ctx.tables.sources.sort_values("document")
     items.append(Markdown("**Källor**"))
-    items.append(table(sources, {"title": ("Dokument", None), "document": ("Id", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("SHA-256 (första 12)", lambda v: str(v)[:12])}))
+    columns = {"title": ("Dokument", None), "document": ("Id", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("SHA-256 (första 12)", lambda v: str(v)[:12])}
+    if "url" in sources and sources["url"].map(lambda u: isinstance(u, str) and u.startswith("http")).any():
+        columns["url"] = ("Adress", lambda u: u if isinstance(u, str) and u.startswith("http") else "")  # a web or press text
+    items.append(table(sources, columns))
     sections = _sections(ctx)
     items.append(Markdown("Avsnitt i källdokumenten som siffrorna hämtats från: " + "; ".join(sections) + "."))
     return items
