@@ -155,3 +155,13 @@ def test_participants(tables, year, intervention, group, measure, gender, unit, 
 )
 def test_outcomes(tables, outcome, expected):
     assert one(tables.outcomes, "value", **F, year=2024, intervention="*", outcome=outcome, gender="total") == expected
+
+
+def test_comparison_key_figures(tables):
+    """The comparison (document.compare) in 2024: result, equity cap, the display format."""
+    from finsam_analysis.document.compare import display_table, key_figures
+
+    figures = key_figures(tables, year=2024).set_index("forbund")
+    assert figures.loc["sjuharad", "net_result_sek"] == pytest.approx(246185.14)
+    assert figures.loc["sjuharad", "equity_cap_sek"] == pytest.approx(2902200)
+    assert display_table(figures.reset_index()).loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246 tkr"

@@ -158,3 +158,12 @@ def test_indicator_survey(tables):
     assert one(frame, "value", **F, year=2023, indicator=ready, measure="positive_share") == 65
     support = "Har du fått stöd i dina kontakter med myndigheter och vården?"
     assert one(frame, "value", **F, year=2023, indicator=support, measure="positive_share") == 100
+
+
+def test_comparison_key_figures(tables):
+    from finsam_analysis.document.compare import display_table, key_figures
+
+    figures = key_figures(tables, year=2024).set_index("forbund")
+    assert figures.loc["sydnarke", "equity_pct_of_contributions"] == pytest.approx(21.2168, abs=1e-3)
+    assert figures.loc["sydnarke", "operating_costs_sek"] == pytest.approx(4996117)
+    assert display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2 %"
