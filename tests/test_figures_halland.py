@@ -199,3 +199,10 @@ def test_comparison_key_figures(tables):
 
     figures = key_figures(tables, year=2025).set_index("forbund")
     assert figures.loc["halland", "equity_sek"] == pytest.approx(5967665)
+
+
+def test_report_summary(tables):
+    from finsam_analysis.document import sections as report
+
+    summary = report.summary(report.prepare("halland", tables=tables))[1]
+    assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665 kr"

@@ -165,3 +165,11 @@ def test_comparison_key_figures(tables):
     assert figures.loc["sjuharad", "net_result_sek"] == pytest.approx(246185.14)
     assert figures.loc["sjuharad", "equity_cap_sek"] == pytest.approx(2902200)
     assert display_table(figures.reset_index()).loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246 tkr"
+
+
+def test_report_summary(tables):
+    from finsam_analysis.document import sections as report
+
+    summary = report.summary(report.prepare("sjuharad", tables=tables))[1]
+    assert summary.loc["Årets resultat", "2024"] == "246\u00a0185 kr"
+    assert summary.loc["Riktvärde eget kapital (Nationella rådet)", "2024"] == "2\u00a0902\u00a0200 kr"
