@@ -475,3 +475,18 @@ def test_txt_ingest_keeps_text_and_records_hashes(tmp_path):
     assert not (folder / "participants.csv").exists()
     assert (folder / "known_discrepancies.csv").read_text(encoding="utf-8").startswith("check_id,")
     assert "members: []" in (folder.parent / "forbund.yaml").read_text(encoding="utf-8")
+
+
+def test_participants_per_kommun_and_gender_table():
+    text = "1.5 Uppföljning\n\tProvby\tAnnanby\nKvinnor\t17\t227\nMän\t18\t107\n"
+    members = {"Provby": "kommun", "Annanby": "kommun", "Region Provland": "region"}
+    found = {
+        (r["group"], r["gender"]): (r["value"], r["year"])
+        for r in rows(text, "participants", members=members, fiscal_year=2024)
+    }
+    assert found == {
+        ("Provby", "kvinna"): ("17", 2024),
+        ("Annanby", "kvinna"): ("227", 2024),
+        ("Provby", "man"): ("18", 2024),
+        ("Annanby", "man"): ("107", 2024),
+    }

@@ -125,3 +125,33 @@ def test_all_problems_are_reported_together(tmp_path):
     rows = "overview,2023,utfall,net_result,5,tkr ,Översikt,,\noverview,2023,utfall,operating_income,x,tkr,Översikt,,"
     problems = problems_for(tmp_path, financials=financials_with(rows))
     assert len(problems) == 2
+
+
+def test_yaml_fast_path_reads_every_metadata_file_exactly_as_the_strict_loader():
+    """The C-composed path must give the same data and the same lines as StrictLoader."""
+    from finsam_analysis.data import paths, yamlfile
+
+    def strict(text):
+        loader = yamlfile.StrictLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+
+    def shape(x):
+        if isinstance(x, dict):
+            return (x.line, dict(x.key_lines), {k: shape(v) for k, v in x.items()})
+        if isinstance(x, list):
+            return (x.line, list(x.item_lines), [shape(v) for v in x])
+        return x
+
+    files = sorted(paths.RAW_DIR.rglob("*.yaml")) + sorted(paths.PACKAGE_DIR.rglob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert shape(yamlfile._load(text)) == shape(strict(text)), path
+    bomb = "a: &a [1, 2]\nb: [*a, *a]\n"
+    with pytest.raises(yamlfile.YamlFileError, match="anchor &a is not allowed"):
+        yamlfile.parse_yaml(bomb, "bomb.yaml")
+    with pytest.raises(yamlfile.YamlFileError, match="duplicate key 'a'"):
+        yamlfile.parse_yaml("a: 1\nb: 2\na: 3\n", "dup.yaml")

@@ -74,3 +74,17 @@ def test_approximate_figures_carry_their_printed_precision():
     assert step(2.2, 1, "mkr", "ca") == pytest.approx(100_000) and allowance(2.2, 1, "mkr", "ca") == pytest.approx(50_000)
     assert allowance(250, 0, "count", "drygt") == 10 and allowance(70, 0, "pct", "knappt") == 10
     assert allowance(1700, 0, "count", None) == 0 and step(1700, 0, "count") == 0
+
+
+@pytest.mark.parametrize("folder", DOCUMENT_FOLDERS[:2], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_search_gives_the_regex_answer_for_every_number_in_a_document(folder):
+    import re
+
+    from finsam_analysis.checks.tickandtie import document_text, printed_in
+
+    text = document_text(folder / "source.txt")
+    numbers = {float(m.replace(" ", "").replace(",", ".")) for m in re.findall(r"\d[\d ]{0,9},?\d{0,2}", text)[:400]}
+    probes = sorted(numbers | {n + 1 for n in numbers} | {-n for n in numbers})
+    for value in probes:
+        for decimals in (0, 2):
+            assert printed_in(value, decimals, text) is bool(figure_pattern(value, decimals).search(text)), (value, decimals)

@@ -127,7 +127,7 @@ def cmd_ingest(args) -> int:
     from finsam_analysis.curation.ingest import ingest
 
     folder = ingest(Path(args.file), Path(args.raw), args.forbund, args.document, args.kind, force=args.force)
-    print(f"wrote {folder}: source.txt, source.yaml, empty CSVs; next: finsam propose {args.forbund}/{args.document}")
+    print(f"wrote {folder}: source.txt, source.yaml, checks.yaml; next: finsam propose {args.forbund}/{args.document}")
     return 0
 
 
@@ -169,12 +169,14 @@ def cmd_accept(args) -> int:
 
 
 def add_curation_commands(sub) -> None:
+    from finsam_analysis.curation.ingest import DOCUMENT_KINDS
+
     p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
     p.add_argument(
-        "--kind", choices=("arsredovisning", "protokoll", "budget"), help="document kind (default: from the id)"
+        "--kind", choices=DOCUMENT_KINDS, help="document kind (default: from the id)"
     )
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"

@@ -262,15 +262,31 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
                     problem(f"{label}: {column}: {value!r} is not a known {column} of {table} (did you mean: {near}?)")
             if frames is None or rule.owner is None or not operand.required:
                 continue  # an optional part may be absent from this document
-            frame = frames.get(table)
-            if frame is not None and column != "document":
-                frame = frame[frame["document"].isin([as_text(d) for d in doc_ids] or [rule.owner])]
+            scope_docs = None if column == "document" else tuple([as_text(d) for d in doc_ids] or [rule.owner])
+            present_values = _present_values(frames, table, column, scope_docs)
             for value in matched:
-                present = frame is not None and (frame[column].map(as_text) == as_text(value)).any()
-                if not present:
+                if as_text(value) not in present_values:
                     scope = ", ".join(doc_ids or [rule.owner])
                     problem(f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing")
     return out
+
+
+_PRESENT: dict = {}  # (id of the frames, table, column, documents) -> values; see _present_values
+
+
+def _present_values(frames: dict, table: str, column: str, documents: tuple | None) -> set[str]:
+    """The values (as text) of one column of one table in the given documents, computed once
+    per binding pass: a förbund's rules ask the same question hundreds of times."""
+    key = (id(frames), table, column, documents)
+    if key not in _PRESENT:
+        frame = frames.get(table)
+        if frame is None or column not in frame:
+            _PRESENT[key] = set()
+        else:
+            if documents is not None:
+                frame = frame[frame["document"].isin(documents)]
+            _PRESENT[key] = set(frame[column].map(as_text))
+    return _PRESENT[key]
 
 
 def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[Problem]:
@@ -281,6 +297,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
     vocab = vocab or load_vocabulary()
     out: list[Problem] = []
     frames = None
+    _PRESENT.clear()
     known = {rule.id for rule in package_rules()}
     for doc in forbund.documents:
         origin = doc.folder / "checks.yaml"

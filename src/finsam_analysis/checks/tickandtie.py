@@ -27,6 +27,7 @@ def document_text(path: Path) -> str:
     return SPACES.sub(" ", path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=65536)
 def figure_pattern(value: float, typed_decimals: int) -> re.Pattern:
     """A regex matching the figure as a document could print it (sign optional)."""
     magnitude = abs(value)
@@ -47,6 +48,25 @@ def figure_pattern(value: float, typed_decimals: int) -> re.Pattern:
     return re.compile(rf"{BEFORE}{body}{AFTER}")
 
 
+def printed_in(value: float, typed_decimals: int, text: str) -> bool:
+    """True if the figure occurs in text as figure_pattern describes it.
+
+    Same answer as figure_pattern(...).search(text), found fast: every match begins with the
+    figure's leading digits, so the pattern is only tried where str.find (C speed) finds
+    them (lookbehinds still see the characters before). A document of a few hundred figures
+    is checked in milliseconds instead of a regex scan of the whole text per figure.
+    """
+    pattern = figure_pattern(value, typed_decimals)
+    integer = f"{abs(value):.{typed_decimals}f}".partition(".")[0]
+    lead = integer[: len(integer) % 3 or 3]
+    position = text.find(lead)
+    while position != -1:
+        if pattern.match(text, position):
+            return True
+        position = text.find(lead, position + 1)
+    return False
+
+
 def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> pd.DataFrame:
     """Rows of one table whose figure does not occur in the text (derived rows excluded)."""
     notes = frame["note"].fillna("").astype(str) if "note" in frame else pd.Series("", index=frame.index)
@@ -63,7 +83,7 @@ def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> 
                 missing.append(index)
             continue
         decimals = int(row["_decimals"]) if "_decimals" in row and value_column == "value" else 0
-        if not figure_pattern(float(value), decimals).search(text):
+        if not printed_in(float(value), decimals, text):
             missing.append(index)
     return frame.loc[missing]
 

@@ -13,7 +13,7 @@ import yaml
 from finsam_analysis.data.vocabulary import load_vocabulary
 
 ALIASES_FILE = Path(__file__).resolve().parents[1] / "data" / "vocabulary_aliases.yaml"
-STATEMENT_KEYS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note")
+STATEMENT_KEYS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note", "budget")
 SIGNS = ("cost", "positive", "signed")
 
 

@@ -2,8 +2,9 @@
 
 Writes data/raw/<forbund>/<document>/ with source.txt (the extracted text, pages separated by
 form feeds), source.yaml (provenance: the sha256 of the original file and of source.txt, and
-what could be read from the text: years, title, date) and empty CSVs with the headers of
-data/schema.py, plus a forbund.yaml skeleton when the förbund is new.
+what could be read from the text: years, title, date), checks.yaml, and a forbund.yaml
+skeleton when the förbund is new. No empty CSVs (the loader rejects a header without rows):
+`finsam accept` writes each table with the header of data/schema.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 
 from finsam_analysis.curation.errors import InputError
 from finsam_analysis.curation.extract import pdf_text
-from finsam_analysis.data.loader import DATA_TABLES, DOCUMENT_ID, DOCUMENT_KINDS
+from finsam_analysis.data.loader import DOCUMENT_ID, DOCUMENT_KINDS
 from finsam_analysis.data.paths import is_slug
 from finsam_analysis.data.schema import TABLES
 

@@ -72,6 +72,10 @@ def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: 
             if p.row.get("statement") in ("income_statement", "balance_sheet", "overview")
         ]
         fiscal_year = max(years) if years else None
+    for proposal in reader.proposals:
+        if proposal.row.get("year", 0) is None:
+            proposal.row["year"] = fiscal_year  # tables that print no year: the document's year
+    reader.proposals = [p for p in reader.proposals if p.row.get("year") is not None]
     sections = reader.sections()
     rows = (
         reader.proposals

@@ -80,6 +80,7 @@ UNITS = {
     "kr": "kr",
 }
 YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+SENTENCE_END = re.compile(r"(?<!\bca)(?<!\bbl\.a)[.!?]\)?\s+(?=[A-ZÅÄÖ(\d])")
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
@@ -98,7 +99,8 @@ def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
 
 def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
     """The year a figure refers to: a year printed just before it in the sentence, else the fiscal year."""
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("(", 0, start), 0)
+    boundaries = [m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [text.rfind("(", 0, start) + 1]
+    sentence_start = max(boundaries + [0])
     before = text[sentence_start:start]
     if re.search(r"föregående\s+år|förra\s+året|året\s+innan", before, re.I) and fiscal_year:
         return fiscal_year - 1
@@ -109,9 +111,9 @@ def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    first = max(text.rfind(". ", 0, start) + 1, 0)
-    last = text.find(". ", end)
-    return text[first : last if last >= 0 else len(text)]
+    first = max([m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [0])
+    last = SENTENCE_END.search(text, end)
+    return text[first : last.start() if last else len(text)]
 
 
 def _measure(text: str, start: int, end: int) -> str:

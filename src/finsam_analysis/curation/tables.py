@@ -48,8 +48,24 @@ BASIS_WORDS = (
     ("prognos", re.compile(r"prognos", re.I)),
 )
 SHARE = re.compile(r"(?<![\d,])(\d{1,2}(?:,\d+)?)\s*%")
+GENDER_ROWS = {
+    "kvinnor": "kvinna",
+    "kvinna": "kvinna",
+    "man": "man",  # "Män" folds to "man"
+    "totalt": "total",
+    "summa": "total",
+    "total": "total",
+}
 TOTAL_LABELS = {"summa", "total", "totalt", "summatotalt"}
-TABLE_STATEMENTS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note")
+TABLE_STATEMENTS = (
+    "budget",
+    "overview",
+    "income_statement",
+    "balance_sheet",
+    "cash_flow",
+    "operating_statement",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,11 @@ class Block:
     has_note_column: bool = False
     parent: str | None = None
     pending: list[str] = field(default_factory=list)  # label-only lines waiting for figures
-    member_rows: int = 0  # member contribution rows read in this block
+    bases_above: list[str] | None = None  # "Prognos  Budget" printed on the line above the years
+    member_rows: int = 0
+    last_member: bool = (
+        False  # the previous row was a member's contribution  # member contribution rows read in this block
+    )
     subtitle: str | None = None  # a sub-note heading inside a note ("Not 1  Övriga intäkter")
     rows: list[Proposal] = field(default_factory=list)
 
@@ -124,6 +144,14 @@ def _column(cell: str, match: re.Match) -> Column:
     return Column(year, basis_of(cell), cell.strip())
 
 
+def base_row(text: str) -> list[str] | None:
+    """["prognos", "budget"] for a header line that names only the bases of the columns."""
+    cells = [c.strip().lower() for c in text.split("\t") if c.strip()]
+    if len(cells) >= 2 and all(c in ("utfall", "budget", "prognos", "avvikelse") for c in cells):
+        return cells
+    return None
+
+
 def unit_of(text: str) -> str | None:
     match = UNIT.search(text)
     if not match:
@@ -169,6 +197,8 @@ def _segment(tokens: list[str], wanted: int) -> list[str] | None:
             glued[-1] += " " + token
         else:
             glued.append(token)
+    while len(glued) > wanted and glued[0].endswith("%"):
+        glued = glued[1:]  # a share column printed before the amounts ("Staten 50 % 9 529 000 9 531 000")
     best = None
     for start in range(len(glued)):
         found = _split(glued[start:], wanted)
@@ -179,14 +209,31 @@ def _segment(tokens: list[str], wanted: int) -> list[str] | None:
 
 
 def _split(chunks: list[str], wanted: int) -> list[str] | None:
-    """Greedy left-to-right split of digit chunks into `wanted` figures, backtracking."""
-    if wanted == 0:
-        return [] if not chunks else None
-    if not chunks:
+    """Split digit chunks into `wanted` figures; where several splits are possible, the one
+    whose figures have the most similar number of digit groups (the columns of one row are of
+    one magnitude: "135 492 141 723" is 135 492 and 141 723, not 135 492 141 and 723)."""
+    splits = list(_splits(chunks, wanted))
+    if not splits:
         return None
+    return min(splits, key=lambda split: _spread(split))
+
+
+def _spread(split: list[str]) -> int:
+    sizes = [len(re.findall(r"\d+", figure)) for figure in split]
+    return max(sizes) - min(sizes)
+
+
+def _splits(chunks: list[str], wanted: int, limit: int = 64):
+    """Every valid split (a figure: a head of 1-3 digits, then 3-digit groups; no leading zero)."""
+    if wanted == 0:
+        if not chunks:
+            yield []
+        return
+    if not chunks:
+        return
     head = chunks[0]
     if re.match(r"(?:[-+\u2212\u2013] ?)?0\d", head):
-        return None  # a figure never starts with a leading zero ("046" continues the figure before)
+        return  # a figure never starts with a leading zero ("046" continues the figure before)
     ends = [1]
     if re.fullmatch(r"(?:[-+\u2212\u2013] ?)?\d{1,3}", head):
         j = 1
@@ -195,11 +242,13 @@ def _split(chunks: list[str], wanted: int) -> list[str] | None:
             ends.append(j)
             if not re.fullmatch(r"\d{3}", chunks[j - 1]):
                 break
+    count = 0
     for end in reversed(ends):
-        rest = _split(chunks[end:], wanted - 1)
-        if rest is not None:
-            return [" ".join(chunks[:end])] + rest
-    return None
+        for rest in _splits(chunks[end:], wanted - 1, limit):
+            yield [" ".join(chunks[:end]), *rest]
+            count += 1
+            if count >= limit:
+                return
 
 
 def parse_cell(cell: str) -> tuple[float, int, str | None, bool] | None:
@@ -261,12 +310,20 @@ class TableReader:
         self.unmatched: list[tuple[str, str, int]] = []  # (statement, label, line)
         self.tables: list[tuple[str, str, int]] = []  # (statement, section, line) of each table found
         self.section_at: dict[int, str] = {}
+        self.kommun_columns: list[str] | None = None
 
     # --- structure
     def heading(self, line: Line) -> bool:
         text = re.sub(r"\s+", " ", line.text).strip()
         if not text or len(text) > 110 or is_toc(line.text):
             return False
+        markdown = re.match(r"^(?:#{1,6}\s+|§\s*\d+\s+)(?P<title>\S.*)$", text)
+        if markdown:
+            title = markdown.group("title").strip("*: ")
+            statement = statement_of(title)
+            if statement or self.block.statement not in ("budget",):
+                self._start(statement, tidy_heading(text.lstrip("# ")), line)
+            return True
         note = NOTE.match(text)
         numbered = NUMBERED.match(text)
         if note and not figures(YEAR.sub("", note.group("title") or "")):
@@ -285,9 +342,14 @@ class TableReader:
             return True
         statement = statement_of(text)
         if statement and len(text.split()) <= 8 and not figures(YEAR.sub("", text)):
+            title = tidy_heading(re.sub(r"\(.*?\)", "", YEAR.sub("", text)).strip())
             if statement != self.block.statement:
-                self._start(statement, tidy_heading(re.sub(r"\(.*?\)", "", YEAR.sub("", text)).strip()), line)
+                self._start(statement, title, line)
             else:
+                if self.block.rows:
+                    self._finish()
+                    self.block.rows, self.block.member_rows = [], 0
+                    self.block.section = title
                 self._header_or_unit(line)
             return True
         return False
@@ -311,7 +373,16 @@ class TableReader:
             self.block.unit = unit
         header = header_columns(line.text)
         if header and any(c.year for c in header[0]):
-            self.block.columns, self.block.has_note_column = header
+            columns, has_note = header
+            bases = self.block.bases_above
+            if bases and len(bases) == len(columns) and all(c.basis == "utfall" for c in columns):
+                columns = [Column(c.year, b, f"{b} {c.label}") for c, b in zip(columns, bases)]
+            if self.block.rows:
+                self._finish()  # a second table under the same heading: its rows are checked on their own
+                self.block.rows = []
+                self.block.member_rows = 0
+            self.block.columns, self.block.has_note_column = columns, has_note
+            self.block.bases_above = None
             self.block.pending = []
             self.tables.append((self.block.statement or "", self.block.section, line.number))
             return True
@@ -338,6 +409,12 @@ class TableReader:
         if not line.text.strip():
             return
         if self.heading(line):
+            return
+        bases = base_row(line.text)
+        if bases:
+            self.block.bases_above = bases
+            return
+        if self._kommun_table(line):
             return
         block = self.block
         if block.statement not in TABLE_STATEMENTS:
@@ -383,15 +460,19 @@ class TableReader:
             block.parent = label
         block.pending = []
         member = (
-            member_of(label, self.members) if self.members and block.statement in ("note", "income_statement") else None
+            member_of(label, self.members)
+            if self.members and block.statement in ("note", "income_statement", "budget")
+            else None
         )
         if member and (item is None or block.member_rows):
             self._member_rows(member, label, rest, cells, line)
+            block.last_member = True
             return
+        closes_members, block.last_member = block.last_member, False
         if item is None:
             self.unmatched.append((block.statement, label, line.number))
             return
-        if item == "member_contribution_total" and block.member_rows:
+        if item == "member_contribution_total" and closes_members:
             self._member_rows(("*", "*"), label, rest, cells, line)
         self._rows(item, label, cells, line, confidence)
 
@@ -422,6 +503,36 @@ class TableReader:
             block.rows.append(
                 Proposal("member_contributions", row, printed=cell.strip(), line=line.number, confidence=0.85)
             )
+
+    def _kommun_table(self, line: Line) -> bool:
+        """Participants per kommun and gender: a header of kommun names, rows Kvinnor/Män/Totalt."""
+        cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+        kommuner = {name for name, kind in self.members.items() if kind == "kommun"}
+        if len(cells) >= 2 and kommuner and all((member_of(c, self.members) or ("", ""))[0] in kommuner for c in cells):
+            self.kommun_columns = [member_of(c, self.members)[0] for c in cells]
+            return True
+        if not self.kommun_columns or len(cells) != len(self.kommun_columns) + 1:
+            self.kommun_columns = None if not line.text.strip() or len(cells) < 2 else self.kommun_columns
+            return False
+        gender = GENDER_ROWS.get(fold(cells[0]))
+        values = [parse_cell(c) for c in cells[1:]]
+        if gender is None or any(v is None or v[3] or v[1] for v in values):
+            return False
+        for kommun, cell, (value, _, _, _) in zip(self.kommun_columns, cells[1:], values):
+            row = {
+                "year": None,
+                "intervention": "*",
+                "group": kommun,
+                "measure": "active",
+                "gender": gender,
+                "value": str(int(value)),
+                "unit": "count",
+                "section": self.block.section,
+                "page": "" if line.page is None else str(line.page),
+                "note": cells[0],
+            }
+            self.proposals.append(Proposal("participants", row, printed=cell, line=line.number, confidence=0.6))
+        return True
 
     def _total_label(self) -> str | None:
         """What a bare "Summa" totals: the title of the note or sub-note it closes."""

@@ -24,6 +24,7 @@ STATEMENT_WORDS = (
     ("balance_sheet", re.compile(r"balansräkning", re.I)),
     ("cash_flow", re.compile(r"kassaflödesanalys|finansieringsanalys", re.I)),
     ("operating_statement", re.compile(r"driftsredovisning|driftredovisning", re.I)),
+    ("budget", re.compile(r"^budget\b|\bbudget\s+\d{4}|sammanställning budget|budget och prognos", re.I)),
 )
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*\.?)\s+(?P<title>[A-Za-zÅÄÖåäöÉé].*)$")
 NOTE = re.compile(
