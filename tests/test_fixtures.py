@@ -134,3 +134,22 @@ def test_every_fixture_renders_through_the_runner_and_the_index_lists_every_forb
     assert "Delårsuppgifter" in page and "januari–augusti" in page and "KPI för 2026 finns inte" in page
     run = finsam(root, "reports", "--no-progress", "--forbund", "syntet-tom")
     assert run.returncode == 1 and "syntet-tom: no report" in run.stderr
+
+
+def test_processed_text_columns_cover_the_schema():
+    from finsam_analysis.data.build import TEXT_COLUMNS
+    from finsam_analysis.data.schema import TABLES
+
+    text = {c.name for spec in TABLES.values() if spec.name != "known_discrepancies" for c in spec.columns if c.kind == "str"}
+    assert text <= set(TEXT_COLUMNS)
+
+
+def test_a_forbund_read_back_from_processed_data_has_text_keys(tmp_path, fixture_tables):
+    """Kernels read data/processed: an empty table read back must merge like a built one."""
+    from finsam_analysis.data.build import load_processed, write_processed
+    from finsam_analysis.measures import costs
+
+    write_processed(fixture_tables, tmp_path / "processed", raw_dir=FIXTURES_RAW, findings=reconcile(fixture_tables))
+    tables = load_processed(tmp_path / "processed", only=["syntet-prosa"])
+    assert tables.interventions["intervention"].dtype == object and tables.intervention_finance["intervention"].dtype == object
+    assert costs.cost_structure(tables.intervention_finance, tables.interventions).empty  # no str/float merge error
