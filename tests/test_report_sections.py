@@ -90,6 +90,7 @@ def test_every_section_renders_for_every_fixture_shape_and_year(fixture_contexts
 
 
 def texts(items) -> str:
+    plt.close("all")  # sections called for their text only
     return "\n".join(str(i) for i in items if isinstance(i, str))
 
 
@@ -102,6 +103,7 @@ def test_fixture_reports_show_what_exists_and_say_what_is_missing(fixture_contex
     deltagare = fixture_contexts[("syntet-deltagare", 2024)]
     assert "Nyckeltal: uppgifter saknas" in texts(report.summary(deltagare))
     table = report.participants_section(deltagare)[1]
+    plt.close("all")
     assert table.loc["Steget – aktuella under året", "Totalt"] == "48"
     ungefar = fixture_contexts[("syntet-ungefar", 2024)]
     summary = report.summary(ungefar)[1]
