@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate reports test test-fast lint notebooks lab bench clean
+.PHONY: help venv build validate reports test test-fast lint notebooks lab bench clean screenshots
 
 ## help: list the targets
 help:
@@ -55,6 +55,10 @@ notebooks: $(STAMP)
 ## lab: open JupyterLab on notebooks/
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+## screenshots: full-page headless Chromium screenshots (1300 px) of every document and the index into reports/screenshots/
+screenshots: $(STAMP)
+	$(BIN)/python benchmarks/screenshots.py
 
 ## bench: measure build/validate and the report runner against their floors
 bench: $(STAMP)

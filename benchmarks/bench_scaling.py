@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scaling.py                 # sizes 10 30 70
     .venv/bin/python benchmarks/bench_scaling.py --sizes 10 30 --jobs 2
+    .venv/bin/python benchmarks/bench_scaling.py --baseline /path/to/old/checkout/src   # before/after
 
 Every size is a separate synthetic root (benchmarks/synthetic.py: copies of the curated
 förbund under new slugs, in a temp folder, never in data/raw). Each command runs as a fresh
@@ -11,7 +12,9 @@ in the same run:
     no-op `finsam reports` where every report is unchanged);
   - the same number of trivial notebooks (a parameters cell and `x = 1`) through the same
     runner and jobs: what papermill + kernel start + HTML export cost per report.
-Linear means seconds per förbund stay flat as the size grows.
+Linear means seconds per förbund stay flat as the size grows. With --baseline SRC, every case
+also runs with another checkout's package (PYTHONPATH=SRC) on the same root, right after the
+current one, so before and after are measured in one run.
 """
 from __future__ import annotations
 
@@ -32,7 +35,10 @@ import sys
 from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
-from finsam_analysis.publish.runner import ReportTarget, run_reports
+try:
+    from finsam_analysis.publish.runner import ReportTarget, run_reports
+except ImportError:  # a checkout from before the publish/ folder
+    from finsam_analysis.reports import ReportTarget, run_reports
 n, jobs, out = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
 nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                             "language_info": {"name": "python"}})
@@ -54,16 +60,20 @@ def timed(command: list[str], env: dict | None = None) -> float:
     return seconds
 
 
-def measure(n: int, jobs: int, work: Path) -> list[tuple[str, float, float]]:
-    root = make_root(n, work / f"root-{n}")
+def measure(n: int, jobs: int, work: Path, src: str | None = None) -> list[tuple[str, float, float]]:
+    """Every case for one size; src: run another checkout's package instead of this one."""
+    tag = "baseline" if src else "current"
+    root = make_root(n, work / f"root-{n}-{tag}")
     env = {**os.environ, "FINSAM_ROOT": str(root)}
+    if src:
+        env["PYTHONPATH"] = src
     finsam = [PY, "-m", "finsam_analysis.cli"]
     floor_import = min(timed([PY, "-c", "import pandas"]) for _ in range(3))
     build = timed([*finsam, "build"], env)
     validate = timed([*finsam, "validate"], env)
     reports = timed([*finsam, "reports", "--no-progress", "--jobs", str(jobs)], env)
     noop = min(timed([*finsam, "reports", "--no-progress", "--jobs", str(jobs)], env) for _ in range(3))
-    trivial = timed([PY, "-c", TRIVIAL, str(n), str(jobs), str(work / f"trivial-{n}")])
+    trivial = timed([PY, "-c", TRIVIAL, str(n), str(jobs), str(work / f"trivial-{n}-{tag}")], env)
     return [
         ("floor: import pandas", floor_import, 1.0),
         ("finsam build", build, build / floor_import),
@@ -78,12 +88,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 30, 70])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--baseline", help="src/ folder of another checkout, measured in the same run")
     args = parser.parse_args()
-    print(f"{'förbund':>7}  {'case':36} {'seconds':>8} {'s/förbund':>9} {'x floor':>8}")
+    versions = [("current", None)] + ([("baseline", args.baseline)] if args.baseline else [])
+    print(f"{'version':9} {'förbund':>7}  {'case':36} {'seconds':>8} {'s/förbund':>9} {'x floor':>8}")
     with tempfile.TemporaryDirectory(prefix="finsam-scaling-") as tmp:
         for n in args.sizes:
-            for case, seconds, ratio in measure(n, args.jobs, Path(tmp)):
-                print(f"{n:>7}  {case:36} {seconds:8.2f} {seconds / n:9.3f} {ratio:8.2f}", flush=True)
+            for version, src in versions:
+                for case, seconds, ratio in measure(n, args.jobs, Path(tmp), src):
+                    print(f"{version:9} {n:>7}  {case:36} {seconds:8.2f} {seconds / n:9.3f} {ratio:8.2f}", flush=True)
     return 0
 
 

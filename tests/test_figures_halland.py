@@ -202,7 +202,9 @@ def test_comparison_key_figures(tables):
 
 
 def test_report_summary(tables):
+    import pandas as pd
+
     from finsam_analysis.document import sections as report
 
-    summary = report.summary(report.prepare("halland", tables=tables))[1]
-    assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665 kr"
+    summary = next(i for i in report.at_a_glance(report.prepare("halland", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665\u00a0kr"

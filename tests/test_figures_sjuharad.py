@@ -164,12 +164,17 @@ def test_comparison_key_figures(tables):
     figures = key_figures(tables, year=2024).set_index("forbund")
     assert figures.loc["sjuharad", "net_result_sek"] == pytest.approx(246185.14)
     assert figures.loc["sjuharad", "equity_cap_sek"] == pytest.approx(2902200)
-    assert display_table(figures.reset_index()).loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246 tkr"
+    assert display_table(figures.reset_index()).loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246\u00a0tkr"
 
 
 def test_report_summary(tables):
+    import pandas as pd
+
     from finsam_analysis.document import sections as report
 
-    summary = report.summary(report.prepare("sjuharad", tables=tables))[1]
-    assert summary.loc["Årets resultat", "2024"] == "246\u00a0185 kr"
-    assert summary.loc["Riktvärde eget kapital (Nationella rådet)", "2024"] == "2\u00a0902\u00a0200 kr"
+    summary = next(i for i in report.at_a_glance(report.prepare("sjuharad", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Årets resultat", "2024"] == "246\u00a0185\u00a0kr"
+    assert summary.loc["Årets resultat", "2023"] == "\u2212804\u00a0994\u00a0kr"
+    assert summary.loc["Årets resultat", "Förändring"] == "+1\u00a0051\u00a0180\u00a0kr"
+    assert summary.loc["Årets resultat", "Förändring %"] == "–"  # a % of a sign change says nothing
+    assert summary.loc["Medlemsbidrag", "Förändring %"] == "\u22125,2\u00a0%"

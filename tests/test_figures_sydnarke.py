@@ -166,11 +166,13 @@ def test_comparison_key_figures(tables):
     figures = key_figures(tables, year=2024).set_index("forbund")
     assert figures.loc["sydnarke", "equity_pct_of_contributions"] == pytest.approx(21.2168, abs=1e-3)
     assert figures.loc["sydnarke", "operating_costs_sek"] == pytest.approx(4996117)
-    assert display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2 %"
+    assert display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2\u00a0%"
 
 
 def test_report_summary(tables):
+    import pandas as pd
+
     from finsam_analysis.document import sections as report
 
-    summary = report.summary(report.prepare("sydnarke", tables=tables))[1]
-    assert summary.loc["Eget kapital i % av medlemsbidragen", "2024"] == "21,2 %"
+    summary = next(i for i in report.at_a_glance(report.prepare("sydnarke", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Soliditet", "2024"] == "21,7\u00a0%"

@@ -63,7 +63,7 @@ class TestCiceron:
     def test_total_shown(self):
         assert not self.out.loc["total", "suppressed"]
         assert self.out.loc["total", "count_display"] == "9"
-        assert self.out.loc["total", "share_pct_display"] == "100,0 %"
+        assert self.out.loc["total", "share_pct_display"] == "100,0\u00a0%"
 
     def test_masked_numbers_for_plots(self):
         numbers = masked(self.out.reset_index()).set_index("gender")
@@ -121,7 +121,7 @@ def test_outcomes_with_small_base():
                              "base": "exited"})
     out = suppress_small_counts(outcome_rates(outcomes, people), part=None, base="base_count")
     assert out["suppression_reason"].iloc[0] == SMALL_BASE and pd.isna(out["suppression_reason"].iloc[1])
-    assert out["rate_pct_display"].tolist() == ["×", "40,0 %"]
+    assert out["rate_pct_display"].tolist() == ["×", "40,0\u00a0%"]
 
 
 def test_small_total_reason_and_display():

@@ -8,11 +8,7 @@ import pytest
 from finsam_analysis.document import sections as report
 from finsam_analysis.cli import parse_param
 
-SECTIONS = [
-    report.title, report.summary, report.member_funding, report.trend_section, report.part_year_section,
-    report.cost_structure_section, report.cost_per_participant_section, report.participants_section,
-    report.outcomes_section, report.financial_health, report.survey_section, report.data_quality,
-]
+SECTIONS = list(report.SECTIONS)
 SMALL_NUMBER = re.compile(r"^[1-4]$")
 
 
@@ -74,6 +70,10 @@ def test_every_section_renders_for_every_forbund(contexts, slug, section):
         if isinstance(item, plt.Figure):
             assert item.axes[0].get_title()
             plt.close(item)
+
+
+def key_table(ctx):
+    return next(i for i in report.at_a_glance(ctx) if isinstance(i, pd.DataFrame))
 
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda f: f.__name__)
@@ -181,13 +181,13 @@ def test_no_count_below_the_threshold_is_shown(contexts, slug, section):
 def test_ciceron_small_groups_are_masked_with_their_complement(contexts):
     table = report.participants_section(contexts["sydnarke"])[1]
     row = table.loc["Projekt Ciceron – aktuella under året"]
-    assert (row["Kvinnor"], row["Män"], row["Annat"], row["Totalt"]) == ("<5", "–", "<5", "9")
+    assert (row["Kvinnor"], row["Män"], row["Annat"], row["Totalt"]) == ("×", "×", "×", "9")
 
 
 def test_a_higher_threshold_masks_more(tables):
     ctx = report.prepare("sydnarke", suppression_threshold=100, tables=tables)
     table = report.participants_section(ctx)[1]
-    assert table.loc["Samordningsteamet – aktuella under året", "Män"] == "<100"
+    assert table.loc["Samordningsteamet – aktuella under året", "Män"] == "×"
 
 
 def test_reports_param_option_reads_yaml_values():
@@ -200,10 +200,10 @@ def test_reports_param_option_reads_yaml_values():
 
 
 def test_halland_forecast_accuracy_is_shown(contexts):
-    tables = [item for item in report.financial_health(contexts["halland"]) if isinstance(item, pd.DataFrame)]
+    tables = [item for item in report.budget_section(contexts["halland"]) if isinstance(item, pd.DataFrame)]
     forecast = next(t for t in tables if "Prognosfel" in t.columns)
-    assert forecast.loc["Årets resultat 2023", "Prognos"] == "-1\u00a0650\u00a0364 kr"
-    assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "-1\u00a0162\u00a0135 kr"
+    assert forecast.loc["Årets resultat 2023", "Prognos"] == "\u22121\u00a0650\u00a0364\u00a0kr"
+    assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "\u22121\u00a0162\u00a0135\u00a0kr"
 
 
 def kommun_table(ctx):
@@ -219,7 +219,7 @@ def test_participants_per_kommun_and_gender(contexts):
 def test_per_kommun_table_masks_small_cells_and_their_complements(tables):
     ctx = report.prepare("sjuharad", suppression_threshold=10, tables=tables)
     table = kommun_table(ctx)
-    assert table.loc["Herrljunga", "Män"] == "<10"
-    assert table.loc["Herrljunga", "Kvinnor"] == "–"  # 34 - 9 would reveal the men
+    assert table.loc["Herrljunga", "Män"] == "×"
+    assert table.loc["Herrljunga", "Kvinnor"] == "×"  # 34 - 9 would reveal the men
     shown = [cell for cell in table.to_numpy().ravel() if cell.isdigit()]
     assert all(int(cell) >= 10 for cell in shown)

@@ -169,15 +169,13 @@ def cmd_accept(args) -> int:
 
 
 def add_curation_commands(sub) -> None:
-    from finsam_analysis.curation.ingest import DOCUMENT_KINDS
-
     p = sub.add_parser("ingest", help="a report's PDF or text -> a new curation folder under data/raw")
     p.add_argument("file", help="the report: .pdf (text extracted with pypdf) or .txt")
     p.add_argument("--forbund", required=True, help="förbund slug, e.g. mittforbund")
     p.add_argument("--document", required=True, help="document id, e.g. arsredovisning-2024 or protokoll-2023-12-15")
-    p.add_argument(
-        "--kind", choices=DOCUMENT_KINDS, help="document kind (default: from the id)"
-    )
+    # checked by ingest against the document kinds (not here: the parser of every command
+    # must not import the loader)
+    p.add_argument("--kind", help="document kind (default: from the id)")
     p.add_argument(
         "--force", action="store_true", help="replace source.txt/source.yaml of an existing folder (CSVs are kept)"
     )
@@ -358,7 +356,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     and index are saved and the workers and their kernels are stopped)."""
     from finsam_analysis.data.build import refresh_processed
     from finsam_analysis.data.targets import resolve_targets, unreportable
-    from finsam_analysis.publish.runner import run_reports
+    from finsam_analysis.publish.runner import run_comparison, run_reports
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -393,6 +391,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
             unreportable=without,
             requested_unreportable=named_without,
         )
+        # the comparison of every förbund: the default parameters only, linked from the index
+        comparison = run_comparison(out_dir=summary.out_dir, timeout=args.timeout, force=args.force) if not extra else None
     except (ValueError, TypeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -403,8 +403,10 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print(summary.format())
+    if comparison is not None:
+        print(f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else ""))
     print(f"index: {summary.out_dir / 'index.html'}")
-    return summary.exit_code
+    return summary.exit_code if comparison is None or comparison.status != "failed" else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -199,6 +199,11 @@ def filter_values(wanted) -> tuple[list, list]:
     return [wanted], []
 
 
+def _blank_nan(value):
+    """A missing key value as "" (so that every missing value is one group, as in pandas)."""
+    return "" if isinstance(value, float) and math.isnan(value) else value
+
+
 def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = None, frames: dict | None = None) -> list[Problem]:
     """Every name a rule uses must exist: columns in its tables, words in the vocabulary,
     members in forbund.yaml, interventions in interventions.csv, and (for a document's own
@@ -470,20 +475,20 @@ class Evaluator:
             doc_filters = dict(filters)
             if "document" not in doc_filters:
                 doc_filters["document"] = document
-            rows = frame.loc[self.mask(table, doc_filters)]
-            if rows.empty:
+            idx = np.flatnonzero(self.mask(table, doc_filters))
+            if not len(idx):
                 continue
             keys = [k for k in rule.for_each if k not in anchor.ignore]
-            if "period" in rows.columns and "period" not in keys:
+            if "period" in frame.columns and "period" not in keys:
                 keys.append("period")  # part-year figures are checked with each other only
-            missing = [k for k in keys if k not in rows.columns]
+            missing = [k for k in keys if k not in frame.columns]
             if missing:
                 raise RuleError(f"for_each column(s) {missing} not in table {table}")
             if keys:
-                combos = rows[keys].drop_duplicates()
-                for combo in combos.itertuples(index=False):
-                    group = {k: (v if not (isinstance(v, float) and math.isnan(v)) else "") for k, v in zip(keys, combo)}
-                    result.append((document, group))
+                # distinct key combinations in row order (numpy rows, not a pandas frame per rule)
+                columns = [self.column(table, k)[idx] for k in keys]
+                combos = dict.fromkeys(tuple(_blank_nan(v) for v in combo) for combo in zip(*columns))
+                result.extend((document, dict(zip(keys, combo))) for combo in combos)
             else:
                 result.append((document, {}))
         return result

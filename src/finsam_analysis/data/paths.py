@@ -38,11 +38,24 @@ def check_slug(value: object) -> str:
     return value
 
 
-def report_file(out_dir: Path, forbund: str, year: int, suffix: str = ".html") -> Path:
-    """Where one analysis document lives: <out_dir>/<year>/<forbund><suffix>."""
-    return Path(out_dir) / str(year) / f"{check_slug(forbund)}{suffix}"
+VARIANT = re.compile(r"(?:--[a-z0-9]+(?:-[a-z0-9]+)*)*")
 
 
-def report_href(forbund: str, year: int, suffix: str = ".html") -> str:
+def _check_variant(variant: str) -> str:
+    if not (isinstance(variant, str) and VARIANT.fullmatch(variant)):
+        raise ValueError(f"a report variant is '' or '--name-value' parts (document.parameters.variant), got {variant!r}")
+    return variant
+
+
+def report_file(out_dir: Path, forbund: str, year: int, suffix: str = ".html", variant: str = "") -> Path:
+    """Where one analysis document lives: <out_dir>/<year>/<forbund><variant><suffix>.
+
+    `variant` is '' for the default parameters and names the others ('--troskel-10', see
+    document.parameters.variant), so a run with other parameters never overwrites the default
+    document."""
+    return Path(out_dir) / str(year) / f"{check_slug(forbund)}{_check_variant(variant)}{suffix}"
+
+
+def report_href(forbund: str, year: int, suffix: str = ".html", variant: str = "") -> str:
     """The same place as a link relative to the reports folder (for the index)."""
-    return f"{year}/{check_slug(forbund)}{suffix}"
+    return f"{year}/{check_slug(forbund)}{_check_variant(variant)}{suffix}"

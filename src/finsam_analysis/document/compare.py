@@ -74,18 +74,23 @@ def alignment_sentence(tables: Tables, year: int | None = None) -> str:
     return text
 
 
-def key_figures(tables: Tables, year: int | None = None) -> pd.DataFrame:
-    """One row per förbund: contributions, costs, result, equity vs cap, admin share, in the
-    year of comparison_years (the common year where every förbund has it).
+def key_figures(tables: Tables, years: pd.DataFrame | None = None, year: int | None = None) -> pd.DataFrame:
+    """One row per förbund: contributions, costs, result, equity vs cap, admin share, active
+    participants, in the year of comparison_years (the common year where every förbund has it,
+    or `year`), or for the (forbund, year) rows of `years`.
 
     Costs are shown as positive amounts. A figure a förbund's documents do not give is NaN.
+    Only full-year figures are compared (never a delår figure).
     """
     from finsam_analysis.data.periods import split_tables
 
-    tables, _ = split_tables(tables)  # full-year figures only
+    tables, _ = split_tables(tables)
     fin = preferred_table(tables, "financials")
     members = preferred_table(tables, "member_contributions")
-    years, _ = comparison_years(tables, year)
+    if years is None:
+        years, _ = comparison_years(tables, year)
+    else:
+        years = years[["forbund", "year"]].drop_duplicates().assign(same_year=True)
     out = years.merge(tables.forbund[["forbund", "name"]], on="forbund", how="left")
     for item, column, sign in (("operating_costs", "operating_costs_sek", -1), ("net_result", "net_result_sek", 1)):
         series = trends.item_series(fin, item)[["forbund", "year", "value_sek"]]
@@ -95,7 +100,11 @@ def key_figures(tables: Tables, year: int | None = None) -> pd.DataFrame:
     out = out.merge(guide, on=["forbund", "year"], how="left")
     admin = costs.admin_share(costs.cost_structure(tables.intervention_finance, tables.interventions))
     out = out.merge(admin[["forbund", "year", "admin_share_pct"]], on=["forbund", "year"], how="left")
-    return out[COLUMNS].sort_values("forbund", ignore_index=True)
+    parts = preferred_table(tables, "participants")
+    active = parts[(parts["intervention"] == "*") & (parts["group"] == "*") & (parts["measure"] == "active") & (parts["gender"] == "total") & (parts["unit"] == "count")]
+    active = active.groupby(["forbund", "year"], as_index=False)["value"].first().rename(columns={"value": "active_participants"})
+    out = out.merge(active, on=["forbund", "year"], how="left")
+    return out[COLUMNS + ["active_participants"]].sort_values("forbund", ignore_index=True)
 
 
 def display_table(figures: pd.DataFrame) -> pd.DataFrame:
@@ -104,10 +113,84 @@ def display_table(figures: pd.DataFrame) -> pd.DataFrame:
 
     item = labels.labels("items")
     money = {"contributions_sek": item["member_contribution_total"], "operating_costs_sek": item["operating_costs"], "net_result_sek": item["net_result"], "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
-    shown_year = [("–" if pd.isna(y) else f"{int(y)}" + ("" if same else " *")) for y, same in zip(figures["year"], figures["same_year"])]
+    same = figures["same_year"] if "same_year" in figures else pd.Series(True, index=figures.index)
+    shown_year = [("–" if pd.isna(y) else f"{int(y)}" + ("" if s else " *")) for y, s in zip(figures["year"], same)]
     out = pd.DataFrame({"Förbund": figures["name"], "År": shown_year})
     for column, label in money.items():
         out[label] = figures[column].map(fmt.tkr)
     out["Eget kapital i % av bidragen"] = figures["equity_pct_of_contributions"].map(fmt.percent)
     out["Administrationens andel"] = figures["admin_share_pct"].map(fmt.percent)
+    if "active_participants" in figures:
+        out["Aktuella deltagare"] = figures["active_participants"].map(lambda v: fmt.number(v, missing=".."))
     return out.set_index("Förbund")
+
+
+def quality_table(tables: Tables, results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The reconciliation per förbund in Swedish: checks, agreeing, registered by kind, unexplained."""
+    from finsam_analysis.checks.reconcile import reconcile
+
+    results = reconcile(tables) if results is None else results
+    names = dict(zip(tables.forbund["forbund"], tables.forbund["name"]))
+    rows = []
+    for forbund, group in results.groupby("forbund", sort=True):
+        kinds = group.loc[group["status"] == "registered", "registered_kind"].value_counts()
+        rows.append({
+            "Förbund": names.get(forbund, forbund),
+            "Kontroller": len(group),
+            "Stämmer": int((group["status"] == "ok").sum()),
+            "Fel i källdokumenten": int(kinds.get("material", 0)),
+            "Skillnader i definition": int(kinds.get("definition", 0)),
+            "Avrundningar": int(kinds.get("rounding", 0)),
+            "Oförklarade": int((~group["status"].isin(["ok", "registered"])).sum()),
+        })
+    return pd.DataFrame(rows).set_index("Förbund") if rows else pd.DataFrame()
+
+
+def title() -> list:
+    """The comparison document's heading, date and data version."""
+    from finsam_analysis.document import provenance
+    from finsam_analysis.document.sections import Markdown
+
+    return [Markdown(
+        "# Jämförelse mellan samordningsförbunden\n\n"
+        "Samma nyckeltal för varje förbund, för samma år där alla har utfall för det. Belopp i tusentals kronor (tkr); "
+        "kostnader som positiva belopp.\n\n"
+        f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}. "
+        "<a href=\"index.html\">Alla analysdokument</a> · <a href=\"validering.html\">Avstämning av källdokumenten</a></small>"
+    )]
+
+
+def key_figures_section(tables: Tables) -> list:
+    """The key figures side by side, with what makes them hard to compare."""
+    from finsam_analysis.document import fmt
+    from finsam_analysis.document.sections import Markdown
+
+    figures = key_figures(tables)
+    if figures.empty:
+        return [Markdown("## Nyckeltal"), Markdown("*Inga förbund med utfall i datat.*")]
+    items = [Markdown("## Nyckeltal"), Markdown(alignment_sentence(tables)), display_table(figures)]
+    notes = []
+    fin = preferred_table(tables, "financials")
+    for row in figures.itertuples(index=False):
+        rr = fin[(fin["forbund"] == row.forbund) & (fin["year"] == row.year) & (fin["statement"] == "income_statement") & (fin["basis"] == "utfall")]
+        values = dict(zip(rr["item"], rr["value_sek"]))
+        contrib, income = values.get("member_contribution_total"), values.get("operating_income")
+        if contrib and income is not None and pd.notna(income) and contrib > income:
+            notes.append(f"- {fmt.md(row.name)} redovisar medlemsbidragen utanför verksamhetens intäkter i resultaträkningen; jämför årets resultat, inte intäkterna.")
+    notes.append("- Administrationens andel bygger på hur varje förbund delar in sina insatser; förbunden bokför kansli och styrelse olika.")
+    notes.append("- Eget kapital i % av bidragen jämförs med Nationella rådets rekommendation (högst 20 % av de första 7 mnkr, 15 % av 7–15 mnkr, 10 % därutöver).")
+    items.append(Markdown("**Att tänka på vid jämförelsen:**\n\n" + "\n".join(notes)))
+    return items
+
+
+def quality_section(tables: Tables) -> list:
+    """The reconciliation of every förbund's source documents, in Swedish."""
+    from finsam_analysis.document.sections import Markdown
+
+    table = quality_table(tables)
+    items = [Markdown("## Avstämning av källdokumenten")]
+    if table.empty:
+        return items + [Markdown("*Inga kontroller.*")]
+    items.append(Markdown("Antal kontrollerade summor, identiteter och upprepade uppgifter per förbund, och hur avstämningen utföll. Varje registrerad avvikelse förklaras i förbundets analysdokument."))
+    items.append(table)
+    return items

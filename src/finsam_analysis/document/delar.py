@@ -32,7 +32,7 @@ def as_printed(value: float, unit: str, approx: object = None) -> str:
     """A figure in its printed unit and precision, with its approximation word: 'ca 2,2 mnkr'."""
     number = fmt.number(float(value), printed_decimals(abs(float(value))))
     unit_text = UNIT_TEXT.get(unit, unit)
-    text = f"{number} {unit_text}" if unit_text else number  # as fmt.kronor and fmt.percent
+    text = f"{number}{fmt.THOUSANDS}{unit_text}" if unit_text else number  # as fmt.kronor and fmt.percent
     word = approx_label(approx)
     if word == approx_label("avrundat"):
         return f"{text} (avrundat)"

@@ -95,3 +95,20 @@ def declared_parameters(template: Path) -> set[str]:
                 targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
     return names
+
+
+# The values a report gets when a parameter is not passed (the template's parameters cell).
+DEFAULTS = {"year": None, "suppression_threshold": 5, "base_year": None}
+SHORT_NAMES = {"suppression_threshold": "troskel", "base_year": "basar"}
+
+
+def variant(parameters: Mapping[str, Any]) -> str:
+    """'' for the default parameters, else a file-name suffix naming the others, e.g.
+    '--troskel-10' (a slug never holds '--', so the name cannot collide with a förbund's)."""
+    parts = []
+    for name in sorted(parameters):
+        if name in ("forbund", "year") or parameters[name] == DEFAULTS.get(name, object()):
+            continue
+        value = parameters[name]
+        parts.append(f"{SHORT_NAMES.get(name, name.replace('_', '-'))}-{str(value).lower()}")
+    return "".join(f"--{p}" for p in parts)

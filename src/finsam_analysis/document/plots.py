@@ -6,6 +6,7 @@ Kvinnor and män have the same colours in every plot (GENDER_COLORS).
 from __future__ import annotations
 
 import logging
+import textwrap
 
 # On a fresh machine matplotlib announces "building the font cache" on stderr; inside a report
 # that line would be an output nbval compares. It is not an error: keep it out of the outputs.
@@ -39,94 +40,153 @@ def swedish_axis(ax, axis: str = "y", decimals: int = 0, suffix: str = "") -> No
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
-def _year_axis(ax) -> None:
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("År")
+def wrap(text: str, width: int = 34) -> str:
+    """A long Swedish name on at most three lines (tick labels must not collide)."""
+    lines = textwrap.wrap(str(text), width) or [""]
+    return "\n".join(lines[:2] + ([textwrap.shorten(" ".join(lines[2:]), width, placeholder="…")] if len(lines) > 2 else []))
+
+
+def _legend_below(fig, ax, ncol: int = 3) -> None:
+    """The legend under the axes, outside the data, whatever the number of bars or years."""
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, names, loc="lower center", ncol=min(ncol, len(handles)), frameon=False, bbox_to_anchor=(0.5, 0.0))
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, min(0.3, 0.42 / height) if handles else 0, 1, 1))
+
+
+def _years(values) -> list[str]:
+    return [str(int(v)) for v in values]
+
+
+def _few_bars(ax, n: int, slots: int = 5) -> None:
+    """With fewer than `slots` years, keep the bars narrow and centred (one year is not a wall)."""
+    if 0 < n < slots:
+        pad = (slots - n) / 2
+        ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
 
 
 def line_trend(df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str, scale: float = 1000.0) -> plt.Figure:
-    """One line per column in `series` ({column: Swedish label}); values divided by `scale` (tkr)."""
+    """One line per column in `series` ({column: Swedish label}), from a zero baseline (amounts)."""
     fig, ax = plt.subplots()
+    years = _years(df[x])
     for color, (column, label) in zip(SERIES_COLORS, series.items()):
-        data = df[[x, column]].dropna()
-        ax.plot(data[x], data[column] / scale, marker="o", label=label, color=color)
+        ax.plot(years, df[column] / scale, marker="o", label=label, color=color)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    _year_axis(ax)
+    low = min(0.0, float((df[list(series)] / scale).min().min()))
+    ax.set_ylim(bottom=low * 1.1 if low < 0 else 0)
     swedish_axis(ax)
-    ax.legend(frameon=False)
+    _legend_below(fig, ax)
+    return fig
+
+
+def amount_trends(df: pd.DataFrame, x: str, panels: dict[str, str], title: str, scale: float = 1000.0, unit: str = "tkr") -> plt.Figure:
+    """Small multiples: one bar chart per amount ({column: Swedish title}), each from zero.
+
+    A year without a figure has no bar (never a zero bar); negative amounts go below the zero
+    line, which is drawn. Holds for one year and for twenty."""
+    panels = {c: name for c, name in panels.items() if c in df.columns and df[c].notna().any()}
+    n = max(len(panels), 1)
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(8, 2.9 * rows + 0.4), squeeze=False)
+    years = _years(df[x])
+    for ax, (column, name) in zip(axes.ravel(), panels.items()):
+        values = df[column] / scale
+        colors = [PALETTE[3] if v < 0 else PALETTE[0] for v in values.fillna(0)]
+        ax.bar(years, values.fillna(0).where(values.notna(), 0), color=colors, width=0.6)
+        ax.axhline(0, color="#444", linewidth=0.8)
+        _few_bars(ax, len(years))
+        ax.set_title(name, fontsize=11)
+        ax.set_ylabel(unit)
+        swedish_axis(ax)
+        if len(years) > 8:
+            ax.tick_params(axis="x", labelrotation=45)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
 def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: dict[str, str], title: str) -> plt.Figure:
-    """Stacked bars of shares (per cent) per category and year."""
+    """Stacked bars of shares (per cent) per category and year; legend under the chart."""
     wide = df.pivot_table(index=x, columns=category, values=share, aggfunc="sum").fillna(0)
     wide = wide[[c for c in labels if c in wide.columns]]
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
     bottom = pd.Series(0.0, index=wide.index)
     for color, column in zip(SERIES_COLORS, wide.columns):
-        ax.bar(wide.index.astype(str), wide[column], bottom=bottom, label=labels[column], color=color)
+        ax.bar(_years(wide.index), wide[column], bottom=bottom, label=labels[column], color=color, width=0.6)
         bottom = bottom + wide[column]
+    _few_bars(ax, len(wide.index))
     ax.set_title(title)
     ax.set_ylabel("Andel av kostnaderna")
-    ax.set_xlabel("År")
+    ax.set_ylim(0, 100)
     swedish_axis(ax, suffix=" %")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    fig.tight_layout()
+    _legend_below(fig, ax, ncol=2)
     return fig
 
 
-def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count", suppressed: str = "suppressed", threshold: int = 5) -> plt.Figure:
-    """Grouped bars of counts per gender; a suppressed cell is not drawn but labelled '<threshold'."""
+def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count", suppressed: str = "suppressed", threshold: int = 5, derived: str | None = None) -> plt.Figure:
+    """Grouped bars of counts per gender. A masked cell has no bar and the label "×" (the same
+    symbol as the tables); a gender the source does not give for a row is not drawn at all."""
+    from finsam_analysis.document.suppression import MASK
+
     genders = [g for g in ("kvinna", "man", "annat") if g in set(df["gender"])]
     categories = list(dict.fromkeys(df[category]))
-    fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * max(len(categories), 2) * max(len(genders), 1) / 1.5))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * max(len(categories), 1) * max(len(genders), 1)))
     height = 0.8 / max(len(genders), 1)
+    top = float(df[count].max()) if df[count].notna().any() else 1.0
     for i, gender in enumerate(genders):
         part = df[df["gender"] == gender].set_index(category).reindex(categories)
+        present = part[count].notna() | (part[suppressed].fillna(False).astype(bool) if suppressed in part else False)
         positions = [c + i * height for c in range(len(categories))]
         hidden = part[suppressed].fillna(False).astype(bool) if suppressed in part else pd.Series(False, index=part.index)
         values = part[count].where(~hidden, 0).fillna(0)
-        ax.barh(positions, values, height=height, color=GENDER_COLORS[gender], label=labels.label("genders", gender))
-        for pos, value, hide in zip(positions, values, hidden):
-            ax.text(value, pos, f" <{threshold}" if hide else f" {fmt.number(value)}", va="center", fontsize=8)
-    ax.set_yticks([c + height * (len(genders) - 1) / 2 for c in range(len(categories))], categories)
+        ax.barh([p for p, ok in zip(positions, present) if ok], [v for v, ok in zip(values, present) if ok], height=height, color=GENDER_COLORS[gender], label=labels.label("genders", gender))
+        approx = part[derived].astype(str).str.contains("derived") if derived and derived in part else pd.Series(False, index=part.index)
+        for pos, value, hide, ok, est in zip(positions, values, hidden, present, approx):
+            if ok:
+                ax.text(value + top * 0.01, pos, MASK if hide else ("≈ " if est else "") + fmt.number(value), va="center", fontsize=9)
+    ax.set_yticks([c + height * (len(genders) - 1) / 2 for c in range(len(categories))], [wrap(c, 40) for c in categories])
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel("Antal deltagare")
-    ax.margins(x=0.12)  # room for the value labels
+    ax.set_xlim(0, top * 1.15)
     swedish_axis(ax, axis="x")
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    fig.tight_layout()
+    _legend_below(fig, ax)
     return fig
 
 
 def budget_vs_outcome(df: pd.DataFrame, label: str, budget: str, outcome: str, title: str, scale: float = 1000.0) -> plt.Figure:
-    """Horizontal paired bars of budget and outcome per row (kronor shown in tkr)."""
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.42 * max(len(df), 2)))
+    """Horizontal paired bars of budget and outcome per insats (tkr), from zero; the legend
+    under the chart; long names wrapped. The caller passes insatser only, never subtotals."""
+    n = max(len(df), 1)
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.55 * n))
     positions = range(len(df))
     ax.barh([p - 0.2 for p in positions], df[budget] / scale, height=0.4, label="Budget", color=PALETTE[7])
     ax.barh([p + 0.2 for p in positions], df[outcome] / scale, height=0.4, label="Utfall", color=PALETTE[0])
-    ax.set_yticks(list(positions), df[label])
-    ax.invert_yaxis()
+    ax.set_yticks(list(positions), [wrap(v, 36) for v in df[label]])
+    ax.set_ylim(n - 0.5, -0.5)
     ax.set_title(title)
     ax.set_xlabel("tkr")
+    ax.set_xlim(left=0)
     swedish_axis(ax, axis="x")
-    ax.legend(frameon=False)
-    fig.tight_layout()
+    _legend_below(fig, ax)
     return fig
 
 
 def equity_vs_cap(df: pd.DataFrame, x: str, equity: str, cap: str, title: str, scale: float = 1000.0) -> plt.Figure:
-    """Equity per year against the guideline's cap (both in tkr)."""
-    fig, ax = plt.subplots()
-    ax.bar(df[x].astype(str), df[equity] / scale, color=PALETTE[0], label="Eget kapital")
-    ax.plot(df[x].astype(str), df[cap] / scale, color=PALETTE[3], marker="D", linestyle="--", label="Nationella rådets riktvärde")
+    """Equity per year (bars from zero) against the guideline's cap (a marker per year)."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    years = _years(df[x])
+    ax.bar(years, df[equity] / scale, color=PALETTE[0], label="Eget kapital", width=0.6)
+    ax.plot(years, df[cap] / scale, color=PALETTE[3], marker="D", markersize=9, linestyle="--" if len(years) > 1 else "none", label="Nationella rådets riktvärde (högsta nivå)")
+    ax.axhline(0, color="#444", linewidth=0.8)
+    _few_bars(ax, len(years))
     ax.set_title(title)
     ax.set_ylabel("tkr")
-    ax.set_xlabel("År")
     swedish_axis(ax)
-    ax.legend(frameon=False)
-    fig.tight_layout()
+    _legend_below(fig, ax, ncol=2)
     return fig

@@ -1,4 +1,10 @@
-"""The index page of the reports folder: every recorded report with its status and link."""
+"""The index page of the reports folder: every recorded report with its full name, year, date,
+one line of key figures and its links; the comparison document and the validation summary.
+
+Also writes validering.html, the reconciliation of every förbund's source documents in Swedish.
+Both pages are self-contained (inline CSS, relative links, no script) and deterministic: the
+same record, files and data give the same bytes (dates come from the record, not the clock).
+"""
 from __future__ import annotations
 
 import html
@@ -10,6 +16,8 @@ from finsam_analysis.data import paths
 from finsam_analysis.publish.record import atomic_write_text
 
 INDEX_NAME = "index.html"
+VALIDATION_NAME = "validering.html"
+COMPARISON_NAME = "jamforelse.html"
 # Status words of the index page (the report text is Swedish).
 STATUS_SV = {"ok": "ok", "failed": "misslyckad", "unchanged": "oförändrad"}
 
@@ -25,7 +33,48 @@ th { background: #f3f3f3; }
 .error { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; }
 .error { color: #b42318; }
 .note { color: #666; font-size: .85em; }
+.figures { font-size: .9em; color: #333; }
+.num { text-align: right; white-space: nowrap; }
+nav a { margin-right: 1.5em; }
+@media print { nav { display: none; } body { margin: 0; } }
 """.strip()
+
+
+def _catalogue(entries: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[tuple[str, int], str]]:
+    """Full names and one line of key figures per (förbund, year), from the data; empty when the
+    data cannot be loaded (the index must still be written)."""
+    try:
+        import pandas as pd
+
+        from finsam_analysis.data.build import build_tables
+        from finsam_analysis.document import compare, fmt
+
+        tables = build_tables()
+        names = {str(f): str(n) for f, n in zip(tables.forbund["forbund"], tables.forbund["name"])}
+        wanted = pd.DataFrame([(str(e["forbund"]), int(e["year"])) for e in entries if str(e["forbund"]) in names], columns=["forbund", "year"])
+        lines: dict[tuple[str, int], str] = {}
+        if len(wanted):
+            figures = compare.key_figures(tables, wanted)
+            for r in figures.itertuples(index=False):
+                parts = []
+                if pd.notna(r.contributions_sek):
+                    parts.append(f"medlemsbidrag {fmt.mnkr(r.contributions_sek)}")
+                if pd.notna(r.net_result_sek):
+                    parts.append(f"resultat {fmt.tkr(r.net_result_sek)}")
+                if pd.notna(r.equity_sek):
+                    cap = f" ({fmt.percent(r.equity_pct_of_contributions)} av bidragen)" if pd.notna(r.equity_pct_of_contributions) else ""
+                    parts.append(f"eget kapital {fmt.tkr(r.equity_sek)}{cap}")
+                if pd.notna(r.active_participants) and r.active_participants >= 5:
+                    parts.append(f"{fmt.number(r.active_participants)} aktuella deltagare")
+                lines[(r.forbund, int(r.year))] = " · ".join(parts)
+        return names, lines
+    except Exception:  # noqa: BLE001 - the index lists the reports whatever the data say
+        return {}, {}
+
+
+def _date(entry: Mapping[str, Any]) -> str:
+    stamp = str(entry.get("succeeded_at") or "")
+    return stamp[:10] if len(stamp) >= 10 else ""
 
 
 def _index_sort_key(entry: Mapping[str, Any]) -> tuple[int, str]:
@@ -36,17 +85,30 @@ def _index_sort_key(entry: Mapping[str, Any]) -> tuple[int, str]:
 def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
     """A self-contained HTML page (inline CSS, relative links) listing every recorded report.
 
-    Deterministic: the same record and the same files give the same bytes (no timestamps).
+    Deterministic: the same record, files and data give the same bytes (no clock).
     """
+    from finsam_analysis.document.parameters import variant
+
+    entries = sorted(record["reports"].values(), key=_index_sort_key)
+    names, figures = _catalogue(entries)
     rows = []
-    for entry in sorted(record["reports"].values(), key=_index_sort_key):
+    for entry in entries:
         forbund, year, status = str(entry["forbund"]), int(entry["year"]), entry["status"]
-        html_rel = paths.report_href(forbund, year)
-        failed_rel = paths.report_href(forbund, year, ".failed.ipynb")
+        params = entry.get("parameters") or {}
+        try:
+            suffix = variant(params)
+        except Exception:  # noqa: BLE001 - an odd record entry is listed, not fatal
+            suffix = ""
+        html_rel = paths.report_href(forbund, year, variant=suffix)
+        failed_rel = paths.report_href(forbund, year, ".failed.ipynb", suffix)
         links = []
         if (out_dir / html_rel).exists():
             label = "rapport" if status != "failed" else "senaste lyckade rapport"
             links.append(f'<a href="{html.escape(html_rel)}">{label}</a>')
+            for ext, what in ((".xlsx", "Excel"), ("-tabeller.zip", "CSV")):
+                rel = paths.report_href(forbund, year, ext, suffix)
+                if (out_dir / rel).exists():
+                    links.append(f'<a href="{html.escape(rel)}" class="note">{what}</a>')
         if status == "failed" and (out_dir / failed_rel).exists():
             links.append(
                 f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>'
@@ -63,10 +125,15 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
             if entry.get("failing_cell"):
                 detail += f"\n{entry['failing_cell']}"
             status_cell += f'<div class="error">{html.escape(detail)}</div>'
+        name = names.get(forbund, forbund)
+        if suffix:
+            name += " (" + ", ".join(f"{k} = {v}" for k, v in sorted(params.items()) if k not in ("forbund", "year")) + ")"
         rows.append(
             "<tr>"
-            f"<td>{html.escape(forbund)}</td>"
+            f"<td>{html.escape(name)}</td>"
             f"<td>{year}</td>"
+            f'<td class="figures">{html.escape(figures.get((forbund, year), ""))}</td>'
+            f"<td>{html.escape(_date(entry))}</td>"
             f"<td>{status_cell}</td>"
             f"<td>{' '.join(links) if links else '<span class=note>saknas</span>'}</td>"
             "</tr>"
@@ -75,12 +142,19 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
         # a förbund in data/raw without any reportable year: listed with the reason, never hidden
         rows.append(
             "<tr>"
-            f"<td>{html.escape(str(forbund))}</td><td>–</td>"
+            f"<td>{html.escape(names.get(forbund, str(forbund)))}</td><td>–</td><td class=\"figures\"></td><td></td>"
             f'<td><span class="status-failed">ingen rapport</span><div class="error">{html.escape(str(reason))}</div></td>'
             "<td><span class=note>saknas</span></td>"
             "</tr>"
         )
-    body = "\n".join(rows) if rows else '<tr><td colspan="4">Inga analysdokument ännu.</td></tr>'
+    body = "\n".join(rows) if rows else '<tr><td colspan="6">Inga analysdokument ännu.</td></tr>'
+    dates = sorted(d for d in (_date(e) for e in entries) if d)
+    made = f"<p class=\"note\">Senast uppdaterat {dates[-1]}. Varje dokument anger sitt datum, sin dataversion och sina parametrar.</p>" if dates else ""
+    nav = []
+    if (out_dir / COMPARISON_NAME).exists():
+        nav.append(f'<a href="{COMPARISON_NAME}">Jämförelse mellan förbunden</a>')
+    if (out_dir / VALIDATION_NAME).exists():
+        nav.append(f'<a href="{VALIDATION_NAME}">Avstämning av källdokumenten</a>')
     return f"""<!DOCTYPE html>
 <html lang="sv">
 <head>
@@ -92,9 +166,12 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
 </style>
 </head>
 <body>
-<h1>Analysdokument</h1>
+<h1>Analysdokument för samordningsförbunden</h1>
+<p>En analys per förbund och år, gjord ur förbundens årsredovisningar och styrelseprotokoll. Nyckeltalen nedan gäller dokumentets år; belopp i miljoner (mnkr) eller tusentals kronor (tkr).</p>
+{made}
+<nav>{" ".join(nav)}</nav>
 <table>
-<thead><tr><th>Förbund</th><th>År</th><th>Status</th><th>Länk</th></tr></thead>
+<thead><tr><th>Förbund</th><th>År</th><th>Nyckeltal</th><th>Skapad</th><th>Status</th><th>Länk</th></tr></thead>
 <tbody>
 {body}
 </tbody>
@@ -104,7 +181,52 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
 """
 
 
+def render_validation(tables: Any | None = None) -> str:
+    """validering.html: the reconciliation per förbund and source document, in Swedish."""
+    from finsam_analysis.document import compare
+
+    if tables is None:
+        from finsam_analysis.data.build import build_tables
+
+        tables = build_tables()
+    table = compare.quality_table(tables)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["Förbund", *table.columns])
+    rows = "\n".join(
+        "<tr>" + f"<td>{html.escape(str(i))}</td>" + "".join(f'<td class="num">{int(v)}</td>' for v in r) + "</tr>"
+        for i, r in zip(table.index, table.to_numpy())
+    )
+    return f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Avstämning av källdokumenten</title>
+<style>
+{_INDEX_CSS}
+</style>
+</head>
+<body>
+<h1>Avstämning av källdokumenten</h1>
+<p>Varje summa, identitet och upprepad uppgift i förbundens dokument räknas om. En skillnad godtas bara
+inom avrundning eller om den är registrerad med en förklaring: ett fel i källdokumentet, en skillnad i
+definition eller en avrundning. Förklaringarna står i varje förbunds analysdokument, under Datakvalitet.</p>
+<p><a href="{INDEX_NAME}">Tillbaka till alla analysdokument</a></p>
+<table>
+<thead><tr>{head}</tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
 def write_index(record: Mapping[str, Any], out_dir: Path, run_token: str = "w") -> Path:
+    try:
+        atomic_write_text(out_dir / VALIDATION_NAME, render_validation(), run_token)
+    except Exception:  # noqa: BLE001 - data that cannot be loaded: the index still lists the reports
+        pass
     path = out_dir / INDEX_NAME
     atomic_write_text(path, render_index(record, out_dir), run_token)
     return path

@@ -146,8 +146,8 @@ def target_hash(digest: str, parameters: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- build record
 
 
-def record_key(forbund: str, year: int) -> str:
-    return f"{year}/{forbund}"
+def record_key(forbund: str, year: int, variant: str = "") -> str:
+    return f"{year}/{forbund}{variant}"
 
 
 def empty_record() -> dict[str, Any]:

@@ -36,7 +36,10 @@ from finsam_analysis.publish.record import temp_path_for
 
 KERNEL_NAME = "python3"
 # Cells removed from the HTML (the code itself is hidden by exclude_input).
-REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "template-note")
+REMOVE_CELL_TAGS = ("parameters", "injected-parameters", "papermill-error-cell-tag", "template-note", "downloads")
+# The document's downloads (document/downloads.py): written by the kernel's last cell to the
+# temp paths these variables name, renamed into place with the HTML.
+DOWNLOADS = {"FINSAM_DOWNLOAD_XLSX": ".xlsx", "FINSAM_DOWNLOAD_ZIP": "-tabeller.zip"}
 # papermill's default kernel start timeout; capped by the report's wall limit.
 START_TIMEOUT = 60
 MIN_CELL_TIMEOUT = 0.05  # nbclient reads 0 as "no timeout": never hand it 0
@@ -59,10 +62,24 @@ class RenderJob:
     timeout: float
     run_token: str
     kernel_name: str = KERNEL_NAME
+    page: str | None = None  # a document of its own (e.g. the comparison): <out_dir>/<page>.html
+
+    def file(self, suffix: str) -> Path:
+        """Where this job's output with `suffix` goes."""
+        if self.page:
+            return Path(self.out_dir) / f"{paths.check_slug(self.page)}{suffix}"
+        return paths.report_file(self.out_dir, self.forbund, self.year, suffix, self.variant)
+
+    @property
+    def variant(self) -> str:
+        """'' for the default parameters, else the suffix naming the others (own file names)."""
+        from finsam_analysis.document.parameters import variant
+
+        return variant(self.parameters)
 
     @property
     def year_dir(self) -> Path:
-        return paths.report_file(self.out_dir, self.forbund, self.year).parent
+        return self.file(".html").parent
 
 
 @dataclass
@@ -158,6 +175,21 @@ def warm_up() -> None:
     from nbformat.v4 import new_notebook
 
     export_html(new_notebook(), "warm-up")
+
+
+def document_title(nb: Any, default: str) -> str:
+    """The document's own heading (its first '# ' Markdown output) as the HTML <title>."""
+    import html as _html
+    import re as _re
+
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if text.startswith("# "):
+                line = text[2:].splitlines()[0]
+                return _html.unescape(_re.sub(r"\\(.)", r"\1", line)).strip() or default
+    return default
 
 
 def export_html(nb: Any, title: str) -> str:
@@ -265,14 +297,20 @@ def render_one(job: RenderJob) -> dict[str, Any]:
     started = time.monotonic()
     watch = _CellWatch(cell_timeout=job.timeout, deadline=started + job.timeout)
     job.year_dir.mkdir(parents=True, exist_ok=True)
-    final_nb = paths.report_file(job.out_dir, job.forbund, job.year, ".ipynb")
-    final_html = paths.report_file(job.out_dir, job.forbund, job.year, ".html")
-    failed_nb = paths.report_file(job.out_dir, job.forbund, job.year, ".failed.ipynb")
+    final_nb = job.file(".ipynb")
+    final_html = job.file(".html")
+    failed_nb = job.file(".failed.ipynb")
     tmp_nb = temp_path_for(final_nb, job.run_token)
     tmp_html = temp_path_for(final_html, job.run_token)
-    final_log = paths.report_file(job.out_dir, job.forbund, job.year, ".log")
+    final_log = job.file(".log")
     tmp_log = temp_path_for(final_log, job.run_token)
     result: dict[str, Any] = {"forbund": job.forbund, "year": job.year, "pid": os.getpid()}
+    downloads = {}
+    for variable, suffix in DOWNLOADS.items():
+        final = job.file(suffix)
+        downloads[variable] = (temp_path_for(final, job.run_token), final)
+    saved_env = {v: os.environ.get(v) for v in downloads}
+    os.environ.update({v: str(tmp) for v, (tmp, _) in downloads.items()})  # the kernel inherits them
     try:
         with _fds_to(tmp_log):
             nb = papermill.execute_notebook(
@@ -290,8 +328,11 @@ def render_one(job: RenderJob) -> dict[str, Any]:
                 on_cell_execute=watch.on_cell_execute,
                 config=kernel_manager_config(),
             )
-        _write_html(tmp_html, export_html(nb, f"{job.forbund} {job.year}"))
+        _write_html(tmp_html, export_html(nb, document_title(nb, f"{job.forbund} {job.year}")))
         os.replace(tmp_nb, final_nb)
+        for tmp, final in downloads.values():
+            if tmp.exists():
+                os.replace(tmp, final)
         os.replace(tmp_html, final_html)
         failed_nb.unlink(missing_ok=True)
         result.update(status="ok", error=None, ename=None, failing_cell=None)
@@ -300,6 +341,13 @@ def render_one(job: RenderJob) -> dict[str, Any]:
         if tmp_nb.exists() and tmp_nb.stat().st_size > 0:
             os.replace(tmp_nb, failed_nb)
     finally:
+        for variable, old in saved_env.items():
+            if old is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = old
+        for tmp, _ in downloads.values():
+            tmp.unlink(missing_ok=True)
         tmp_nb.unlink(missing_ok=True)
         tmp_html.unlink(missing_ok=True)
         log = _keep_log(tmp_log, final_log)

@@ -303,6 +303,7 @@ class _Run:
     hashes: dict[ReportTarget, str] = field(default_factory=dict)
     results: dict[ReportTarget, ReportResult] = field(default_factory=dict)
     bar: Any = None
+    variant: str = ""  # '' or the suffix of non-default parameters (the same for every target)
 
     @property
     def record_path(self) -> Path:
@@ -310,12 +311,12 @@ class _Run:
 
     def entry(self, target: ReportTarget) -> dict[str, Any]:
         return self.record["reports"].setdefault(
-            record_key(target.forbund, target.year), {"success_hash": None, "succeeded_at": None}
+            record_key(target.forbund, target.year, self.variant), {"success_hash": None, "succeeded_at": None}
         )
 
     def is_unchanged(self, target: ReportTarget) -> bool:
-        entry = self.record["reports"].get(record_key(target.forbund, target.year), {})
-        html = paths.report_file(self.out_dir, target.forbund, target.year)
+        entry = self.record["reports"].get(record_key(target.forbund, target.year, self.variant), {})
+        html = paths.report_file(self.out_dir, target.forbund, target.year, ".html", self.variant)
         return entry.get("success_hash") == self.hashes[target] and html.exists()
 
     def mark_unchanged(self, target: ReportTarget) -> None:
@@ -367,6 +368,46 @@ def _render_all(run: _Run, to_run: list[RenderJob], jobs: int, progress: bool) -
         write_index(run.record, run.out_dir, run.run_token)
 
 
+COMPARISON_PAGE = "jamforelse"
+
+
+def run_comparison(
+    *, out_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT, force: bool = False,
+    kernel_name: str = KERNEL_NAME,
+) -> ReportResult | None:
+    """Render notebooks/jamforelse.ipynb to <out_dir>/jamforelse.html with the same machinery as
+    the reports (a worker process, papermill, atomic rename; failures isolated and recorded under
+    the record's "comparison" key). Unchanged inputs are skipped unless force. None when the
+    repository has no comparison notebook."""
+    template = paths.NOTEBOOKS_DIR / f"{COMPARISON_PAGE}.ipynb"
+    if not template.is_file():
+        return None
+    out_dir = Path(out_dir if out_dir is not None else paths.REPORTS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    record = load_record(out_dir / RECORD_NAME)
+    digest = target_hash(inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template), {"page": COMPARISON_PAGE})
+    entry = record.setdefault("comparison", {})
+    target = ReportTarget(COMPARISON_PAGE, datetime.now(timezone.utc).year)
+    if not force and entry.get("success_hash") == digest and (out_dir / f"{COMPARISON_PAGE}.html").exists():
+        entry["status"] = "unchanged"
+        save_record(out_dir / RECORD_NAME, record, "cmp")
+        return ReportResult(target, "unchanged")
+    token = uuid.uuid4().hex[:12]
+    job = RenderJob(forbund=COMPARISON_PAGE, year=target.year, parameters={}, template=template.resolve(),
+                    out_dir=out_dir.resolve(), timeout=float(timeout), run_token=token, kernel_name=kernel_name,
+                    page=COMPARISON_PAGE)
+    results = []
+    _execute([job], 1, lambda _job, res: results.append(res))
+    res = results[0]
+    entry.update(status=res["status"], error=res.get("error"), failing_cell=res.get("failing_cell"), attempted_at=_now())
+    if res["status"] == "ok":
+        entry.update(success_hash=digest, succeeded_at=entry["attempted_at"])
+    record = {**load_record(out_dir / RECORD_NAME), "comparison": entry}  # the reports' entries as saved meanwhile
+    save_record(out_dir / RECORD_NAME, record, token)
+    write_index(record, out_dir, token)
+    return ReportResult(target, res["status"], float(res.get("seconds") or 0.0), res.get("error"), res.get("failing_cell"), res.get("ename"))
+
+
 def run_reports(
     targets: Iterable[ReportTarget],
     *,
@@ -403,7 +444,9 @@ def run_reports(
     validate_parameters(template, extra)
 
     digest = inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template)
-    run = _Run(out_dir, load_record(out_dir / RECORD_NAME), uuid.uuid4().hex[:12])
+    from finsam_analysis.document.parameters import variant
+
+    run = _Run(out_dir, load_record(out_dir / RECORD_NAME), uuid.uuid4().hex[:12], variant=variant(extra))
     to_run: list[RenderJob] = []
     for target in wanted:
         parameters = {"forbund": target.forbund, "year": target.year, **extra}
