@@ -513,9 +513,9 @@ def test_default_targets_take_each_forbunds_latest_utfall_year():
 @pytest.fixture()
 def cli(monkeypatch, tmp_path, counting_template):
     tables = tables_with(financials())
-    from finsam_analysis.data import build
+    from finsam_analysis.checks import processed
 
-    monkeypatch.setattr(build, "refresh_processed", lambda *a, **k: tables)
+    monkeypatch.setattr(processed, "refresh_processed", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", counting_template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")

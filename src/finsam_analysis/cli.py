@@ -24,13 +24,10 @@ def _load(args):
 
 
 def cmd_build(args) -> int:
-    from finsam_analysis.data.build import write_processed
+    from finsam_analysis.checks.processed import build_and_write
 
     started = time.perf_counter()
-    from finsam_analysis.checks.reconcile import reconcile
-
-    tables = _load(args)
-    out = write_processed(tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables))
+    tables, out = build_and_write(Path(args.raw), Path(args.out), only=args.forbund or None)
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"
         for name in (
@@ -354,7 +351,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    from finsam_analysis.data.build import refresh_processed
+    from finsam_analysis.checks.processed import refresh_processed
     from finsam_analysis.data.targets import resolve_targets, unreportable
     from finsam_analysis.publish.runner import run_comparison, run_reports
 

@@ -776,6 +776,7 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
     known = registered(forbunds)
     results["registered_kind"] = ""
     results["explanation"] = ""
+    results["explanation_sv"] = ""  # what a document shows; travels with the findings to data/processed
     duplicate_ids = results.duplicated(["forbund", "document", "check_id"], keep=False)
     if duplicate_ids.any():
         dupes = results.loc[duplicate_ids, "check_id"].unique()
@@ -797,6 +798,8 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
             continue
         results.at[i, "registered_kind"] = reg.kind
         results.at[i, "explanation"] = reg.explanation
+        swedish = getattr(reg, "explanation_sv", "")
+        results.at[i, "explanation_sv"] = swedish if isinstance(swedish, str) else ""
         same = abs(results.at[i, "difference"] - reg.difference) <= REGISTERED_MATCH
         results.at[i, "status"] = "registered" if same else "changed"
     results.loc[results["status"] == "finding", "status"] = "unexplained"

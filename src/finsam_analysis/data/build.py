@@ -306,19 +306,3 @@ def load_findings(processed_dir: Path | None = None, only: list[str] | None = No
     if only is not None:
         frame = frame[frame["forbund"].isin(only)].reset_index(drop=True)
     return frame
-
-
-def refresh_processed(raw_dir: Path | None = None, processed_dir: Path | None = None) -> Tables:
-    """All tables, from data/processed when it is current, else built from data/raw, checked
-    and written there first (what `finsam reports` runs before any kernel, so that every
-    kernel reads only its förbund's rows and checks from disk)."""
-    raw_dir = Path(raw_dir or paths.RAW_DIR)
-    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
-    if is_current(processed_dir, raw_dir):
-        return load_processed(processed_dir)
-    from finsam_analysis.checks.reconcile import reconcile
-
-    log.info("%s is missing or older than %s: building it", processed_dir, raw_dir)
-    tables = build_tables(raw_dir)
-    write_processed(tables, processed_dir, raw_dir=raw_dir, findings=reconcile(tables))
-    return tables

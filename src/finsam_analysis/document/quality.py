@@ -78,9 +78,10 @@ def registered_findings(ctx) -> pd.DataFrame:
     if findings is None or findings.empty:
         return pd.DataFrame(columns=["document", "check_id", "kind", "difference", "unit_sv", "label", "explanation_sv", "title", "plan"])
     found = findings[findings["status"].isin(["registered", "changed"])].copy()
-    known = registered(ctx.tables.raw)
-    sv = known.set_index(["document", "check_id"])["explanation_sv"] if "explanation_sv" in known.columns else pd.Series(dtype=str)
-    found["explanation_sv"] = [sv.get((d, c)) if (d, c) in sv.index else None for d, c in zip(found["document"], found["check_id"])]
+    if "explanation_sv" not in found:  # findings of an older build: look the texts up in the raw register
+        known = registered(ctx.tables.raw)
+        sv = known.set_index(["document", "check_id"])["explanation_sv"] if "explanation_sv" in known.columns else pd.Series(dtype=str)
+        found["explanation_sv"] = [sv.get((d, c)) if (d, c) in sv.index else None for d, c in zip(found["document"], found["check_id"])]
     found["explanation_sv"] = [s if isinstance(s, str) and s.strip() else "Förklaring på svenska saknas; se källdokumentet." for s in found["explanation_sv"]]
     titles = dict(zip(ctx.tables.sources["document"], ctx.tables.sources["title"])) if not ctx.tables.sources.empty else {}
     found["title"] = found["document"].map(titles).fillna("källdokumentet")
