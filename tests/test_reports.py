@@ -368,8 +368,10 @@ def test_changed_parameter_reruns(out, counting_template, counter):
     assert run(threshold=5) == "unchanged"
     assert run(threshold=7) == "ok"
     assert executions(counter) == ["alpha", "alpha"]
-    html = (out / "2024" / "alpha.html").read_text(encoding="utf-8")
+    # other parameters, other files (document.parameters.variant): neither overwrites the other
+    html = (out / "2024" / "alpha--threshold-7.html").read_text(encoding="utf-8")
     assert "RAPPORT alpha 2024 tröskel 7" in html
+    assert "tröskel 5" in (out / "2024" / "alpha--threshold-5.html").read_text(encoding="utf-8")
 
 
 @slow
