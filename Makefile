@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv build validate reports test test-fast lint notebooks lab bench clean screenshots
+.PHONY: help venv build validate reports scan test test-fast lint notebooks lab bench clean screenshots
 
 ## help: list the targets
 help:
@@ -35,8 +35,12 @@ validate: $(STAMP)
 reports: build validate
 	$(BIN)/finsam reports $(if $(JOBS),--jobs $(JOBS),)
 
+## scan: look for personnummer in every file of the repository (also run by `make test`)
+scan: $(STAMP)
+	$(BIN)/finsam scan
+
 ## test: run every test (unit, curated figures, reconciliation, notebooks with nbval)
-test: $(STAMP)
+test: $(STAMP) scan
 	$(BIN)/python -m pytest
 
 ## test-fast: tests without the notebook regression

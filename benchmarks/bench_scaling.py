@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import make_root  # noqa: E402
 
 PY = sys.executable
+ROOT = Path(__file__).resolve().parents[1]
 TRIVIAL = """
 import sys
 from pathlib import Path
@@ -63,7 +64,7 @@ def timed(command: list[str], env: dict | None = None) -> float:
 def measure(n: int, jobs: int, work: Path, src: str | None = None) -> list[tuple[str, float, float]]:
     """Every case for one size; src: run another checkout's package instead of this one."""
     tag = "baseline" if src else "current"
-    root = make_root(n, work / f"root-{n}-{tag}")
+    root = make_root(n, work / f"root-{n}-{tag}", Path(src).parent if src else ROOT)
     env = {**os.environ, "FINSAM_ROOT": str(root)}
     if src:
         env["PYTHONPATH"] = src

@@ -35,18 +35,20 @@ def _rename(folder: Path, old: str, new: str) -> None:
         source.write_text(re.sub(rf"(?m)^forbund: {re.escape(old)}\s*$", f"forbund: {new}", text), encoding="utf-8")
 
 
-def make_root(n: int, dest: Path) -> Path:
-    """A project root with n synthetic förbund (cycling through the curated ones)."""
-    dest = Path(dest)
+def make_root(n: int, dest: Path, project: Path = ROOT) -> Path:
+    """A project root with n synthetic förbund (cycling through the curated ones of `project`,
+    default this checkout: another checkout's code is measured on its own data)."""
+    dest, project = Path(dest), Path(project)
+    raw_source = project / "data" / "raw"
     if dest.exists():
         shutil.rmtree(dest)
     raw = dest / "data" / "raw"
     raw.mkdir(parents=True)
-    shutil.copytree(RAW / "reference", raw / "reference")
-    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
-    seeds = seed_forbund()
+    shutil.copytree(raw_source / "reference", raw / "reference")
+    shutil.copytree(project / "notebooks", dest / "notebooks")
+    seeds = seed_forbund(raw_source)
     if not seeds:
-        raise SystemExit(f"no förbund in {RAW}")
+        raise SystemExit(f"no förbund in {raw_source}")
     for i in range(n):
         seed = seeds[i % len(seeds)]
         slug = f"syntetisk-{i + 1:03d}"

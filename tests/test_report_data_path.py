@@ -7,6 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from finsam_analysis.checks import processed
 from finsam_analysis.checks.reconcile import reconcile
 from finsam_analysis.data import build, paths
 from finsam_analysis.data.targets import reportable_years
@@ -30,7 +31,7 @@ def text_of(items) -> list[str]:
 
 def test_processed_is_current_only_for_the_raw_data_it_was_built_from(project):
     assert not build.is_current()
-    tables = build.refresh_processed()
+    tables = processed.refresh_processed()
     assert build.is_current()
     assert (paths.PROCESSED_DIR / build.FINDINGS_FILE).is_file()
     forbund = tables.forbund["forbund"].iloc[0]
@@ -40,7 +41,7 @@ def test_processed_is_current_only_for_the_raw_data_it_was_built_from(project):
 
 
 def test_a_kernel_reads_its_forbund_from_processed_and_shows_the_same_as_from_raw(project, monkeypatch):
-    every = build.refresh_processed()
+    every = processed.refresh_processed()
     calls = []
     monkeypatch.setattr(sections, "build_tables", lambda *a, **k: calls.append(k) or build.build_tables(*a, **k))
     for forbund in sorted(set(reportable_years(every)["forbund"])):
@@ -56,7 +57,7 @@ def test_a_kernel_reads_its_forbund_from_processed_and_shows_the_same_as_from_ra
 
 
 def test_a_stale_processed_folder_is_not_read(project, monkeypatch):
-    every = build.refresh_processed()
+    every = processed.refresh_processed()
     forbund = every.forbund["forbund"].iloc[0]
     (paths.RAW_DIR / forbund / "forbund.yaml").write_text(
         (paths.RAW_DIR / forbund / "forbund.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"

@@ -3,6 +3,7 @@
 Hash inputs (paths.RAW_DIR, paths.PACKAGE_DIR) are pointed at tmp dirs by an autouse fixture,
 so neither the real data nor edits to the package made in parallel change what these tests see.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,11 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from finsam_analysis.data import paths
 from finsam_analysis.cli import add_reports_parser
+from finsam_analysis.data import paths
 from finsam_analysis.data.build import TABLE_FILES, Tables, empty_table
 from finsam_analysis.data.targets import resolve_targets, unreportable
+from finsam_analysis.document.parameters import variant
 from finsam_analysis.publish.index import render_index
 from finsam_analysis.publish.record import inputs_digest, target_hash
 from finsam_analysis.publish.runner import (
@@ -112,15 +114,15 @@ def test_good_run_writes_notebook_and_html_without_code(tmp_path, out):
         tmp_path / "t.ipynb",
         "secret_code_name = f'RESULTAT {forbund}-{year}'\nprint(secret_code_name)",
     )
-    summary = run_reports([ReportTarget("alpha", 2023)], template=template, out_dir=out, jobs=1,
-                          progress=False)
+    summary = run_reports([ReportTarget("alpha", 2023)], template=template, out_dir=out, jobs=1, progress=False)
 
-    assert [(r.target, r.status, r.error) for r in summary.results] == [
-        (ReportTarget("alpha", 2023), "ok", None)
-    ]
+    assert [(r.target, r.status, r.error) for r in summary.results] == [(ReportTarget("alpha", 2023), "ok", None)]
     assert summary.ok and summary.exit_code == 0
     assert files_in(out) == [
-        "2023/alpha.html", "2023/alpha.ipynb", "build-record.json", "index.html",
+        "2023/alpha.html",
+        "2023/alpha.ipynb",
+        "build-record.json",
+        "index.html",
     ]
     nb = nbformat.read(out / "2023" / "alpha.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -159,15 +161,15 @@ def test_good_run_writes_notebook_and_html_without_code(tmp_path, out):
 def test_bad_parameters_raise_before_anything_is_written(tmp_path, out, extra, params, message):
     template = make_template(tmp_path / "t.ipynb", "pass", params=params)
     with pytest.raises(ValueError, match=message):
-        run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                    extra_parameters=extra, progress=False)
+        run_reports(
+            [ReportTarget("alpha", 2024)], template=template, out_dir=out, extra_parameters=extra, progress=False
+        )
     assert not out.exists()
 
 
 def test_template_without_parameters_cell_is_refused(tmp_path, out):
     template = tmp_path / "t.ipynb"
-    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "P",
-                                               "language": "python"}})
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "P", "language": "python"}})
     nb.cells = [new_code_cell('forbund = "x"')]  # not tagged
     nbformat.write(nb, template)
     with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
@@ -175,9 +177,7 @@ def test_template_without_parameters_cell_is_refused(tmp_path, out):
     assert not out.exists()
 
 
-@pytest.mark.parametrize(
-    "forbund", ["../alpha", "alpha/beta", "..", "/etc", "Alpha", "alpha beta", "", "-alpha", "å"]
-)
+@pytest.mark.parametrize("forbund", ["../alpha", "alpha/beta", "..", "/etc", "Alpha", "alpha beta", "", "-alpha", "å"])
 def test_path_like_or_odd_forbund_is_refused(tmp_path, out, forbund):
     template = make_template(tmp_path / "t.ipynb", "pass")
     with pytest.raises(ValueError, match="slug"):
@@ -218,18 +218,23 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path, out):
 
     summary = run_reports(
         [ReportTarget("good", 2024), ReportTarget("bad", 2024), ReportTarget("dead", 2024)],
-        template=template, out_dir=out, jobs=2, progress=False,
+        template=template,
+        out_dir=out,
+        jobs=2,
+        progress=False,
     )
 
     results = by_forbund(summary)
     assert [r.target.forbund for r in summary.results] == ["good", "bad", "dead"]  # input order
     assert {f: r.status for f, r in results.items()} == {
-        "good": "ok", "bad": "failed", "dead": "failed",
+        "good": "ok",
+        "bad": "failed",
+        "dead": "failed",
     }
     assert not summary.ok and summary.exit_code == 1
     bad = results["bad"]
     assert bad.ename == "ValueError" and bad.error == "ValueError: boom in bad"
-    assert bad.failing_cell.startswith("cell 4: if forbund == \"bad\":")
+    assert bad.failing_cell.startswith('cell 4: if forbund == "bad":')
     assert "raise ValueError" in bad.failing_cell
     dead = results["dead"]
     assert dead.ename == "DeadKernelError" and "_exit(1)" in dead.failing_cell
@@ -261,13 +266,13 @@ def test_a_later_success_replaces_files_and_clears_the_failed_notebook(tmp_path,
         f"import pathlib\nif not pathlib.Path({str(counter)!r}).exists():\n"
         "    raise RuntimeError('no flag yet')\nprint('now fine')",
     )
-    first = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                        progress=False)
+    first = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out, progress=False)
     assert first.results[0].status == "failed"
     assert (out / "2024" / "alpha.failed.ipynb").exists()
     counter.write_text("flag")
-    second = run_reports([ReportTarget("alpha", 2024)], template=template, out_dir=out,
-                         progress=False)  # same inputs, but no success yet: must run
+    second = run_reports(
+        [ReportTarget("alpha", 2024)], template=template, out_dir=out, progress=False
+    )  # same inputs, but no success yet: must run
     assert second.results[0].status == "ok"
     assert not (out / "2024" / "alpha.failed.ipynb").exists()
     assert "now fine" in (out / "2024" / "alpha.html").read_text(encoding="utf-8")
@@ -277,8 +282,7 @@ def test_a_later_success_replaces_files_and_clears_the_failed_notebook(tmp_path,
 def test_timeout_is_reported_as_failed(tmp_path, out):
     template = make_template(tmp_path / "t.ipynb", "import time\ntime.sleep(60)")
     started = time.monotonic()
-    summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out,
-                          timeout=2, progress=False)
+    summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out, timeout=2, progress=False)
     assert time.monotonic() - started < 30
     (result,) = summary.results
     assert result.status == "failed" and result.ename == "CellTimeoutError"
@@ -292,8 +296,7 @@ def test_timeout_is_reported_as_failed(tmp_path, out):
 def test_wall_limit_covers_the_whole_report(tmp_path, out):
     # Each cell stays under the per-cell timeout, together they exceed the report's limit.
     template = make_template(tmp_path / "t.ipynb", *(["import time\ntime.sleep(0.8)"] * 4))
-    summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out,
-                          timeout=2.5, progress=False)
+    summary = run_reports([ReportTarget("slow", 2024)], template=template, out_dir=out, timeout=2.5, progress=False)
     (result,) = summary.results
     assert result.status == "failed" and "wall limit of 2.5 s" in result.error
     assert result.seconds < 8
@@ -310,7 +313,10 @@ def test_a_worker_that_dies_fails_only_its_own_report(tmp_path, out):
     )
     summary = run_reports(
         [ReportTarget("killer", 2024), ReportTarget("alpha", 2024)],
-        template=template, out_dir=out, jobs=2, progress=False,
+        template=template,
+        out_dir=out,
+        jobs=2,
+        progress=False,
     )
     statuses = {r.target.forbund: (r.status, r.ename) for r in summary.results}
     assert statuses == {"killer": ("failed", "WorkerDied"), "alpha": ("ok", None)}
@@ -326,8 +332,13 @@ def test_runs_with_forkserver_workers_too(tmp_path, out, monkeypatch):
 
     monkeypatch.setattr(reports, "_mp_context", lambda: multiprocessing.get_context("forkserver"))
     template = make_template(tmp_path / "t.ipynb", 'print("via", forbund)')
-    summary = run_reports([ReportTarget("alpha", 2024), ReportTarget("beta", 2024)],
-                          template=template, out_dir=out, jobs=2, progress=False)
+    summary = run_reports(
+        [ReportTarget("alpha", 2024), ReportTarget("beta", 2024)],
+        template=template,
+        out_dir=out,
+        jobs=2,
+        progress=False,
+    )
     assert [r.status for r in summary.results] == ["ok", "ok"]
     assert "via beta" in (out / "2024" / "beta.html").read_text(encoding="utf-8")
 
@@ -344,16 +355,14 @@ def test_unchanged_inputs_skip_and_force_reruns(out, counting_template, counter)
     html = out / "2024" / "alpha.html"
     mtime = html.stat().st_mtime_ns
 
-    second = run_reports(targets, template=counting_template, out_dir=out, jobs=2,
-                         progress=False)
+    second = run_reports(targets, template=counting_template, out_dir=out, jobs=2, progress=False)
     assert [r.status for r in second.results] == ["unchanged", "unchanged"]
     assert second.ok and second.exit_code == 0
     assert sorted(executions(counter)) == ["alpha", "beta"]  # no kernel ran
     assert html.stat().st_mtime_ns == mtime
     assert (out / "index.html").read_text(encoding="utf-8").count("oförändrad</span>") == 2
 
-    third = run_reports(targets[:1], template=counting_template, out_dir=out, force=True,
-                        progress=False)
+    third = run_reports(targets[:1], template=counting_template, out_dir=out, force=True, progress=False)
     assert [r.status for r in third.results] == ["ok"]
     assert sorted(executions(counter)) == ["alpha", "alpha", "beta"]
     assert html.stat().st_mtime_ns != mtime
@@ -362,14 +371,20 @@ def test_unchanged_inputs_skip_and_force_reruns(out, counting_template, counter)
 @slow
 def test_changed_parameter_reruns(out, counting_template, counter):
     target = [ReportTarget("alpha", 2024)]
-    run = lambda **extra: run_reports(target, template=counting_template, out_dir=out,  # noqa: E731
-                                      extra_parameters=extra, progress=False).results[0].status
+
+    def run(**extra):
+        return (
+            run_reports(target, template=counting_template, out_dir=out, extra_parameters=extra, progress=False)
+            .results[0]
+            .status
+        )
+
     assert run(threshold=5) == "ok"
     assert run(threshold=5) == "unchanged"
     assert run(threshold=7) == "ok"
     assert executions(counter) == ["alpha", "alpha"]
-    # other parameters, other files (document.parameters.variant): neither overwrites the other
-    html = (out / "2024" / "alpha--threshold-7.html").read_text(encoding="utf-8")
+    # other parameters than the defaults have files of their own (document.parameters.variant)
+    html = paths.report_file(out, "alpha", 2024, ".html", variant({"threshold": 7})).read_text(encoding="utf-8")
     assert "RAPPORT alpha 2024 tröskel 7" in html
     assert "tröskel 5" in (out / "2024" / "alpha--threshold-5.html").read_text(encoding="utf-8")
 
@@ -377,8 +392,10 @@ def test_changed_parameter_reruns(out, counting_template, counter):
 @slow
 def test_changed_data_code_or_template_reruns(out, counting_template, counter, hash_inputs):
     target = [ReportTarget("alpha", 2024)]
-    run = lambda: run_reports(target, template=counting_template, out_dir=out,  # noqa: E731
-                              progress=False).results[0].status
+
+    def run():
+        return run_reports(target, template=counting_template, out_dir=out, progress=False).results[0].status
+
     assert run() == "ok"
     assert run() == "unchanged"
     (hash_inputs.raw / "alpha" / "financials.csv").write_text("year,value\n2024,2\n")
@@ -446,17 +463,27 @@ def test_index_is_deterministic_and_ordered(tmp_path):
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "beta.html").write_text("x")
     (tmp_path / "2024" / "beta.failed.ipynb").write_text("{}")
-    record = {"format": 1, "reports": {
-        "2023/alpha": {"forbund": "alpha", "year": 2023, "status": "ok"},
-        "2024/beta": {"forbund": "beta", "year": 2024, "status": "failed",
-                      "error": "ValueError: <b>", "failing_cell": "cell 3: x = 1"},
-        "2024/alpha": {"forbund": "alpha", "year": 2024, "status": "unchanged"},
-    }}
+    record = {
+        "format": 1,
+        "reports": {
+            "2023/alpha": {"forbund": "alpha", "year": 2023, "status": "ok"},
+            "2024/beta": {
+                "forbund": "beta",
+                "year": 2024,
+                "status": "failed",
+                "error": "ValueError: <b>",
+                "failing_cell": "cell 3: x = 1",
+            },
+            "2024/alpha": {"forbund": "alpha", "year": 2024, "status": "unchanged"},
+        },
+    }
     page = render_index(record, tmp_path)
     assert page == render_index(dict(record), tmp_path)
     rows = [line for line in page.splitlines() if line.startswith("<tr><td>")]
     assert [r.split("</td>")[0][8:] + r.split("</td>")[1][4:] for r in rows] == [
-        "alpha2024", "beta2024", "alpha2023",
+        "alpha2024",
+        "beta2024",
+        "alpha2023",
     ]
     assert "ValueError: &lt;b&gt;" in page and "cell 3: x = 1" in page  # escaped
     assert 'href="2024/beta.html">senaste lyckade rapport' in page
@@ -468,10 +495,13 @@ def test_index_is_deterministic_and_ordered(tmp_path):
 
 def test_summary_format_and_exit_code():
     a, b = ReportTarget("alpha", 2024), ReportTarget("beta", 2023)
-    summary = RunSummary([
-        ReportResult(a, "ok", 2.5),
-        ReportResult(b, "failed", 1.0, "KeyError: 'x'", "cell 3: df['x']", "KeyError"),
-    ], seconds=3.5)
+    summary = RunSummary(
+        [
+            ReportResult(a, "ok", 2.5),
+            ReportResult(b, "failed", 1.0, "KeyError: 'x'", "cell 3: df['x']", "KeyError"),
+        ],
+        seconds=3.5,
+    )
     lines = summary.format().splitlines()
     assert lines[0].split() == ["förbund", "year", "status", "seconds", "error"]
     assert lines[2].split() == ["alpha", "2024", "ok", "2.5"]
@@ -486,8 +516,11 @@ def test_summary_format_and_exit_code():
 
 def financials() -> pd.DataFrame:
     rows = [
-        ("alpha", 2023, "utfall"), ("alpha", 2024, "utfall"), ("alpha", 2025, "budget"),
-        ("beta", 2022, "utfall"), ("beta", 2023, "prognos"),
+        ("alpha", 2023, "utfall"),
+        ("alpha", 2024, "utfall"),
+        ("alpha", 2025, "budget"),
+        ("beta", 2022, "utfall"),
+        ("beta", 2023, "prognos"),
         ("gamma", 2024, "budget"),
     ]
     return pd.DataFrame(rows, columns=["forbund", "year", "basis"])
@@ -504,7 +537,8 @@ def tables_with(fin: pd.DataFrame) -> Tables:
 
 def test_default_targets_take_each_forbunds_latest_utfall_year():
     assert resolve_targets(tables_with(financials())) == [
-        ReportTarget("alpha", 2024), ReportTarget("beta", 2022),
+        ReportTarget("alpha", 2024),
+        ReportTarget("beta", 2022),
     ]
     # a förbund with budget figures only is not silently dropped: it has a stated reason
     assert list(unreportable(tables_with(financials()))) == ["gamma"]
@@ -515,9 +549,9 @@ def test_default_targets_take_each_forbunds_latest_utfall_year():
 @pytest.fixture()
 def cli(monkeypatch, tmp_path, counting_template):
     tables = tables_with(financials())
-    from finsam_analysis.data import build
+    from finsam_analysis.checks import processed
 
-    monkeypatch.setattr(build, "refresh_processed", lambda *a, **k: tables)
+    monkeypatch.setattr(processed, "refresh_processed", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", counting_template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")
@@ -531,14 +565,33 @@ def cli(monkeypatch, tmp_path, counting_template):
 
 
 def test_cli_options_parse(cli):
-    args = cli.parser.parse_args(["reports", "--forbund", "alpha", "--forbund", "beta",
-                                  "--year", "2024", "--jobs", "3", "--timeout", "30",
-                                  "--force", "--no-progress"])
+    args = cli.parser.parse_args(
+        [
+            "reports",
+            "--forbund",
+            "alpha",
+            "--forbund",
+            "beta",
+            "--year",
+            "2024",
+            "--jobs",
+            "3",
+            "--timeout",
+            "30",
+            "--force",
+            "--no-progress",
+        ]
+    )
     assert (args.forbund, args.year, args.jobs, args.timeout, args.force, args.no_progress) == (
-        ["alpha", "beta"], 2024, 3, 30.0, True, True)
+        ["alpha", "beta"],
+        2024,
+        3,
+        30.0,
+        True,
+        True,
+    )
     defaults = cli.parser.parse_args(["reports"])
-    assert (defaults.forbund, defaults.year, defaults.jobs, defaults.timeout) == (
-        None, None, None, 600.0)
+    assert (defaults.forbund, defaults.year, defaults.jobs, defaults.timeout) == (None, None, None, 600.0)
 
 
 @slow
@@ -577,7 +630,11 @@ def test_html_export_carries_plot_alt_text_and_hides_code():
 
     from finsam_analysis.publish.render import export_html
 
-    image = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Image>"}, metadata={"image/png": {"alt": "Eget kapital mot riktvärdet"}})
+    image = new_output(
+        "display_data",
+        data={"image/png": "iVBORw0KGgo=", "text/plain": "<Image>"},
+        metadata={"image/png": {"alt": "Eget kapital mot riktvärdet"}},
+    )
     nb = new_notebook(cells=[new_code_cell("secret_code = 1", outputs=[image])])
     html = export_html(nb, "test")
     assert 'alt="Eget kapital mot riktvärdet"' in html

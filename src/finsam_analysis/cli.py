@@ -24,13 +24,26 @@ def _load(args):
 
 
 def cmd_build(args) -> int:
-    from finsam_analysis.data.build import write_processed
+    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.checks.processed import build_and_write
+    from finsam_analysis.data.errors import Problem
+    from finsam_analysis.data.lock import LockUnavailable
 
     started = time.perf_counter()
-    from finsam_analysis.checks.reconcile import reconcile
+    hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
+    if len(hits):
+        raise CurationError([
+            Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
+            for hit in hits.itertuples(index=False)
+        ])
+    try:
+        tables, out = build_and_write(Path(args.raw), Path(args.out), only=args.forbund or None, wait=args.wait)
+    except OSError as exc:
+        from finsam_analysis.publish.render import os_error_message
 
-    tables = _load(args)
-    out = write_processed(tables, Path(args.out), raw_dir=Path(args.raw), findings=reconcile(tables))
+        message = exc if isinstance(exc, LockUnavailable) else os_error_message(exc, Path(args.out))
+        print(f"error: {message}", file=sys.stderr)
+        return 2
     counts = ", ".join(
         f"{name} {len(tables.table(name))}"
         for name in (
@@ -214,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate data/raw and write data/processed atomically")
     data_options(p)
     p.add_argument("--out", default=str(paths.PROCESSED_DIR), help="output folder (default: data/processed)")
+    add_wait_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
@@ -226,7 +240,54 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_curation_commands(sub)
     add_reports_parser(sub)
+    add_scan_parser(sub)
     return parser
+
+
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    from finsam_analysis.data.lock import DEFAULT_WAIT
+
+    parser.add_argument(
+        "--wait", type=float, default=DEFAULT_WAIT, metavar="S",
+        help=f"seconds to wait for another run writing the same folder (default {DEFAULT_WAIT:g}; "
+        "then exit 75)",
+    )
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def add_scan_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "scan", help="look for personnummer in files (default: the whole repository)",
+        description=(
+            "Scan text files for personnummer and samordningsnummer (every separator, with and "
+            "without century). Without PATH: every file git lists in the repository (tracked or "
+            "not, but not ignored), minus the globs in .personnummer-allow. Hits are shown "
+            "masked. Exit 1 if any is found."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan")
+    parser.set_defaults(func=cmd_scan)
+    return parser
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from finsam_analysis.publish.scan import scan_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    findings, read = scan_paths([Path(p) for p in args.paths], paths.PROJECT_ROOT)
+    for finding in findings:
+        print(finding.format(), file=sys.stderr)
+    if findings:
+        print(f"FAILED: {len(findings)} personnummer in {read} file(s) scanned; remove them "
+              "(never curate or commit personal data)", file=sys.stderr)
+        return 1
+    print(f"no personnummer in {read} file(s)")
+    return 0
 
 
 # --------------------------------------------------------------------------- reports
@@ -262,6 +323,7 @@ def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     )
     parser.add_argument("--force", action="store_true", help="rerun unchanged reports too")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_wait_option(parser)
     parser.add_argument(
         "--param",
         action="append",
@@ -295,7 +357,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
     and index are saved and the workers and their kernels are stopped)."""
-    from finsam_analysis.data.build import refresh_processed
+    from finsam_analysis.checks.processed import refresh_processed
+    from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
     from finsam_analysis.data.targets import resolve_targets
     from finsam_analysis.publish.runner import run_comparison, run_reports
 
@@ -321,10 +384,23 @@ def cmd_reports(args: argparse.Namespace) -> int:
             force=args.force,
             progress=not args.no_progress,
             extra_parameters=extra or None,
+            lock_wait=getattr(args, "wait", DEFAULT_WAIT),
         )
         # the comparison of every förbund: the default parameters only, linked from the index
-        comparison = run_comparison(out_dir=summary.out_dir, timeout=args.timeout, force=args.force) if not extra else None
-    except (ValueError, TypeError, FileNotFoundError) as exc:
+        comparison = (
+            run_comparison(
+                out_dir=summary.out_dir,
+                timeout=args.timeout,
+                force=args.force,
+                lock_wait=getattr(args, "wait", DEFAULT_WAIT),
+            )
+            if not extra and not summary.problems
+            else None
+        )
+    except LockTimeout as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return LOCK_EXIT
+    except (ValueError, TypeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -336,7 +412,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
     print(summary.format())
     if comparison is not None:
         print(f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else ""))
-    print(f"index: {summary.out_dir / 'index.html'}")
+    if not summary.problems:
+        print(f"index: {summary.out_dir / 'index.html'}")
     return summary.exit_code if comparison is None or comparison.status != "failed" else 1
 
 
@@ -351,11 +428,18 @@ def main(argv: list[str] | None = None) -> int:
     except CurationError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a clear one-line error for users; the traceback with -v
         if args.verbose:
             raise
         from finsam_analysis.checks.reconcile import RuleError
+        from finsam_analysis.data.lock import LOCK_EXIT, LockTimeout
 
+        if isinstance(exc, LockTimeout):
+            print(f"error: {exc}", file=sys.stderr)
+            return LOCK_EXIT
         if isinstance(exc, (RuleError, OSError, ValueError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2

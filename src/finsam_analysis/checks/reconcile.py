@@ -266,31 +266,26 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
                     problem(f"{label}: {column}: {value!r} is not a known {column} of {table} (did you mean: {near}?)")
             if frames is None or rule.owner is None or not operand.required:
                 continue  # an optional part may be absent from this document
-            scope_docs = None if column == "document" else tuple([as_text(d) for d in doc_ids] or [rule.owner])
-            present_values = _present_values(frames, table, column, scope_docs)
+            present = _present(frames, table, column, tuple(as_text(d) for d in doc_ids) or (rule.owner,))
             for value in matched:
-                if as_text(value) not in present_values:
+                if as_text(value) not in present:
                     scope = ", ".join(doc_ids or [rule.owner])
                     problem(f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing")
     return out
 
 
-_PRESENT: dict = {}  # (id of the frames, table, column, documents) -> values; see _present_values
-
-
-def _present_values(frames: dict, table: str, column: str, documents: tuple | None) -> set[str]:
-    """The values (as text) of one column of one table in the given documents, computed once
-    per binding pass: a förbund's rules ask the same question hundreds of times."""
-    key = (id(frames), table, column, documents)
-    if key not in _PRESENT:
+def _present(frames: dict, table: str, column: str, documents: tuple) -> set[str]:
+    """The values (as text) a column holds in the given documents' rows (cached per frames)."""
+    cache = frames.setdefault("_present", {})
+    key = (table, column, documents)
+    if key not in cache:
         frame = frames.get(table)
         if frame is None or column not in frame:
-            _PRESENT[key] = set()
+            cache[key] = set()
         else:
-            if documents is not None:
-                frame = frame[frame["document"].isin(documents)]
-            _PRESENT[key] = set(frame[column].map(as_text))
-    return _PRESENT[key]
+            rows = frame if column == "document" else frame[frame["document"].isin(documents)]
+            cache[key] = set(rows[column].map(as_text))
+    return cache[key]
 
 
 def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[Problem]:
@@ -301,7 +296,6 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
     vocab = vocab or load_vocabulary()
     out: list[Problem] = []
     frames = None
-    _PRESENT.clear()
     known = {rule.id for rule in package_rules()}
     for doc in forbund.documents:
         origin = doc.folder / "checks.yaml"
@@ -317,7 +311,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
             out.append(Problem(origin, None, None, str(exc).removeprefix(f"{origin}: ")))
             continue
         if frames is None:
-            frames = check_frames(forbund)
+            frames = dict(check_frames(forbund))
         for rule in rules:
             out.extend(bind_rule(rule, vocab, origin, forbund, frames))
     return out

@@ -9,7 +9,7 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +56,9 @@ class Forbund:
 
 MAX_CSV_BYTES = 20_000_000
 MAX_TEXT_BYTES = 20_000_000
+# control characters (ESC, BEL, ...; a newline inside a quoted cell is fine) and the bidi
+# overrides that make text display differently from what it is
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 MAX_FIELD = 131_072  # csv's default field limit: a longer field is an error, not a crash
 
 
@@ -113,6 +116,12 @@ def read_yaml(path: Path, problems: list[Problem], kind: str | None = None, voca
     data = read_bytes(path, MAX_YAML_BYTES, "a YAML file", problems, root)
     if data is None:
         return {}
+    key = ("yaml", kind, hashlib.sha256(data).hexdigest(), id(vocab))
+    # the parsed mapping is shared between loads of the same bytes: treat it as read-only
+    return _cached(key, path, lambda here, found: parse_metadata(here, data, kind, vocab, found), problems)
+
+
+def parse_metadata(path: Path, data: bytes, kind: str | None, vocab: Vocabulary | None, problems: list[Problem]) -> dict:
     try:
         text = decode_utf8(data, path)
         parsed = parse_yaml(text, path)
@@ -156,6 +165,10 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         problems.append(Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>"))
     if meta["document_id"] != folder.name:
         problems.append(Problem(path, line_of(meta, "document_id"), "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
+    if folder.name.split("-", 1)[0] != meta["kind"]:
+        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r}"))
+    if meta["kind"] == "arsredovisning" and DOCUMENT_ID.match(folder.name) and folder.name != f"arsredovisning-{meta['fiscal_year']}":
+        problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r} does not match the folder name {folder.name!r}"))
     years = meta["years"]
     if years[0] > years[1]:
         problems.append(Problem(path, line_of(meta, "years"), "years", f"{list(years)!r}: expected [first_year, last_year] with first <= last"))
@@ -197,11 +210,42 @@ def csv_rows(path: Path, text: str, problems: list[Problem]) -> list[list[str]] 
     return rows
 
 
+_CACHE: dict = {}  # (kind, content hash, ...) -> (result, problems); the same bytes give the same answer
+_CACHE_SIZE = 2048
+_HERE = Path("<file>")
+
+
+def _cached(key, path: Path, compute, problems: list[Problem]):
+    """compute(placeholder path, problems) once per key; problems re-pointed at `path`.
+
+    Loading is a pure function of a file's bytes (and its document context), and tests and
+    notebooks load the same files many times: this keeps every load after the first cheap.
+    """
+    if key not in _CACHE:
+        found: list[Problem] = []
+        result = compute(_HERE, found)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = (result, tuple(found))
+    result, found = _CACHE[key]
+    problems.extend(replace(p, file=path if p.file == _HERE else p.file) for p in found)
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
 def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path | None = None) -> pd.DataFrame | None:
     """Parse one CSV into typed columns; structural and number problems go to `problems`."""
     data = read_bytes(path, MAX_CSV_BYTES, f"a CSV file with the header {','.join(spec.column_names)}", problems, root)
     if data is None:
         return None
+    digest = hashlib.sha256(data).hexdigest()
+    frame = _cached(("table", spec.name, digest), path, lambda here, found: parse_table(here, data, spec, found), problems)
+    if frame is not None:
+        frame.attrs["sha256"] = digest  # the content key of its schema check
+    return frame
+
+
+def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem]) -> pd.DataFrame | None:
+    """The typed frame of one CSV's bytes (None if it cannot be read at all)."""
     text = decode(path, data, problems)
     if text is None:
         return None
@@ -238,6 +282,10 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path 
         if len(row) != len(header):
             problems.append(Problem(path, line, None, f"has {len(row)} fields; expected {len(header)} ({','.join(header)})"))
             continue
+        for name, cell in zip(header, row):
+            bad = CONTROL.search(cell)
+            if bad:
+                problems.append(Problem(path, line, name, f"contains the invisible control character U+{ord(bad.group()):04X}; expected plain text (retype the cell)"))
         record = dict(zip(header, row))
         record["_line"] = line
         text = record.get("value", "")
@@ -273,7 +321,21 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path 
 
 
 def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
-    """Run the pandera schema; turn each failure into a file:line problem."""
+    """Run the pandera schema; turn each failure into a file:line problem (cached per content)."""
+    content = frame.attrs.get("sha256") or hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
+    context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())) if ctx.members is not None else None, ctx.interventions)
+    unparsed = tuple(sorted((p.line or 0, p.column or "") for p in problems if p.file == path))
+    key = ("schema", spec.name, content, tuple(frame.columns), context, id(vocab), unparsed)
+
+    def compute(here, found):
+        shifted = [replace(p, file=here) for p in problems if p.file == path]
+        check_schema(here, frame, spec, vocab, ctx, shifted)
+        found.extend(shifted[len([p for p in problems if p.file == path]):])
+
+    _cached(key, path, compute, problems)
+
+
+def check_schema(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
     schema = raw_schema(spec, vocab, ctx)
     unparsed = {(p.line, p.column) for p in problems if p.file == path}
     try:
@@ -306,10 +368,18 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     if source:
         check_source_meta(folder, source, forbund.slug, problems, root)
     years = source.get("years") if isinstance(source.get("years"), list) else [0, 9999]
+    if years[0] > years[1]:
+        years = [0, 9999]  # reported by check_source_meta; check the tables' years against nothing
     doc = Document(forbund.slug, folder.name, folder, source)
     unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
     for name in unknown:
         problems.append(Problem(folder / name, None, None, f"unknown table; expected one of {', '.join(f'{t}.csv' for t in TABLES)}"))
+    known = {"source.yaml", "checks.yaml", *(f"{t}.csv" for t in TABLES)}
+    for path in sorted(folder.iterdir()):
+        # "checks.yml" or "Financials.CSV" would otherwise be skipped without a word
+        if path.suffix.lower() in (".yml", ".yaml") or (path.suffix.lower() == ".csv" and path.suffix != ".csv"):
+            if path.name not in known:
+                problems.append(Problem(path, None, None, f"not a file the loader reads; expected one of source.yaml, checks.yaml, {', '.join(f'{t}.csv' for t in TABLES)}"))
     parsed: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
@@ -317,8 +387,14 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
             frame = read_table(path, spec, problems, root)
             if frame is not None:
                 parsed[name] = frame
-    interventions = tuple(parsed["interventions"]["intervention"]) if "interventions" in parsed else ()
-    ctx = DocumentContext(int(years[0]), int(years[1]), forbund.members, interventions)
+    if "interventions" in parsed:
+        interventions = tuple(parsed["interventions"]["intervention"])
+    elif (folder / "interventions.csv").exists() or (folder / "interventions.csv").is_symlink():
+        interventions = None  # unreadable (already reported): do not flag every row that names one
+    else:
+        interventions = ()
+    members = forbund.members if forbund.meta else None  # an unreadable forbund.yaml is reported once
+    ctx = DocumentContext(int(years[0]), int(years[1]), members, interventions)
     for name, frame in parsed.items():
         validate_table(folder / f"{name}.csv", frame, TABLES[name], vocab, ctx, problems)
     doc.discrepancies = parsed.pop("known_discrepancies", None)
@@ -357,6 +433,8 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
             if inside(doc_folder, root, problems):
                 forbund.documents.append(load_document(doc_folder, forbund, vocab, problems, root))
         result.append(forbund)
+    if not result and not only and not problems:
+        problems.append(Problem(raw_dir, None, None, "no förbund folders; expected data/raw/<forbund>/forbund.yaml (is --raw right?)"))
     if only:
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:

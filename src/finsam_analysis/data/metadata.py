@@ -50,7 +50,7 @@ def _describe(spec: dict) -> str:
     if kind == "word":
         return "one of " + ", ".join(map(str, spec["enum"])) if "enum" in spec else f"a word from the vocabulary's {spec['domain']}"
     return {
-        "text": "a non-empty text", "slug": "a slug (lowercase ASCII words joined by '-')",
+        "text": "a non-empty text without spaces around it", "slug": "a slug (lowercase ASCII words joined by '-')",
         "year": "a year like 2024", "integer": "a whole number", "number": "a number",
         "boolean": "true or false", "date": "a date YYYY-MM-DD", "date_or_month": "a date YYYY-MM-DD or 'YYYY-MM'",
         "sha256": "a sha256 (64 lowercase hex digits)", "scalar": "a plain text or number",
@@ -121,7 +121,7 @@ def _check(value, spec: dict, path: Path, where: str, line: int | None, vocab, o
             bad()
         return
     ok = {
-        "text": lambda v: isinstance(v, str) and v.strip() != "",
+        "text": lambda v: isinstance(v, str) and v.strip() != "" and v == v.strip(),
         "slug": lambda v: isinstance(v, str) and bool(SLUG.match(v)),
         "year": lambda v: _is_int(v) and 1900 <= v <= 2100,
         "integer": _is_int,

@@ -191,13 +191,25 @@ class DocumentContext:
 
     first_year: int
     last_year: int
-    members: dict[str, str]  # canonical member name -> member kind
-    interventions: tuple[str, ...] = ()
+    members: dict[str, str] | None  # canonical member name -> member kind; None: forbund.yaml unreadable
+    interventions: tuple[str, ...] | None = ()  # None: interventions.csv could not be read
 
 
 def _row_check(column: str, message: str, fn) -> pa.Check:
     """A frame-level check whose failures are reported on `column` (encoded in the error)."""
     return pa.Check(fn, error=f"{column}|{message}")
+
+
+def _in_cycle(df: pd.DataFrame, start: str) -> bool:
+    """Whether following `parent` from `start` comes back to `start`."""
+    parents = dict(zip(df["intervention"], df["parent"]))
+    seen, node = set(), parents.get(start)
+    while isinstance(node, str) and node not in seen:
+        if node == start:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
 
 
 def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.DataFrameSchema:
@@ -243,7 +255,7 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 ).astype(bool),
             )
         )
-    if spec.name == "member_contributions":
+    if spec.name == "member_contributions" and ctx.members is not None:
         known = ", ".join(sorted(ctx.members)) + ", *"
         frame_checks.append(
             _row_check(
@@ -262,7 +274,7 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 ).astype(bool),
             )
         )
-    if spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey"):
+    if spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey") and ctx.interventions is not None:
         known_iv = list(ctx.interventions) + ["*"]
         frame_checks.append(
             _row_check(
@@ -277,6 +289,13 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 "parent",
                 "is not an intervention in this file",
                 lambda df: df["parent"].isna() | df["parent"].isin(list(df["intervention"])),
+            )
+        )
+        frame_checks.append(
+            _row_check(
+                "parent",
+                "makes a cycle (an intervention cannot be part of itself, directly or through others)",
+                lambda df: pd.Series([not _in_cycle(df, i) for i in df["intervention"]], index=df.index),
             )
         )
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=True, ordered=False)

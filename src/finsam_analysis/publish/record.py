@@ -13,9 +13,14 @@ rendered into that folder, keyed "<year>/<forbund>":
     error, failing_cell   of the latest attempt (null unless it failed)
     log             <year>/<forbund>.log if the latest attempt left kernel output worth keeping
     attempted_at, succeeded_at   UTC timestamps (ISO 8601)
+    success_parameters, html_sha256   of the latest success: what the HTML on disk was
+                    rendered with, and its sha256
 
-A target is up to date when its new inputs hash equals `success_hash` and its HTML exists.
+A target is up to date when its new inputs hash equals `success_hash` and its HTML on disk is
+the one recorded (`html_sha256`). The record is read and written under the run's lock
+(data/lock.py), so two runs cannot interleave their entries.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,15 +41,29 @@ TEMP_MARK = ".tmp"
 # --------------------------------------------------------------------------- atomic files
 
 
+def new_run_token() -> str:
+    """<pid>x<random>: names this run's temp files (its pid says whose they were)."""
+    return f"{os.getpid()}x{secrets.token_hex(4)}"
+
+
 def temp_path_for(final: Path, run_token: str) -> Path:
     """A hidden sibling of `final` (same directory, so os.replace is atomic), same suffix.
 
     The name carries the run token so that a run can sweep up its own leftovers without
     touching those of a concurrent run: `.halland.<token>.<random>.tmp.ipynb`.
     """
-    return final.with_name(
-        f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}"
-    )
+    return final.with_name(f".{final.stem}.{run_token}.{secrets.token_hex(4)}{TEMP_MARK}{final.suffix}")
+
+
+def file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def atomic_write_text(path: Path, text: str, run_token: str = "w") -> None:
@@ -70,10 +89,30 @@ def sweep_temp_files(directories: Iterable[Path], run_token: str) -> None:
                 leftover.unlink(missing_ok=True)
 
 
+def sweep_stale_temp_files(out_dir: Path) -> int:
+    """Remove the temp files of dead runs (a crash, kill -9, power cut) from out_dir and its
+    year folders. Only call it holding out_dir's lock: then no other run is writing there, so
+    every temp file is a leftover. Returns how many were removed."""
+    removed = 0
+    if not out_dir.is_dir():
+        return 0
+    for pattern in (f".*{TEMP_MARK}*", f"*/.*{TEMP_MARK}*"):
+        for leftover in out_dir.glob(pattern):
+            try:
+                if leftover.is_file() or leftover.is_symlink():
+                    leftover.unlink()
+                    removed += 1
+            except OSError as exc:
+                logger.warning("cannot remove the leftover temp file %s: %s", leftover, exc)
+    if removed:
+        logger.info("removed %d temp file(s) left behind by an interrupted run", removed)
+    return removed
+
+
 # --------------------------------------------------------------------------- inputs hash
 
 
-def _hash_file(h: "hashlib._Hash", label: str, rel: str, path: Path) -> None:
+def _hash_file(h: hashlib._Hash, label: str, rel: str, path: Path) -> None:
     # Length-prefixed so that no two different file sets can produce the same byte stream.
     h.update(f"{label}\0{rel}\0{path.stat().st_size}\0".encode())
     with open(path, "rb") as fh:
@@ -95,7 +134,18 @@ def _files_under(root: Path, patterns: Iterable[str]) -> list[tuple[str, Path]]:
 
 # what of the package shapes a report: code, vocabularies and rules, nbconvert's HTML templates
 PACKAGE_INPUTS = ("*.py", "*.yaml", "*.j2", "*.json", "*.css", "*.tpl")
-LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "ipykernel", "pandera", "PyYAML")
+LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pandera",
+    "PyYAML",
+)
 
 
 def library_versions() -> dict[str, str]:

@@ -16,9 +16,12 @@ tracebacks of a kernel killed on timeout, does not land between the progress bar
 summary of a scheduled run. The TCP warning itself is avoided at the source: kernels are
 started with CurveZMQ transport encryption when pyzmq supports it (kernel_manager_config).
 """
+
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import logging
 import math
 import os
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from finsam_analysis.data import paths
+from finsam_analysis.publish import scan
 from finsam_analysis.publish.record import temp_path_for
 
 KERNEL_NAME = "python3"
@@ -157,7 +161,9 @@ def _html_exporter():
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
             # the lab template plus plot alt texts (templates/finsam)
             extra_template_basedirs=[str(paths.HTML_TEMPLATES_DIR)],
             template_name="finsam",
@@ -222,12 +228,34 @@ def _write_html(path: Path, text: str) -> None:
 
 
 _STOP = None  # multiprocessing.Event set by the parent when the run is interrupted
+PR_SET_PDEATHSIG = 1
 
 
-def worker_init(stop_event: Any = None) -> None:
-    """Pool initializer: remember the run's stop event; plain logging to this worker's stderr
-    (which render_one points at the report's log). Handlers inherited from the parent by fork
-    (a tqdm-redirecting one, a shared log file) are not meant for a worker."""
+def die_with_parent(sig: int = signal.SIGTERM, parent_pid: int | None = None) -> bool:
+    """Linux: have the kernel send `sig` to this process when its parent dies (even by
+    kill -9), so that no worker outlives the run. SIGTERM reaches nbclient's handler, which
+    shuts the worker's kernel down; a kernel whose worker vanished anyway exits by itself
+    (ipykernel polls its parent every second). False where prctl is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before prctl took effect
+    return True
+
+
+def worker_init(stop_event: Any = None, parent_pid: int | None = None) -> None:
+    """Pool initializer: die with the parent; remember the run's stop event; plain logging to
+    this worker's stderr (which render_one points at the report's log). Handlers inherited
+    from the parent by fork (a tqdm-redirecting one, a shared log file) are not meant for a
+    worker."""
     global _STOP
     _STOP = stop_event
     # The parent decides when to stop (stop event, then SIGTERM): a terminal's Ctrl-C reaches
@@ -235,6 +263,7 @@ def worker_init(stop_event: Any = None) -> None:
     # handler the parent CLI may have installed is not for workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(signal.SIGTERM, parent_pid)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -267,36 +296,112 @@ def _fds_to(path: Path) -> Iterator[None]:
 
 
 def _keep_log(tmp_log: Path, final_log: Path) -> Path | None:
-    """Move the captured output to final_log minus noise; remove it (and a stale one) if empty."""
+    """Move the captured output to final_log minus noise; remove it (and a stale one) if empty.
+    A personnummer in it (a cell printed one) is masked: the log sits beside the report."""
     try:
         lines = tmp_log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    except FileNotFoundError:
+    except OSError:
         lines = []
     kept = [line for line in lines if not LOG_NOISE.search(line)]
-    if not "".join(kept).strip():
+    with contextlib.suppress(OSError):
+        if not "".join(kept).strip():
+            tmp_log.unlink(missing_ok=True)
+            final_log.unlink(missing_ok=True)
+            return None
+        tmp_log.write_text(scan.mask("".join(kept)), encoding="utf-8")
+        os.replace(tmp_log, final_log)
+        return final_log
+    with contextlib.suppress(OSError):
         tmp_log.unlink(missing_ok=True)
-        final_log.unlink(missing_ok=True)
-        return None
-    tmp_log.write_text("".join(kept), encoding="utf-8")
-    os.replace(tmp_log, final_log)
-    return final_log
+    return None
+
+
+def _shown(path: Path, job: RenderJob) -> str:
+    """A report file as the user knows it: relative to the reports folder's parent."""
+    try:
+        return path.relative_to(job.out_dir.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def os_error_message(exc: OSError, path: Path | None = None) -> str:
+    """'cannot write reports/2024/alpha.html (Permission denied): ...what to do'."""
+    where = Path(exc.filename) if exc.filename else path
+    reason = exc.strerror or str(exc)
+    advice = {
+        errno.EACCES: "make the folder writable for this user (or run as the checkout's owner)",
+        errno.EPERM: "make the folder writable for this user (or run as the checkout's owner)",
+        errno.EROFS: "the file system is mounted read-only; write the reports elsewhere",
+        errno.ENOSPC: "free some disk space, then rerun",
+        errno.EDQUOT: "the disk quota is exhausted; free some space, then rerun",
+    }.get(exc.errno, "check the folder, then rerun")
+    folder = where.parent if where is not None and where.suffix else where
+    return f"cannot write {folder} ({reason}): {advice}"
+
+
+class PersonnummerFound(Exception):
+    """A report would publish a personnummer; the message names the file and line, masked."""
+
+
+def _check_private(findings: list, what: str) -> None:
+    if findings:
+        first = findings[0].format()
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+        raise PersonnummerFound(f"{first}{more}; {what} not published")
+
+
+def _failed(job: RenderJob, ename: str, error: str, seconds: float = 0.0) -> dict[str, Any]:
+    return {
+        "forbund": job.forbund,
+        "year": job.year,
+        "status": "failed",
+        "ename": ename,
+        "error": f"{ename}: {error}",
+        "failing_cell": None,
+        "seconds": seconds,
+        "log": None,
+        "pid": os.getpid(),
+    }
 
 
 def render_one(job: RenderJob) -> dict[str, Any]:
-    """Execute the template for one target and publish .ipynb + .html atomically."""
+    """Execute the template for one target and publish .ipynb + .html atomically.
+
+    Never raises: an unwritable folder, a full disk, a personnummer in the output are each a
+    failed report with a reason. Nothing is renamed into place before the template, the
+    executed notebook and the HTML have passed the personnummer scan."""
+    if _STOP is not None and _STOP.is_set():  # run interrupted: do not start queued reports
+        return _failed(job, "Cancelled", "run interrupted")
+    started = time.monotonic()
+    try:
+        job.year_dir.mkdir(parents=True, exist_ok=True)
+        _check_private(scan.scan_notebook_file(job.template), "the template is")
+        probe = temp_path_for(job.year_dir / "probe", job.run_token)
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        return _failed(job, type(exc).__name__, os_error_message(exc, job.year_dir / "x.html"))
+    except PersonnummerFound as exc:
+        return _failed(job, "PersonnummerFound", str(exc))
+    try:
+        return _render(job, started)
+    except Exception as exc:  # noqa: BLE001 - a bug in the bookkeeping still fails one report
+        return _failed(
+            job,
+            type(exc).__name__,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+            round(time.monotonic() - started, 3),
+        )
+
+
+def _render(job: RenderJob, started: float) -> dict[str, Any]:
     import papermill
 
-    if _STOP is not None and _STOP.is_set():  # run interrupted: do not start queued reports
-        return {"forbund": job.forbund, "year": job.year, "status": "failed",
-                "ename": "Cancelled", "error": "Cancelled: run interrupted", "failing_cell": None,
-                "seconds": 0.0, "log": None, "pid": os.getpid()}
     if not logging.getLogger("finsam_analysis.publish.runner").isEnabledFor(logging.DEBUG):
         # This worker's copy of papermill's logger: its INFO lines (input/output paths) would
         # otherwise fill every report's log.
         logging.getLogger("papermill").setLevel(logging.WARNING)
-    started = time.monotonic()
     watch = _CellWatch(cell_timeout=job.timeout, deadline=started + job.timeout)
-    job.year_dir.mkdir(parents=True, exist_ok=True)
     final_nb = job.file(".ipynb")
     final_html = job.file(".html")
     failed_nb = job.file(".failed.ipynb")
@@ -328,29 +433,58 @@ def render_one(job: RenderJob) -> dict[str, Any]:
                 on_cell_execute=watch.on_cell_execute,
                 config=kernel_manager_config(),
             )
-        _write_html(tmp_html, export_html(nb, document_title(nb, f"{job.forbund} {job.year}")))
+        _check_private(scan.scan_notebook(nb, _shown(final_nb, job)), "the notebook is")
+        body = export_html(nb, document_title(nb, f"{job.forbund} {job.year}"))
+        _check_private(scan.scan_html(body, _shown(final_html, job)), "the HTML is")
+        for tmp, final in downloads.values():
+            if tmp.exists():
+                _check_private(scan.scan_download(tmp, _shown(final, job)), "the download is")
+        _write_html(tmp_html, body)
         os.replace(tmp_nb, final_nb)
         for tmp, final in downloads.values():
             if tmp.exists():
                 os.replace(tmp, final)
         os.replace(tmp_html, final_html)
         failed_nb.unlink(missing_ok=True)
-        result.update(status="ok", error=None, ename=None, failing_cell=None)
+        result.update(
+            status="ok",
+            error=None,
+            ename=None,
+            failing_cell=None,
+            html_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        )
     except Exception as exc:  # noqa: BLE001 - isolate every kind of report failure
-        result.update(status="failed", **_describe_failure(exc, watch, job))
-        if tmp_nb.exists() and tmp_nb.stat().st_size > 0:
-            os.replace(tmp_nb, failed_nb)
+        if isinstance(exc, PersonnummerFound):
+            result.update(
+                status="failed", ename="PersonnummerFound", error=f"PersonnummerFound: {exc}", failing_cell=None
+            )
+        elif isinstance(exc, OSError) and exc.errno is not None:  # not nbclient's TimeoutError
+            result.update(
+                status="failed",
+                ename=type(exc).__name__,
+                error=f"{type(exc).__name__}: {os_error_message(exc, final_html)}",
+                failing_cell=None,
+            )
+        else:
+            result.update(status="failed", **_describe_failure(exc, watch, job))
+        with contextlib.suppress(Exception):
+            if tmp_nb.exists() and tmp_nb.stat().st_size > 0:
+                if scan.scan_notebook_file(tmp_nb):
+                    result["error"] += " (the failed notebook is not kept: it holds a personnummer)"
+                else:
+                    os.replace(tmp_nb, failed_nb)
     finally:
         for variable, old in saved_env.items():
             if old is None:
                 os.environ.pop(variable, None)
             else:
                 os.environ[variable] = old
-        for tmp, _ in downloads.values():
-            tmp.unlink(missing_ok=True)
-        tmp_nb.unlink(missing_ok=True)
-        tmp_html.unlink(missing_ok=True)
+        for tmp in (tmp_nb, tmp_html, *(tmp for tmp, _ in downloads.values())):
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         log = _keep_log(tmp_log, final_log)
         result["log"] = str(log) if log else None
         result["seconds"] = round(time.monotonic() - started, 3)
+    result["error"] = scan.mask(result.get("error"))
+    result["failing_cell"] = scan.mask(result.get("failing_cell"))
     return result

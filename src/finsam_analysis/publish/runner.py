@@ -19,45 +19,53 @@ links them all. Details:
 
 Which targets exist is data/targets.py's rule; the `finsam reports` command is in cli.py.
 """
+
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import multiprocessing
 import os
-import math
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from finsam_analysis.data import paths
+from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
 from finsam_analysis.data.targets import ReportTarget
 from finsam_analysis.document.parameters import check_values, declared_parameters
 from finsam_analysis.publish.index import write_index
 from finsam_analysis.publish.record import (
     RECORD_NAME,
+    file_sha256,
     inputs_digest,
     load_record,
+    new_run_token,
     parameters_json,
     record_key,
     save_record,
+    sweep_stale_temp_files,
     sweep_temp_files,
     target_hash,
+    temp_path_for,
 )
 from finsam_analysis.publish.render import (
     KERNEL_NAME,
     RenderJob,
+    os_error_message,
     render_one,
     warm_up,
     worker_init,
 )
+from finsam_analysis.publish.scan import PersonnummerError, mask, scan_inputs
 
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
@@ -84,6 +92,7 @@ class RunSummary:
     results: list[ReportResult] = field(default_factory=list)
     seconds: float = 0.0
     out_dir: Path | None = None
+    problems: list[str] = field(default_factory=list)  # of the run itself (record, index)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -94,8 +103,9 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no report failed (unchanged ones count as fine)."""
-        return not self.failed
+        """True when no report failed (unchanged ones count as fine) and the record and index
+        were saved."""
+        return not self.failed and not self.problems
 
     @property
     def exit_code(self) -> int:
@@ -110,8 +120,7 @@ class RunSummary:
             if r.failing_cell:
                 error += f" [{r.failing_cell}]"
             lines.append(
-                f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} "
-                f"{r.seconds:>8.1f}  {error}".rstrip()
+                f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} {r.seconds:>8.1f}  {error}".rstrip()
             )
         lines.append("-" * len(header))
         lines.append(
@@ -119,6 +128,7 @@ class RunSummary:
             f"{self.count('failed')} failed, {self.count('unchanged')} unchanged "
             f"in {self.seconds:.1f} s"
         )
+        lines.extend(f"error: {problem}" for problem in self.problems)
         return "\n".join(lines)
 
 
@@ -140,18 +150,14 @@ def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
     declared type and range (papermill itself only warns about unknown names)."""
     declared = declared_parameters(template)
     if not declared:
-        raise ValueError(
-            f"{template}: no cell tagged 'parameters' (or it declares nothing); "
-            "cannot pass forbund/year"
-        )
+        raise ValueError(f"{template}: no cell tagged 'parameters' (or it declares nothing); cannot pass forbund/year")
     clash = sorted({"forbund", "year"} & set(extra))
     if clash:
         raise ValueError(f"extra_parameters must not set {clash}: they come from each target")
     unknown = sorted(({"forbund", "year"} | set(extra)) - declared)
     if unknown:
         raise ValueError(
-            f"unknown parameter(s) {unknown} for template {template.name}; "
-            f"it declares: {sorted(declared)}"
+            f"unknown parameter(s) {unknown} for template {template.name}; it declares: {sorted(declared)}"
         )
     try:
         parameters_json(extra)
@@ -185,9 +191,14 @@ def _mp_context():
 
 
 def _pool(max_workers: int, context: Any, stop_event: Any) -> ProcessPoolExecutor:
+    # A forked worker's parent is this process: it checks that it still is once it has asked
+    # to die with it (worker_init). A forkserver's worker has the server as its parent.
+    parent = os.getpid() if context.get_start_method() == "fork" else None
     return ProcessPoolExecutor(
-        max_workers=max_workers, mp_context=context, initializer=worker_init,
-        initargs=(stop_event,),
+        max_workers=max_workers,
+        mp_context=context,
+        initializer=worker_init,
+        initargs=(stop_event, parent),
     )
 
 
@@ -273,8 +284,12 @@ def _progress_bar(total: int, enabled: bool):
 
     # disable=None: tqdm switches itself off when stderr is not a terminal (cron, CI logs).
     return _Bar(
-        total=total, disable=None if enabled else True, file=sys.stderr, desc="reports",
-        unit="report", dynamic_ncols=True,
+        total=total,
+        disable=None if enabled else True,
+        file=sys.stderr,
+        desc="reports",
+        unit="report",
+        dynamic_ncols=True,
     )
 
 
@@ -282,7 +297,7 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass
@@ -306,10 +321,28 @@ class _Run:
             record_key(target.forbund, target.year, self.variant), {"success_hash": None, "succeeded_at": None}
         )
 
+    problems: list[str] = field(default_factory=list)
+
     def is_unchanged(self, target: ReportTarget) -> bool:
+        """Same inputs as the last success, and the HTML on disk is the one that success wrote
+        (a run that crashed between publishing and recording, or a hand edit, reruns)."""
         entry = self.record["reports"].get(record_key(target.forbund, target.year, self.variant), {})
         html = paths.report_file(self.out_dir, target.forbund, target.year, ".html", self.variant)
-        return entry.get("success_hash") == self.hashes[target] and html.exists()
+        if entry.get("success_hash") != self.hashes[target] or not html.is_file():
+            return False
+        return entry.get("html_sha256") == file_sha256(html)
+
+    def save(self) -> None:
+        """Save the record; a failure (unwritable folder, full disk) is noted, once."""
+        try:
+            save_record(self.record_path, self.record, self.run_token)
+        except OSError as exc:
+            self.problem(f"build record not saved: {os_error_message(exc, self.record_path)}")
+
+    def problem(self, text: str) -> None:
+        if text not in self.problems:
+            logger.error("%s", text)
+            self.problems.append(text)
 
     def mark_unchanged(self, target: ReportTarget) -> None:
         self.results[target] = ReportResult(target, "unchanged")
@@ -320,23 +353,39 @@ class _Run:
         target = ReportTarget(job.forbund, job.year)
         status = res["status"]
         self.results[target] = ReportResult(
-            target, status, float(res.get("seconds") or 0.0), res.get("error"),
-            res.get("failing_cell"), res.get("ename"),
+            target,
+            status,
+            float(res.get("seconds") or 0.0),
+            res.get("error"),
+            res.get("failing_cell"),
+            res.get("ename"),
         )
         entry = self.entry(target)
         entry.update(
-            forbund=job.forbund, year=job.year, status=status, inputs_hash=self.hashes[target],
-            parameters=job.parameters, seconds=res.get("seconds"), error=res.get("error"),
-            failing_cell=res.get("failing_cell"), attempted_at=_now(),
+            forbund=job.forbund,
+            year=job.year,
+            status=status,
+            inputs_hash=self.hashes[target],
+            parameters=job.parameters,
+            seconds=res.get("seconds"),
+            error=mask(res.get("error")),
+            failing_cell=mask(res.get("failing_cell")),
+            attempted_at=_now(),
             log=Path(res["log"]).relative_to(job.out_dir).as_posix() if res.get("log") else None,
         )
         if status == "ok":
-            entry.update(success_hash=self.hashes[target], succeeded_at=entry["attempted_at"])
+            # What is on disk now: success_* and html_sha256 change only when the HTML does.
+            entry.update(
+                success_hash=self.hashes[target],
+                succeeded_at=entry["attempted_at"],
+                success_parameters=job.parameters,
+                html_sha256=res.get("html_sha256"),
+            )
             logger.info("%s %s: ok in %.1f s", job.forbund, job.year, res.get("seconds", 0))
         else:
             where = f" [{res['failing_cell']}]" if res.get("failing_cell") else ""
             logger.error("%s %s: failed: %s%s", job.forbund, job.year, res.get("error"), where)
-        save_record(self.record_path, self.record, self.run_token)  # progress survives an interrupted run
+        self.save()  # progress survives an interrupted run
         if self.bar is not None:
             self.bar.set_postfix_str(f"{job.forbund} {job.year}: {status}", refresh=False)
             self.bar.update(1)
@@ -356,48 +405,97 @@ def _render_all(run: _Run, to_run: list[RenderJob], jobs: int, progress: bool) -
     finally:
         run.bar.close()
         sweep_temp_files({job.year_dir for job in to_run}, run.run_token)
-        save_record(run.record_path, run.record, run.run_token)
-        write_index(run.record, run.out_dir, run.run_token)
+        run.save()
+        try:
+            write_index(run.record, run.out_dir, run.run_token)
+        except OSError as exc:
+            run.problem(f"index not written: {os_error_message(exc, run.out_dir / 'index.html')}")
 
 
 COMPARISON_PAGE = "jamforelse"
 
 
 def run_comparison(
-    *, out_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT, force: bool = False,
+    *,
+    out_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    force: bool = False,
     kernel_name: str = KERNEL_NAME,
+    lock_wait: float = DEFAULT_WAIT,
 ) -> ReportResult | None:
     """Render notebooks/jamforelse.ipynb to <out_dir>/jamforelse.html with the same machinery as
-    the reports (a worker process, papermill, atomic rename; failures isolated and recorded under
-    the record's "comparison" key). Unchanged inputs are skipped unless force. None when the
-    repository has no comparison notebook."""
+    the reports (a worker process, papermill, the personnummer scan, atomic rename; failures
+    isolated and recorded under the record's "comparison" key, under the reports folder's lock).
+    Unchanged inputs are skipped unless force. None when the repository has no comparison
+    notebook."""
     template = paths.NOTEBOOKS_DIR / f"{COMPARISON_PAGE}.ipynb"
     if not template.is_file():
         return None
     out_dir = Path(out_dir if out_dir is not None else paths.REPORTS_DIR)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    record = load_record(out_dir / RECORD_NAME)
+    target = ReportTarget(COMPARISON_PAGE, datetime.now(UTC).year)
+    findings = scan_inputs(paths.RAW_DIR, template, paths.PROJECT_ROOT)
+    if findings:
+        error = f"PersonnummerFound: {findings[0].format()}; not rendered"
+        return ReportResult(target, "failed", 0.0, error, None, "PersonnummerFound")
+    unwritable = _unwritable(out_dir)
+    if unwritable:
+        return ReportResult(target, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable")
     digest = target_hash(inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template), {"page": COMPARISON_PAGE})
-    entry = record.setdefault("comparison", {})
-    target = ReportTarget(COMPARISON_PAGE, datetime.now(timezone.utc).year)
-    if not force and entry.get("success_hash") == digest and (out_dir / f"{COMPARISON_PAGE}.html").exists():
-        entry["status"] = "unchanged"
-        save_record(out_dir / RECORD_NAME, record, "cmp")
-        return ReportResult(target, "unchanged")
-    token = uuid.uuid4().hex[:12]
-    job = RenderJob(forbund=COMPARISON_PAGE, year=target.year, parameters={}, template=template.resolve(),
-                    out_dir=out_dir.resolve(), timeout=float(timeout), run_token=token, kernel_name=kernel_name,
-                    page=COMPARISON_PAGE)
-    results = []
-    _execute([job], 1, lambda _job, res: results.append(res))
-    res = results[0]
-    entry.update(status=res["status"], error=res.get("error"), failing_cell=res.get("failing_cell"), attempted_at=_now())
-    if res["status"] == "ok":
-        entry.update(success_hash=digest, succeeded_at=entry["attempted_at"])
-    record = {**load_record(out_dir / RECORD_NAME), "comparison": entry}  # the reports' entries as saved meanwhile
-    save_record(out_dir / RECORD_NAME, record, token)
-    write_index(record, out_dir, token)
-    return ReportResult(target, res["status"], float(res.get("seconds") or 0.0), res.get("error"), res.get("failing_cell"), res.get("ename"))
+    html = out_dir / f"{COMPARISON_PAGE}.html"
+    with (
+        output_lock(out_dir, "finsam reports (comparison)", wait=lock_wait),
+        output_lock(paths.PROCESSED_DIR, "finsam reports (comparison)", wait=lock_wait, shared=True),
+    ):
+        record = load_record(out_dir / RECORD_NAME)  # under the lock: the reports' entries as saved
+        entry = record.setdefault("comparison", {})
+        token = new_run_token()
+        if (
+            not force
+            and entry.get("success_hash") == digest
+            and html.is_file()
+            and entry.get("html_sha256") == file_sha256(html)
+        ):
+            entry["status"] = "unchanged"
+            res: dict[str, Any] = {"status": "unchanged"}
+        else:
+            job = RenderJob(
+                forbund=COMPARISON_PAGE,
+                year=target.year,
+                parameters={},
+                template=template.resolve(),
+                out_dir=out_dir.resolve(),
+                timeout=float(timeout),
+                run_token=token,
+                kernel_name=kernel_name,
+                page=COMPARISON_PAGE,
+            )
+            results: list[dict[str, Any]] = []
+            _execute([job], 1, lambda _job, r: results.append(r))
+            res = results[0]
+            entry.update(
+                status=res["status"],
+                error=mask(res.get("error")),
+                failing_cell=mask(res.get("failing_cell")),
+                attempted_at=_now(),
+            )
+            if res["status"] == "ok":
+                entry.update(
+                    success_hash=digest, succeeded_at=entry["attempted_at"], html_sha256=res.get("html_sha256")
+                )
+        try:
+            save_record(out_dir / RECORD_NAME, record, token)
+            write_index(record, out_dir, token)
+        except OSError as exc:
+            error = f"NotWritable: {os_error_message(exc, out_dir / RECORD_NAME)}"
+            return ReportResult(target, "failed", 0.0, error, None, "NotWritable")
+    return ReportResult(
+        target,
+        res["status"],
+        float(res.get("seconds") or 0.0),
+        mask(res.get("error")),
+        mask(res.get("failing_cell")),
+        res.get("ename"),
+    )
 
 
 def run_reports(
@@ -411,6 +509,7 @@ def run_reports(
     extra_parameters: Mapping[str, Any] | None = None,
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
+    lock_wait: float = DEFAULT_WAIT,
 ) -> RunSummary:
     """Render every target; return what happened to each. Never raises for a failing report.
 
@@ -418,8 +517,11 @@ def run_reports(
     up at call time). jobs: worker processes, default os.cpu_count(). timeout: seconds, both
     the per-cell execution timeout and the wall limit of one report. force: rerun targets
     whose inputs hash is unchanged. extra_parameters: more template parameters, the same
-    for every target. Raises ValueError/TypeError on bad targets or parameters before
-    anything is written.
+    for every target. lock_wait: seconds to wait for another run on the same out_dir
+    (then LockTimeout). Raises ValueError/TypeError on bad targets or parameters, and
+    PersonnummerError (a ValueError) when data/raw or the template holds a personnummer,
+    before anything is written. An out_dir that cannot be written is a summary in which every
+    report failed with the reason.
     """
     t0 = time.monotonic()
     template = Path(template if template is not None else paths.REPORT_TEMPLATE)
@@ -431,29 +533,68 @@ def run_reports(
         raise FileNotFoundError(f"report template not found: {template}")
     validate_parameters(template, extra)
 
+    findings = scan_inputs(paths.RAW_DIR, template, paths.PROJECT_ROOT)
+    if findings:
+        raise PersonnummerError(findings, "the inputs of the reports (nothing was rendered)")
+
     digest = inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, template)
+    unwritable = _unwritable(out_dir)
+    if unwritable:
+        logger.error("%s", unwritable)
+        results = [ReportResult(t, "failed", 0.0, f"NotWritable: {unwritable}", None, "NotWritable") for t in wanted]
+        return RunSummary(results, round(time.monotonic() - t0, 3), out_dir, [unwritable])
     from finsam_analysis.document.parameters import variant
 
-    run = _Run(out_dir, load_record(out_dir / RECORD_NAME), uuid.uuid4().hex[:12], variant=variant(extra))
-    to_run: list[RenderJob] = []
-    for target in wanted:
-        parameters = {"forbund": target.forbund, "year": target.year, **extra}
-        run.hashes[target] = target_hash(digest, parameters)
-        if not force and run.is_unchanged(target):
-            run.mark_unchanged(target)
-            continue
-        to_run.append(
-            RenderJob(
-                forbund=target.forbund, year=target.year, parameters=parameters,
-                template=template.resolve(), out_dir=out_dir.resolve(), timeout=float(timeout),
-                run_token=run.run_token, kernel_name=kernel_name,
+    # One run per reports folder; and no build may swap data/processed while kernels read it.
+    with (
+        output_lock(out_dir, "finsam reports", wait=lock_wait),
+        output_lock(paths.PROCESSED_DIR, "finsam reports", wait=lock_wait, shared=True),
+    ):
+        run = _Run(out_dir, load_record(out_dir / RECORD_NAME), new_run_token(), variant=variant(extra))
+        sweep_stale_temp_files(out_dir)
+        to_run: list[RenderJob] = []
+        for target in wanted:
+            parameters = {"forbund": target.forbund, "year": target.year, **extra}
+            run.hashes[target] = target_hash(digest, parameters)
+            if not force and run.is_unchanged(target):
+                run.mark_unchanged(target)
+                continue
+            to_run.append(
+                RenderJob(
+                    forbund=target.forbund,
+                    year=target.year,
+                    parameters=parameters,
+                    template=template.resolve(),
+                    out_dir=out_dir.resolve(),
+                    timeout=float(timeout),
+                    run_token=run.run_token,
+                    kernel_name=kernel_name,
+                )
             )
+        logger.info(
+            "%d report(s): %d to render with %d worker(s), %d unchanged",
+            len(wanted),
+            len(to_run),
+            min(jobs, len(to_run)),
+            len(wanted) - len(to_run),
         )
-    logger.info(
-        "%d report(s): %d to render with %d worker(s), %d unchanged",
-        len(wanted), len(to_run), min(jobs, len(to_run)), len(wanted) - len(to_run),
-    )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _render_all(run, to_run, jobs, progress)
+        _render_all(run, to_run, jobs, progress)
     ordered = [run.results[t] for t in wanted]
-    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir)
+    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir, run.problems)
+
+
+def _unwritable(out_dir: Path) -> str | None:
+    """Why out_dir cannot take this run's files (a probe file is created and removed: the
+    permission bits alone do not tell, e.g. for root or a read-only mount), or None."""
+    probe = None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = temp_path_for(out_dir / "probe", new_run_token())
+        probe.touch()
+    except OSError as exc:
+        return os_error_message(exc, out_dir / "x")
+    finally:
+        if probe is not None:
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+    return None
