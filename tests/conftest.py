@@ -1,6 +1,8 @@
 """Shared fixtures: the curated data built in memory, and a one-figure lookup."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -12,6 +14,15 @@ from finsam_analysis.data.build import build_tables
 def tables():
     """All raw folders loaded and validated, as the processed tables (not written to disk)."""
     return build_tables(paths.RAW_DIR)
+
+
+FIXTURES_RAW = Path(__file__).parent / "fixtures" / "raw"  # synthetic förbund (tests/fixtures/README.md)
+
+
+@pytest.fixture(scope="session")
+def fixture_tables():
+    """The synthetic fixture förbund, built in memory (never mixed with data/raw)."""
+    return build_tables(FIXTURES_RAW)
 
 
 def one(df: pd.DataFrame, column: str = "value_sek", **filters) -> float:

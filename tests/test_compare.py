@@ -1,23 +1,47 @@
+"""Comparison of förbund: years aligned, förbund without some tables kept (data-driven)."""
 import pandas as pd
 import pytest
 
-from finsam_analysis.document.compare import display_table, key_figures, latest_outcome_year
+from finsam_analysis.data.targets import reportable_years
+from finsam_analysis.document.compare import alignment_sentence, comparison_years, display_table, key_figures, latest_outcome_year
 
 
-def test_key_figures_of_the_seed_forbund(tables):
+def test_every_forbund_is_compared_in_the_common_year_where_it_has_it(tables):
     figures = key_figures(tables).set_index("forbund")
-    assert figures["year"].to_dict() == {"halland": 2025, "sjuharad": 2024, "sydnarke": 2024}
-    assert figures.loc["sjuharad", "net_result_sek"] == pytest.approx(246185.14)
-    assert figures.loc["halland", "equity_sek"] == pytest.approx(5967665)  # balance sheet (the overview says 5 967 664)
-    assert figures.loc["sjuharad", "equity_cap_sek"] == pytest.approx(2902200)
-    assert figures.loc["sydnarke", "equity_pct_of_contributions"] == pytest.approx(21.2168, abs=1e-3)
-    assert figures.loc["sydnarke", "operating_costs_sek"] == pytest.approx(4996117)
+    assert sorted(figures.index) == sorted(tables.forbund["forbund"])  # none left out
+    pairs = reportable_years(tables)
+    full = {f: set(g.loc[g["full_year"], "year"]) for f, g in pairs.groupby("forbund")}
+    common = set.intersection(*full.values()) if full else set()
+    if common:
+        assert set(figures.loc[figures["same_year"], "year"]) == {max(common)}
+        assert f"Förbunden jämförs för {max(common)}" in alignment_sentence(tables)
+    for forbund, row in figures[~figures["same_year"]].iterrows():
+        assert row["year"] == max(full[forbund])  # its own latest year, said plainly
+        assert tables.forbund.set_index("forbund").loc[forbund, "name"] in alignment_sentence(tables)
 
 
-def test_display_table_is_swedish_formatted(tables):
-    table = display_table(key_figures(tables))
-    assert table.loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246\u00a0tkr"
-    assert table.loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2\u00a0%"
+def test_years_are_aligned_and_exceptions_said_plainly(fixture_tables):
+    years, common = comparison_years(fixture_tables)
+    assert common is None  # the synthetic förbund share no year
+    assert dict(zip(years["forbund"], years["year"])) == {
+        "syntet-delar": 2025, "syntet-deltagare": 2024, "syntet-gammal": 2008, "syntet-prosa": 2023, "syntet-ungefar": 2024}
+    assert "inget gemensamt år" in alignment_sentence(fixture_tables)
+    years, common = comparison_years(fixture_tables, year=2024)
+    assert common == 2024 and set(years.loc[years["same_year"], "forbund"]) == {"syntet-delar", "syntet-deltagare", "syntet-ungefar"}
+    sentence = alignment_sentence(fixture_tables, 2024)
+    assert "Syntetiska samordningsförbundet Gammal saknar utfall för 2024 och visas för 2008" in sentence
+
+
+def test_forbund_without_some_tables_get_empty_figures(fixture_tables):
+    figures = key_figures(fixture_tables, year=2024).set_index("forbund")
+    assert figures.loc["syntet-deltagare", ["contributions_sek", "net_result_sek", "equity_sek"]].isna().all()  # participants only
+    assert figures.loc["syntet-ungefar", "contributions_sek"] == pytest.approx(7_500_000)  # "ca 7,5 mkr"
+    assert figures.loc["syntet-ungefar", "operating_costs_sek"] == pytest.approx(7_200_000)  # "7.2 m.kr", shown positive
+    assert figures.loc["syntet-delar", "net_result_sek"] == pytest.approx(-200_000)  # full year 2024, not jan-aug
+    table = display_table(figures.reset_index())
+    assert table.loc["Syntetiska samordningsförbundet Deltagare", "Årets resultat"] == "–"
+    assert table.loc["Syntetiska samordningsförbundet Gammal", "År"] == "2008 *"
+    assert table.loc["Syntetiska samordningsförbundet Delår", "År"] == "2024"
 
 
 def test_latest_outcome_year_ignores_budgets():

@@ -33,6 +33,7 @@ from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
     temp_leftovers,
 )
 
+from finsam_analysis.checks import processed as checks_processed
 from finsam_analysis.cli import add_reports_parser, main
 from finsam_analysis.data import build, paths
 from finsam_analysis.data.lock import LOCK_EXIT, LockTimeout, lock_path_for, output_lock
@@ -241,7 +242,7 @@ def test_build_into_an_unwritable_folder_is_a_clear_error(tmp_path, capsys):
 
 def reports_cli(monkeypatch, template: Path, out: Path):
     tables = tables_with(financials())
-    monkeypatch.setattr(build, "refresh_processed", lambda *a, **k: tables)
+    monkeypatch.setattr(checks_processed, "refresh_processed", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", template)
     monkeypatch.setattr(paths, "REPORTS_DIR", out)
     parser = argparse.ArgumentParser(prog="finsam")

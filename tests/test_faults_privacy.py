@@ -21,6 +21,7 @@ from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
     temp_leftovers,
 )
 
+from finsam_analysis.checks import processed as checks_processed
 from finsam_analysis.cli import add_reports_parser, main
 from finsam_analysis.data import build, paths
 from finsam_analysis.publish import scan
@@ -71,7 +72,7 @@ def test_a_personnummer_in_a_known_discrepancy_refuses_the_run(tmp_path, out):
 def test_the_cli_exits_2_and_prints_the_number_masked(tmp_path, monkeypatch, capsys):
     template = template_with_markdown(tmp_path / "t.ipynb", PNR)
     tables = tables_with(financials())
-    monkeypatch.setattr(build, "refresh_processed", lambda *a, **k: tables)
+    monkeypatch.setattr(checks_processed, "refresh_processed", lambda *a, **k: tables)
     monkeypatch.setattr(paths, "REPORT_TEMPLATE", template)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "cli-reports")
     parser = argparse.ArgumentParser(prog="finsam")

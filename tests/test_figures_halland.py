@@ -191,3 +191,20 @@ def test_minutes_totals(tables):
 def test_minutes_intervention_budget(tables, year, basis, intervention, expected):
     row = dict(**MIN, year=year, basis=basis, intervention=intervention, measure="cost")
     assert one(tables.intervention_finance, **row) == expected
+
+
+def test_comparison_key_figures(tables):
+    """The comparison in 2025 takes equity from the balance sheet (the overview says 5 967 664)."""
+    from finsam_analysis.document.compare import key_figures
+
+    figures = key_figures(tables, year=2025).set_index("forbund")
+    assert figures.loc["halland", "equity_sek"] == pytest.approx(5967665)
+
+
+def test_report_summary(tables):
+    import pandas as pd
+
+    from finsam_analysis.document import sections as report
+
+    summary = next(i for i in report.at_a_glance(report.prepare("halland", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665\u00a0kr"

@@ -155,3 +155,26 @@ def test_participants(tables, year, intervention, group, measure, gender, unit, 
 )
 def test_outcomes(tables, outcome, expected):
     assert one(tables.outcomes, "value", **F, year=2024, intervention="*", outcome=outcome, gender="total") == expected
+
+
+def test_comparison_key_figures(tables):
+    """The comparison (document.compare) in 2024: result, equity cap, the display format."""
+    from finsam_analysis.document.compare import display_table, key_figures
+
+    figures = key_figures(tables, year=2024).set_index("forbund")
+    assert figures.loc["sjuharad", "net_result_sek"] == pytest.approx(246185.14)
+    assert figures.loc["sjuharad", "equity_cap_sek"] == pytest.approx(2902200)
+    assert display_table(figures.reset_index()).loc["Sjuhärads samordningsförbund", "Årets resultat"] == "246\u00a0tkr"
+
+
+def test_report_summary(tables):
+    import pandas as pd
+
+    from finsam_analysis.document import sections as report
+
+    summary = next(i for i in report.at_a_glance(report.prepare("sjuharad", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Årets resultat", "2024"] == "246\u00a0185\u00a0kr"
+    assert summary.loc["Årets resultat", "2023"] == "\u2212804\u00a0994\u00a0kr"
+    assert summary.loc["Årets resultat", "Förändring"] == "+1\u00a0051\u00a0180\u00a0kr"
+    assert summary.loc["Årets resultat", "Förändring %"] == "–"  # a % of a sign change says nothing
+    assert summary.loc["Medlemsbidrag", "Förändring %"] == "\u22125,2\u00a0%"

@@ -158,3 +158,21 @@ def test_indicator_survey(tables):
     assert one(frame, "value", **F, year=2023, indicator=ready, measure="positive_share") == 65
     support = "Har du fått stöd i dina kontakter med myndigheter och vården?"
     assert one(frame, "value", **F, year=2023, indicator=support, measure="positive_share") == 100
+
+
+def test_comparison_key_figures(tables):
+    from finsam_analysis.document.compare import display_table, key_figures
+
+    figures = key_figures(tables, year=2024).set_index("forbund")
+    assert figures.loc["sydnarke", "equity_pct_of_contributions"] == pytest.approx(21.2168, abs=1e-3)
+    assert figures.loc["sydnarke", "operating_costs_sek"] == pytest.approx(4996117)
+    assert display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2\u00a0%"
+
+
+def test_report_summary(tables):
+    import pandas as pd
+
+    from finsam_analysis.document import sections as report
+
+    summary = next(i for i in report.at_a_glance(report.prepare("sydnarke", tables=tables)) if isinstance(i, pd.DataFrame))
+    assert summary.loc["Soliditet", "2024"] == "21,7\u00a0%"

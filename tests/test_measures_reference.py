@@ -70,3 +70,19 @@ def test_broken_files(tmp_path, loader, name, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ReferenceDataError, match="kpi_annual.csv: reference file not found"):
         load_kpi(tmp_path)
+
+
+def test_reference_covers_every_year_since_finsam_began():
+    """Finsam exists since 2004: KPI and prisbasbelopp have every year from 2004 to the latest."""
+    meta = yaml.safe_load((paths.REFERENCE_DIR / "source.yaml").read_text(encoding="utf-8"))["files"]
+    for frame, column, name in ((load_kpi(), "kpi_1980_100", "kpi_annual.csv"), (load_prisbasbelopp(), "prisbasbelopp_sek", "prisbasbelopp.csv")):
+        years = frame["year"].tolist()
+        assert years == list(range(2004, max(years) + 1)), name
+        assert meta[name]["covers"] == [2004, max(years)]
+        change = frame[column].pct_change().dropna()
+        assert change.between(-0.02, 0.10).all(), f"{name}: an implausible yearly change (typo?)"
+    kpi = load_kpi().set_index("year")["kpi_1980_100"]
+    assert kpi[2004] == 279.14 and kpi[2008] == 300.61 and kpi[2013] == 314.06
+    assert round((kpi[2009] / kpi[2008] - 1) * 100, 1) == -0.3  # the deflation year
+    pbb = load_prisbasbelopp().set_index("year")["prisbasbelopp_sek"]
+    assert pbb[2004] == 39300 and pbb[2010] == 42400 and pbb[2013] == 44500

@@ -140,6 +140,23 @@ class TestFixedPrices:
         with pytest.raises(MeasureError, match=r"no figure for year\(s\) \[2021\]; it covers 2022-2024"):
             to_fixed_prices(series({2021: 1.0}), INDEX, base_year=2024)
 
+    def test_missing_year_degrades_only_that_year(self):
+        from finsam_analysis.measures.prices import uncovered_years
+
+        frame = series({2021: 1.0, 2022: 100.0})
+        out = to_fixed_prices(frame, INDEX, base_year=2024, missing="nan")
+        assert out["value_fixed_sek"].isna().tolist() == [True, False]
+        assert out["value_fixed_sek"].iloc[1] == pytest.approx(125.0)
+        assert uncovered_years(frame, INDEX) == [2021]
+        real = nominal_and_real(frame, INDEX, 2024, missing="nan")
+        assert real["value_sek"].tolist() == [1.0, 100.0]  # nominal figures and change are kept
+        assert real["change_pct"].iloc[1] == pytest.approx(9900.0) and pd.isna(real["real_change_pct"].iloc[1])
+
+    def test_default_base_year_is_the_nearest_covered(self):
+        from finsam_analysis.measures.prices import base_year_for
+
+        assert [base_year_for(y, INDEX) for y in (2023, 2031, 2010)] == [2023, 2024, 2022]
+
     def test_missing_base_year(self):
         with pytest.raises(MeasureError, match="no figure for base year 2030"):
             to_fixed_prices(series({2022: 1.0}), INDEX, base_year=2030)

@@ -4,6 +4,7 @@ The committed notebooks/forbund_report.ipynb holds the outputs for the curated d
 it under nbval against a temp copy of the data passes unchanged, and fails once one figure in
 data/raw changes — so no figure can move without someone looking at the diff.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +13,9 @@ import sys
 import pytest
 
 from finsam_analysis.data import paths
+from finsam_analysis.data.loader import load_raw
+from finsam_analysis.data.vocabulary import load_vocabulary
+from finsam_analysis.document import fmt
 
 pytestmark = pytest.mark.slow
 
@@ -31,19 +35,49 @@ def project_copy(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(paths.RAW_DIR, root / "data" / "raw")
     (root / "notebooks").mkdir()
-    for name in ("forbund_report.ipynb", "sanitize.cfg"):
+    for name in ("forbund_report.ipynb", "sanitize.cfg", "conftest.py"):
         shutil.copy(paths.NOTEBOOKS_DIR / name, root / "notebooks" / name)
     return root
 
 
-def test_unchanged_data_passes_and_one_changed_figure_fails(project_copy):
+def committed_parameters() -> dict:
+    """The parameters the committed report notebook was executed with (its parameters cell)."""
+    notebook = json.loads(paths.REPORT_TEMPLATE.read_text(encoding="utf-8"))
+    [cell] = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    values: dict = {}
+    exec("".join(cell["source"]), {}, values)  # plain assignments (document.parameters)
+    return values
+
+
+def net_result_row(raw_dir, forbund):
+    """(csv path, line number, value, unit) of the report year's income-statement result."""
+    [loaded] = load_raw(raw_dir, only=[forbund])
+    rows = [
+        (doc.folder / "financials.csv", row)
+        for doc in loaded.documents
+        if "financials" in doc.tables
+        for _, row in doc.tables["financials"].iterrows()
+        if row["item"] == "net_result" and row["basis"] == "utfall" and row["statement"] == "income_statement"
+    ]
+    path, row = max(rows, key=lambda r: (int(r[1]["year"]), r[0].parent.name))
+    return path, int(row["_line"]), float(row["value"]), row["unit"]
+
+
+def test_unchanged_data_passes_and_one_changed_figure_fails_with_a_hint(project_copy):
     assert run_nbval(project_copy).returncode == 0
-    financials = project_copy / "data" / "raw" / "sjuharad" / "arsredovisning-2024" / "financials.csv"
-    text = financials.read_text(encoding="utf-8")
-    row = "income_statement,2024,utfall,net_result,246185.14,kr"
-    assert row in text
-    financials.write_text(text.replace(row, row.replace("246185.14", "246186.14")), encoding="utf-8")
+    forbund = committed_parameters()["forbund"]
+    path, line, value, unit = net_result_row(project_copy / "data" / "raw", forbund)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    typed = lines[line - 1].split(",")[4]
+    assert float(typed) == value
+    changed = f"{value + 1:.{len(typed.partition('.')[2])}f}"
+    fields = lines[line - 1].split(",")
+    fields[4] = changed
+    lines[line - 1] = ",".join(fields)
+    path.write_text("\n".join(lines), encoding="utf-8")
     result = run_nbval(project_copy)
     assert result.returncode != 0
     assert "Cell outputs differ" in result.stdout
-    assert "246\u00a0186\u00a0kr" in result.stdout  # the new result, against the stored 246 185 kr
+    factor = load_vocabulary().unit_factor(unit)
+    assert fmt.kronor((value + 1) * factor) in result.stdout  # the new result, against the stored one
+    assert "run `make notebooks`" in result.stdout and "review the diff" in result.stdout

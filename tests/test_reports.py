@@ -616,6 +616,25 @@ def test_cli_refuses_unknown_forbund_or_year_listing_what_exists(cli, capsys):
     assert not cli.out.exists()
 
 
+def test_cli_lists_a_forbund_without_reportable_years_with_its_reason(cli, capsys):
+    """gamma has budget figures only: never skipped silently, and a failure when asked for."""
+    assert cli.run("--no-progress", "--forbund", "gamma") == 1
+    captured = capsys.readouterr()
+    assert "gamma: no report: Förbundets dokument har bara budget- eller prognossiffror, inga utfall." in captured.err
+    assert "gamma" in captured.out and "1 förbund without a report" in captured.out
+    page = (cli.out / "index.html").read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("<tr><td>gamma</td>"))
+    assert "ingen rapport" in row and "bara budget- eller prognossiffror" in row
+
+
+def test_index_lists_unreportable_forbund(tmp_path):
+    record = {"format": 1, "reports": {"2024/alpha": {"forbund": "alpha", "year": 2024, "status": "ok"}},
+              "unreportable": {"omega": "Förbundet har ännu inget dokument (lägg till ett med finsam new)."}}
+    rows = [line for line in render_index(record, tmp_path).splitlines() if line.startswith("<tr><td>")]
+    assert [r.split("</td>")[0][8:] for r in rows] == ["alpha", "omega"]
+    assert "ingen rapport" in rows[1] and "finsam new" in rows[1]
+
+
 @slow
 def test_cli_exit_code_is_one_when_a_report_fails(cli, tmp_path, monkeypatch, capsys):
     failing = make_template(tmp_path / "f.ipynb", 'raise KeyError("saknas")')

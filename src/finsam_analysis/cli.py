@@ -33,7 +33,7 @@ def cmd_build(args) -> int:
     hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
     if len(hits):
         raise CurationError([
-            Problem(Path(args.raw) / hit.path, hit.line, None, f"column {hit.column}: looks like a personnummer ({hit.masked}); never curate personal data")
+            Problem(Path(args.raw) / hit.path, hit.line, None, f"looks like a personnummer ({hit.masked}) at column {hit.column}; never curate personal data")
             for hit in hits.itertuples(index=False)
         ])
     try:
@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_curation_commands(sub)
     add_reports_parser(sub)
     add_scan_parser(sub)
+    add_new_parser(sub)
     return parser
 
 
@@ -287,6 +288,65 @@ def cmd_scan(args: argparse.Namespace) -> int:
               "(never curate or commit personal data)", file=sys.stderr)
         return 1
     print(f"no personnummer in {read} file(s)")
+    return 0
+
+
+# --------------------------------------------------------------------------- new
+
+
+def add_new_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The `new` subcommand: scaffold a document folder (data/scaffold.scaffold_document)."""
+    from finsam_analysis.data.vocabulary import load_vocabulary
+
+    kinds = load_vocabulary().words("document_kinds")  # not the loader: it imports pandera
+    p = subparsers.add_parser(
+        "new",
+        help="scaffold data/raw/<forbund>/<document>/ from a source text, ready for curation",
+        description=(
+            "Create forbund.yaml (if the förbund is new), source.yaml (sha256, dates), source.txt, "
+            "checks.yaml and known_discrepancies.csv, check that the folder loads, and print the "
+            "header of each table. Next steps: docs/curation.md, 'One sparse document end to end'."
+        ),
+    )
+    p.add_argument("forbund", help="förbund slug, e.g. ostra-skaraborg")
+    p.add_argument("document", help="document id <kind>-<year> or <kind>-<yyyy-mm-dd>, e.g. delarsrapport-2024-08-31")
+    p.add_argument("--kind", required=True, choices=kinds, help="kind of document")
+    p.add_argument("--source", required=True, help="the text file the figures are typed from (copied to source.txt)")
+    p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
+    p.add_argument("--title", help="title as printed (default: kind and year)")
+    p.add_argument("--date", help="date adopted/published YYYY-MM-DD or YYYY-MM (default: the date in the id)")
+    p.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"), help="first and last year the figures refer to")
+    p.add_argument("--period", help="part of the year the document covers: helar (default) or e.g. jan-aug")
+    p.add_argument("--url", help="where the document was read (required for --kind webbtext)")
+    p.add_argument("--name", help="the förbund's name as printed (new förbund only)")
+    p.add_argument("--org-nr", dest="org_nr", help="organisationsnummer (new förbund only)")
+    p.add_argument("--county", help="county (new förbund only)")
+    p.set_defaults(func=cmd_new)
+    return p
+
+
+def cmd_new(args) -> int:
+    from finsam_analysis.data.loader import load_raw
+    from finsam_analysis.data.scaffold import TODO, missing_tables, scaffold_document, table_header
+
+    source = Path(args.source)
+    if not source.is_file():
+        raise FileNotFoundError(f"--source {source}: no such file")
+    meta = {k: getattr(args, k) for k in ("title", "date", "years", "period", "url", "name", "org_nr", "county") if getattr(args, k)}
+    try:
+        folder = scaffold_document(Path(args.raw), args.forbund, args.document, args.kind, source.read_text(encoding="utf-8"), original_file=source.name, **meta)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    load_raw(Path(args.raw), only=[args.forbund])  # the new folder must load (CurationError otherwise)
+    print(f"created {folder} (loads and validates)")
+    forbund_yaml = folder.parent / "forbund.yaml"
+    if TODO in forbund_yaml.read_text(encoding="utf-8"):
+        print(f"next: fill in '{TODO}' and the members in {forbund_yaml}")
+    print(f"next: create each table the document has in {folder} with this header and its rows (docs/curation.md):")
+    for name in missing_tables(folder):
+        print(f"  {name}.csv: {table_header(name)}")
+    print(f"then: finsam validate --forbund {args.forbund}")
     return 0
 
 
@@ -359,7 +419,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     and index are saved and the workers and their kernels are stopped)."""
     from finsam_analysis.checks.processed import refresh_processed
     from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
-    from finsam_analysis.data.targets import resolve_targets
+    from finsam_analysis.data.targets import resolve_targets, unreportable
     from finsam_analysis.publish.runner import run_comparison, run_reports
 
     if not logging.getLogger().handlers:
@@ -373,10 +433,18 @@ def cmd_reports(args: argparse.Namespace) -> int:
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
         tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
-        targets = resolve_targets(tables, args.forbund, args.year)
-        if not targets:
+        # a förbund without any reportable year is never skipped silently: it is listed on the
+        # index with its reason, and counts as failed when asked for by name
+        without = unreportable(tables)
+        asked = list(dict.fromkeys(args.forbund or []))
+        named_without = [f for f in asked if f in without]
+        rest = [f for f in asked if f not in without]
+        targets = resolve_targets(tables, rest, args.year) if rest or not asked else []
+        if not targets and not without:
             print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
             return 2
+        for forbund in named_without:
+            print(f"error: {forbund}: no report: {without[forbund]}", file=sys.stderr)
         summary = run_reports(
             targets,
             jobs=args.jobs,
@@ -385,6 +453,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             extra_parameters=extra or None,
             lock_wait=getattr(args, "wait", DEFAULT_WAIT),
+            unreportable=without,
+            requested_unreportable=named_without,
         )
         # the comparison of every förbund: the default parameters only, linked from the index
         comparison = (

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from finsam_analysis.data import metadata, paths
+from finsam_analysis.data.approx import allowance
 from finsam_analysis.data.build import Tables
 from finsam_analysis.data.errors import Problem
 from finsam_analysis.data.loader import DATA_TABLES, Forbund
@@ -363,6 +364,9 @@ def check_frames(forbund: Forbund) -> dict[str, pd.DataFrame]:
             frame["_value"] = frame["value"] * factor.astype("float64")
             frame["_precision"] = [precision(d, u) for d, u in zip(frame["_decimals"], frame["unit"])]
             frame["_family"] = frame["unit"].map(lambda u: "money" if u in MONEY_UNITS else u)
+            # an approximate figure (ca, drygt, ...) may lie within its printed rounding step
+            approx = frame["approx"] if "approx" in frame else pd.Series(None, index=frame.index)
+            frame["_approx"] = [allowance(v, d, u, a) for v, d, u, a in zip(frame["value"], frame["_decimals"], frame["unit"], approx)]
         frames[name] = frame
     return frames
 
@@ -469,6 +473,8 @@ class Evaluator:
             if not len(idx):
                 continue
             keys = [k for k in rule.for_each if k not in anchor.ignore]
+            if "period" in frame.columns and "period" not in keys:
+                keys.append("period")  # part-year figures are checked with each other only
             missing = [k for k in keys if k not in frame.columns]
             if missing:
                 raise RuleError(f"for_each column(s) {missing} not in table {table}")
@@ -495,6 +501,8 @@ class Evaluator:
         if row is not None:
             row.update(forbund=self.forbund.slug, document=check.document, rule=rule.id, table=rule.table)
             label = ":".join(str(group[k]) for k in rule.for_each if k in group)
+            if group.get("period", "helar") not in ("helar", "") and "period" not in rule.for_each:
+                label = f"{label}:{group['period']}" if label else str(group["period"])
             row["check_id"] = f"{rule.id}:{label}" if label else rule.id
         return row
 
@@ -525,11 +533,16 @@ class Evaluator:
         precisions = [p for rows in used if len(rows.idx) for p in self.column(rows.table, "_precision")[rows.idx]]
         if not precisions:
             return EXACT, 0.0
+        approx = self._approx(used)
         coarsest, finest = max(precisions), min(precisions)
-        bound = 0.5 * sum(precisions)
+        bound = 0.5 * sum(precisions) + approx
         if coarsest > finest and precisions.count(coarsest) == 1:
-            return 0.5 * coarsest + EXACT, bound
-        return EXACT, bound
+            return 0.5 * coarsest + EXACT + approx, bound
+        return EXACT + approx, bound
+
+    def _approx(self, used: list[Picked]) -> float:
+        """What the approximate figures among `used` allow (data.approx.allowance), summed."""
+        return float(sum(self.column(rows.table, "_approx")[rows.idx].sum() for rows in used if len(rows.idx) and "_approx" in self.frames[rows.table]))
 
     def _sum(self, rule: Rule, group: dict, document: str | None) -> dict | None:
         expected, total_rows = self.operand_value(rule, rule.total, group, document)
@@ -560,7 +573,7 @@ class Evaluator:
         actual = numerator / denominator * rule.scale
         printed = float(self.column(total_rows.table, rule.total.column)[total_rows.idx[0]])
         step = 10.0 ** (-printed_decimals(printed))
-        tolerance = 0.5 * step + EXACT
+        tolerance = 0.5 * step + EXACT + self._approx([total_rows])
         return self._row(expected, actual, tolerance, step, [total_rows, num_rows, den_rows])
 
     def _row(self, expected, actual, tolerance, bound, used: list[Picked]) -> dict:
@@ -591,10 +604,12 @@ class Evaluator:
             if frame is None:
                 continue
             ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(["_order", "_line"], kind="stable")
-            for key_values, rows in ordered.groupby(list(keys), dropna=False, sort=True):
+            by = [*keys, *(["period"] if "period" in frame.columns else [])]  # never part-year vs full-year
+            for key_values, rows in ordered.groupby(by, dropna=False, sort=True):
                 if len(rows) < 2:
                     continue
-                label = ":".join(as_text(v) for v in key_values)
+                shown = key_values[: len(keys)] if len(by) > len(keys) and key_values[-1] == "helar" else key_values
+                label = ":".join(as_text(v) for v in shown)
                 out.extend(Check(None, None, (), (table, int(rows.index[0]), int(other), label)) for other in rows.index[1:])
         return out
 

@@ -2,7 +2,9 @@
 
 A curated value 246185.14 must be findable as "246 185,14" (or "246185,14"); 18022 tkr as
 "18 022"; -805 as "-805", "- 805" or "805" when the document prints costs without a sign.
-Rows whose `note` says "derived" are computed by the curator and exempt.
+Rows whose `note` says "derived" are computed by the curator and exempt. A row with a
+`printed` form (a figure printed in a non-Swedish form, "7.2 m.kr", or without its sign) is
+tied by that form instead: it must occur in the text as typed and state the typed value.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from finsam_analysis.data.approx import printed_matches
 
 SPACES = re.compile(r"[\u00a0\u2009\u202f\t ]+")
 DIGIT_RUN = re.compile(r"[0-9]+")
@@ -80,10 +84,17 @@ def untied_rows(frame: pd.DataFrame, text: str, value_column: str = "value") -> 
         decimals = rows["_decimals"].to_numpy()
     else:
         decimals = [0] * len(rows)
+    # a figure with a `printed` form is tied by that form: it occurs as typed and states the value
+    forms = rows["printed"].to_numpy() if "printed" in rows and value_column == "value" else [None] * len(rows)
     missing = [
         index
-        for index, value, places in zip(rows.index, values, decimals)
-        if not pd.isna(value) and not printed_in(float(value), int(places), text)
+        for index, value, places, form in zip(rows.index, values, decimals, forms)
+        if not pd.isna(value)
+        and not (
+            (SPACES.sub(" ", form.strip()) in text and printed_matches(form, float(value)))
+            if isinstance(form, str) and form.strip()
+            else printed_in(float(value), int(places), text)
+        )
     ]
     return frame.loc[missing]
 

@@ -92,6 +92,8 @@ def combine(forbunds: list[Forbund], name: str) -> pd.DataFrame:
 
 
 def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from finsam_analysis.data.loader import document_period
+
     sources = pd.DataFrame(
         [
             {
@@ -106,6 +108,7 @@ def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame
                 "original_file": d.source.get("original_file"),
                 "sha256": d.source.get("sha256"),
                 "url": d.source.get("url"),
+                "period": document_period(d.source),
             }
             for f in forbunds
             for d in f.documents
@@ -369,8 +372,21 @@ def load_processed(processed_dir: Path | None = None, only: list[str] | None = N
     return Tables(**frames)
 
 
+# Text columns of the processed tables (data/schema.py's str columns; a test keeps them in step).
+# pandas reads an empty or all-empty column as float64: a merge of a förbund's empty table with
+# another's would then fail on str vs float keys.
+TEXT_COLUMNS = (
+    "forbund", "document", "statement", "basis", "item", "unit", "section", "page", "note", "period",
+    "approx", "printed", "member", "member_kind", "intervention", "kind", "kommun", "parent",
+    "description", "group", "measure", "gender", "outcome", "base", "indicator",
+)
+
+
 def _read_processed(path: Path, only: list[str] | None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"page": str, "org_nr": str})
+    for column in TEXT_COLUMNS:
+        if column in frame and frame[column].dtype != object:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     if only is not None and "forbund" in frame:
         frame = frame[frame["forbund"].isin(only)].reset_index(drop=True)
     return frame

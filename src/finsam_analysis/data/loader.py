@@ -6,6 +6,7 @@ curator fixes a whole file in one pass instead of one error per build.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -24,8 +25,9 @@ from finsam_analysis.data.vocabulary import Vocabulary, load_vocabulary
 from finsam_analysis.data.yamlfile import MAX_BYTES as MAX_YAML_BYTES
 from finsam_analysis.data.yamlfile import YamlFileError, decode_utf8, line_of, parse_yaml
 
-DOCUMENT_KINDS = ("arsredovisning", "protokoll", "budget")
-DOCUMENT_ID = re.compile(rf"^({'|'.join(DOCUMENT_KINDS)})-\d{{4}}(-\d{{2}}-\d{{2}})?$")
+# the kinds of document are one list, the vocabulary's document_kinds (precedence uses it too)
+DOCUMENT_KINDS = load_vocabulary().words("document_kinds")
+DOCUMENT_ID = re.compile(rf"^(?P<kind>{'|'.join(DOCUMENT_KINDS)})-(?P<date>\d{{4}}(-\d{{2}}-\d{{2}})?)$")
 DATA_TABLES = tuple(name for name in TABLES if name != "known_discrepancies")
 
 
@@ -174,6 +176,7 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         problems.append(Problem(path, line_of(meta, "years"), "years", f"{list(years)!r}: expected [first_year, last_year] with first <= last"))
     if not years[0] <= meta["fiscal_year"] <= years[1] + 1:
         problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r}: expected a year within years {years[0]}-{years[1]}"))
+    check_source_kind(folder, meta, problems)
     text = folder / "source.txt"
     data = read_bytes(text, MAX_TEXT_BYTES, "the text the figures were typed from", problems, root)
     if data is None:
@@ -183,6 +186,31 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
     actual = hashlib.sha256(data).hexdigest()
     if actual != meta.get("sha256"):
         problems.append(Problem(path, line_of(meta, "sha256"), "sha256", f"does not match source.txt (actual {actual})"))
+
+
+def check_source_kind(folder: Path, meta: dict, problems: list[Problem]) -> None:
+    """The folder's kind matches `kind`; a period is a period word; a web text has its URL and a day."""
+    from finsam_analysis.data.periods import is_period, period_problem
+
+    path = folder / "source.yaml"
+    match = DOCUMENT_ID.match(folder.name)
+    if match and match["kind"] != meta["kind"]:
+        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})"))
+    if "period" in meta and not is_period(meta["period"]):
+        problems.append(Problem(path, line_of(meta, "period"), "period", period_problem(meta["period"])))
+    if meta["kind"] == "webbtext":
+        if not meta.get("url"):
+            problems.append(Problem(path, line_of(meta, "url"), "url", "a web or press text needs the address it was read at (http:// or https://)"))
+        if not isinstance(meta.get("date"), dt.date):
+            problems.append(Problem(path, line_of(meta, "date"), "date", f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD"))
+
+
+def document_period(source: dict) -> str:
+    """The period a document's rows cover unless a row says otherwise (source.yaml `period`)."""
+    from finsam_analysis.data.periods import FULL_YEAR, canonical, is_period
+
+    period = source.get("period", FULL_YEAR)
+    return canonical(period) if is_period(period) else FULL_YEAR
 
 
 def value_kind(spec: TableSpec, unit: str) -> str | None:
@@ -387,6 +415,12 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
             frame = read_table(path, spec, problems, root)
             if frame is not None:
                 parsed[name] = frame
+    period = document_period(source)
+    for frame in parsed.values():
+        if "period" in frame.columns:  # a row's own period, else the document's
+            from finsam_analysis.data.periods import canonical
+
+            frame["period"] = [canonical(p) if isinstance(p, str) else period for p in frame["period"]]
     if "interventions" in parsed:
         interventions = tuple(parsed["interventions"]["intervention"])
     elif (folder / "interventions.csv").exists() or (folder / "interventions.csv").is_symlink():

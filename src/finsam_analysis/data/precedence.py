@@ -12,12 +12,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from finsam_analysis.data.periods import full_year
 from finsam_analysis.data.vocabulary import load_vocabulary
 
-KIND_RANK = {"arsredovisning": 0, "budget": 1, "protokoll": 2}
+# at equal date, the vocabulary's order of document kinds (annual report first) decides
+KIND_RANK = {k: i for i, k in enumerate(load_vocabulary().words("document_kinds"))}
 # the vocabulary's order of statements is the one order of preference (measures use it too)
 STATEMENT_RANK = {s: i for i, s in enumerate(load_vocabulary().words("statements"))}
-DOCUMENT_ID = re.compile(r"^(?P<kind>[a-z]+)-(?P<date>\d{4}(?:-\d{2}-\d{2})?)$")
+DOCUMENT_ID = re.compile(rf"^(?P<kind>{'|'.join(KIND_RANK)})-(?P<date>\d{{4}}(?:-\d{{2}}-\d{{2}})?)$")
 
 
 def document_rank(document: str) -> tuple[str, int]:
@@ -36,7 +38,12 @@ def document_rank(document: str) -> tuple[str, int]:
 
 
 def preferred(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """One row per (forbund, *keys): newest document first, then annual report, then statement."""
+    """One row per (forbund, *keys): newest document first, then annual report, then statement.
+
+    Only full-year figures take part: a part-year figure (period other than helar) is never
+    preferred over, or mixed with, the figure of the whole year.
+    """
+    df = full_year(df)
     if df.empty:
         return df.copy()
     ranks = df["document"].map(document_rank)

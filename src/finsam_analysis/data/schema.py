@@ -12,6 +12,10 @@ import pandera.pandas as pa
 
 from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, unit_family
 
+# Optional columns of every figure table (docs/curation.md): the part of the year a figure
+# covers, an approximation word as printed, and the figure exactly as printed where its form
+# is not Swedish or it carries no sign. A CSV may leave them out of its header.
+FIGURE_EXTRAS = ("period", "approx", "printed")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...]
     units: tuple[str, ...] | None = None  # allowed units, if the table has a unit column
-    optional_columns: tuple[str, ...] = field(default=("page", "note"))
+    optional_columns: tuple[str, ...] = field(default=("page", "note", *FIGURE_EXTRAS))
     pct_is_share: bool = False  # a pct value is a share of a whole (0-100), not e.g. an equity ratio
     may_be_empty: bool = False  # a file with a header and no rows is valid
 
@@ -53,6 +57,9 @@ def _provenance() -> tuple[ColumnSpec, ...]:
         ColumnSpec("section"),
         ColumnSpec("page", "str", required=False),
         ColumnSpec("note", "str", required=False),
+        ColumnSpec("period", "str", required=False),  # filled from source.yaml (default helar)
+        ColumnSpec("approx", "str", required=False, domain="approx"),
+        ColumnSpec("printed", "str", required=False),
     )
 
 
@@ -239,7 +246,8 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
         _row_check(
             spec.key[-1] if spec.name != "financials" else "item",
             f"duplicate key ({', '.join(spec.key)}): the same figure is typed twice in one section",
-            lambda df, key=list(spec.key): ~df.duplicated(key, keep="first"),
+            # a part-year figure and the full-year figure of the same key are two figures
+            lambda df, key=[*spec.key, *(["period"] if "period" in spec.column_names else [])]: ~df.duplicated(key, keep="first"),
         )
     ]
     if spec.name == "financials":
@@ -253,6 +261,16 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                     or unit_family(r["unit"]) == vocab.item_kind(r["item"]),
                     axis=1,
                 ).astype(bool),
+            )
+        )
+    if "period" in spec.column_names:
+        from finsam_analysis.data.periods import is_period
+
+        frame_checks.append(
+            _row_check(
+                "period",
+                "is not a period: expected helar or a month range like jan-jun, jan-aug (months jan feb mar apr maj jun jul aug sep okt nov dec)",
+                lambda df: df["period"].isna() | df["period"].map(is_period).astype(bool),
             )
         )
     if spec.name == "member_contributions" and ctx.members is not None:

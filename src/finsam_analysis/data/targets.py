@@ -2,7 +2,10 @@
 
 A (förbund, year) is reportable when any table has outcome figures for that year: an `utfall`
 row of financials, member contributions or intervention finance, or any row of participants,
-outcomes or the indicator survey (those tables hold actual figures only). The runner applies
+outcomes or the indicator survey (those tables hold actual figures only). Figures for part of
+the year (a delårsrapport) make a year reportable too, but the default year of a förbund is
+its latest year with full-year outcome figures (the latest part-year one only if it has none),
+and part-year figures never enter the full-year measures of a report. The runner applies
 this rule before any work; the template's `prepare` applies the same rule, so a target the
 runner accepts is never rejected inside a kernel.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from finsam_analysis.data.paths import check_slug
+from finsam_analysis.data.periods import is_full_year
 
 # tables with a basis column count only their utfall rows; the others are actual by definition
 OUTCOME_TABLES = {
@@ -46,7 +50,11 @@ class ReportTarget:
 
 
 def reportable_years(tables) -> pd.DataFrame:
-    """Distinct (forbund, year) pairs with outcome figures in any table, sorted."""
+    """Distinct (forbund, year) pairs with outcome figures in any table, sorted.
+
+    Column `full_year`: True when some of those figures cover the whole year (period helar),
+    False when the year has part-year figures only (e.g. a delårsrapport jan-aug).
+    """
     parts = []
     for name, has_basis in OUTCOME_TABLES.items():
         frame = tables.table(name)
@@ -54,14 +62,19 @@ def reportable_years(tables) -> pd.DataFrame:
             continue
         if has_basis:
             frame = frame[frame["basis"] == "utfall"]
-        if "period" in frame.columns:  # part-year figures never make a full-year report
-            frame = frame[frame["period"] == "helar"]
-        parts.append(frame[["forbund", "year"]])
+        parts.append(frame[["forbund", "year"]].assign(full_year=is_full_year(frame).to_numpy()))
     if not parts:
-        return pd.DataFrame({"forbund": pd.Series(dtype=str), "year": pd.Series(dtype="int64")})
-    pairs = pd.concat(parts, ignore_index=True).drop_duplicates()
-    pairs = pairs.astype({"year": "int64"})
+        return pd.DataFrame({"forbund": pd.Series(dtype=str), "year": pd.Series(dtype="int64"), "full_year": pd.Series(dtype=bool)})
+    pairs = pd.concat(parts, ignore_index=True)
+    pairs = pairs.groupby(["forbund", "year"], as_index=False)["full_year"].any()
+    pairs = pairs.astype({"year": "int64", "full_year": bool})
     return pairs.sort_values(["forbund", "year"]).reset_index(drop=True)
+
+
+def default_year(pairs: pd.DataFrame) -> int:
+    """A förbund's default report year from its reportable_years rows: latest full year, else latest."""
+    full = pairs[pairs["full_year"]]
+    return int((full if len(full) else pairs)["year"].max())
 
 
 def years_with_outcome(tables, forbund: str) -> list[int]:
@@ -74,13 +87,21 @@ def known_forbund(tables) -> list[str]:
 
 
 def unreportable(tables) -> dict[str, str]:
-    """Förbund in the data without any reportable year, with the reason in Swedish."""
+    """Förbund in the data without any reportable year, with the reason in one Swedish sentence."""
     with_years = set(reportable_years(tables)["forbund"])
-    return {
-        f: "inga utfallssiffror i något dokument (bara budget, prognos eller inga tabeller)"
-        for f in known_forbund(tables)
-        if f not in with_years
-    }
+    reasons = {}
+    for forbund in known_forbund(tables):
+        if forbund in with_years:
+            continue
+        documents = tables.sources.loc[tables.sources["forbund"] == forbund] if "forbund" in tables.sources else pd.DataFrame()
+        rows = sum(int((tables.table(name)["forbund"] == forbund).sum()) for name in OUTCOME_TABLES)
+        if rows:
+            reasons[forbund] = "Förbundets dokument har bara budget- eller prognossiffror, inga utfall."
+        elif documents.empty:
+            reasons[forbund] = "Förbundet har ännu inget dokument (lägg till ett med finsam new)."
+        else:
+            reasons[forbund] = "Förbundets dokument har inga tabeller med siffror ännu."
+    return reasons
 
 
 def check_target(tables, forbund: object, year: object = None) -> ReportTarget:
@@ -89,11 +110,13 @@ def check_target(tables, forbund: object, year: object = None) -> ReportTarget:
     known = known_forbund(tables)
     if forbund not in known:
         raise ValueError(f"unknown förbund {forbund!r}; known: {', '.join(known) or '(none)'}")
-    years = years_with_outcome(tables, forbund)
+    pairs = reportable_years(tables)
+    pairs = pairs[pairs["forbund"] == forbund]
+    years = [int(y) for y in pairs["year"]]
     if not years:
         raise ValueError(f"{forbund} has no outcome figures for any year: {unreportable(tables)[forbund]}")
     if year is None:
-        return ReportTarget(forbund, max(years))
+        return ReportTarget(forbund, default_year(pairs))
     if type(year) is not int or year not in years:
         raise ValueError(
             f"{forbund} has no outcome (utfall) figures for year {year!r}; years with data: {', '.join(map(str, years))}"
@@ -115,5 +138,4 @@ def resolve_targets(tables, forbunds: Sequence[str] | None = None, year: int | N
         if chosen.empty:
             raise ValueError(f"no förbund has outcome figures for year {year!r}")
         return [ReportTarget(str(f), int(year)) for f in chosen["forbund"]]
-    latest = pairs.groupby("forbund")["year"].max()
-    return [ReportTarget(str(f), int(y)) for f, y in latest.items()]
+    return [ReportTarget(str(f), default_year(rows)) for f, rows in pairs.groupby("forbund")]

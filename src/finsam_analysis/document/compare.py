@@ -1,7 +1,12 @@
-"""Side by side: the same key figures for every förbund in its latest outcome year.
+"""Side by side: the same key figures for every förbund, in the same year where they all have it.
 
 For the exploration notebook notebooks/jamforelse.ipynb: an analyst's first question is how
 the förbund compare in size, result, equity against the guideline and administration.
+
+Years are aligned (comparison_years): the latest year for which every förbund has full-year
+outcome figures; a förbund without figures for that year is shown for its own latest year, and
+alignment_sentence says so plainly. A förbund without some tables (e.g. participants only) is
+listed with its missing figures empty; one without any outcome year is listed without a year.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from finsam_analysis.measures import costs, funding, health, trends
 from finsam_analysis.data.precedence import preferred_table
 
 COLUMNS = [
-    "forbund", "name", "year", "contributions_sek", "operating_costs_sek", "net_result_sek",
+    "forbund", "name", "year", "same_year", "contributions_sek", "operating_costs_sek", "net_result_sek",
     "equity_sek", "equity_cap_sek", "equity_pct_of_contributions", "admin_share_pct",
 ]
 
@@ -24,15 +29,68 @@ def latest_outcome_year(financials: pd.DataFrame) -> pd.DataFrame:
     return utfall.groupby("forbund", as_index=False)["year"].max()
 
 
-def key_figures(tables: Tables, years: pd.DataFrame | None = None) -> pd.DataFrame:
+def comparison_years(tables: Tables, year: int | None = None) -> tuple[pd.DataFrame, int | None]:
+    """(one row per förbund: forbund, year, same_year; the common year or None).
+
+    The common year is `year` if given, else the latest year with full-year outcome figures
+    (data.targets.reportable_years) in every förbund that has any. A förbund without it gets
+    its own latest full-year outcome year (same_year False); one without any gets year <NA>.
+    """
+    from finsam_analysis.data.targets import reportable_years
+
+    pairs = reportable_years(tables)
+    pairs = pairs[pairs["full_year"]]
+    by_forbund = {f: set(int(y) for y in g["year"]) for f, g in pairs.groupby("forbund")}
+    common = year
+    if common is None and by_forbund:
+        shared = set.intersection(*by_forbund.values())
+        common = max(shared) if shared else None
+    rows = []
+    for forbund in sorted(str(f) for f in tables.forbund["forbund"]):
+        years = by_forbund.get(forbund, set())
+        if common is not None and common in years:
+            rows.append((forbund, common, True))
+        else:
+            rows.append((forbund, max(years) if years else pd.NA, False))
+    out = pd.DataFrame(rows, columns=["forbund", "year", "same_year"]).astype({"year": "Int64", "same_year": bool})
+    return out, common
+
+
+def alignment_sentence(tables: Tables, year: int | None = None) -> str:
+    """In one or two Swedish sentences: which year each förbund is compared for."""
+    years, common = comparison_years(tables, year)
+    names = dict(zip(tables.forbund["forbund"], tables.forbund["name"]))
+    others = years[~years["same_year"]]
+    if common is None:
+        listed = ", ".join(f"{names.get(f, f)} {y if pd.notna(y) else '(inget år med utfall)'}" for f, y in zip(years["forbund"], years["year"]))
+        return f"Förbunden har inget gemensamt år med helårsutfall; varje förbund visas för sitt senaste år (markerat med * i tabellen): {listed}."
+    text = f"Förbunden jämförs för {common}, det senaste år som alla har helårsutfall för."
+    if len(others):
+        listed = "; ".join(
+            f"{names.get(f, f)} saknar utfall för {common} och visas för {y}" if pd.notna(y) else f"{names.get(f, f)} har inget år med utfall"
+            for f, y in zip(others["forbund"], others["year"])
+        )
+        text = f"Förbunden jämförs för {common}. Undantag: {listed} (år markerade med * i tabellen)."
+    return text
+
+
+def key_figures(tables: Tables, years: pd.DataFrame | None = None, year: int | None = None) -> pd.DataFrame:
     """One row per förbund: contributions, costs, result, equity vs cap, admin share, active
-    participants (latest outcome year, or the (forbund, year) rows of `years`).
+    participants, in the year of comparison_years (the common year where every förbund has it,
+    or `year`), or for the (forbund, year) rows of `years`.
 
     Costs are shown as positive amounts. A figure a förbund's documents do not give is NaN.
+    Only full-year figures are compared (never a delår figure).
     """
+    from finsam_analysis.data.periods import split_tables
+
+    tables, _ = split_tables(tables)
     fin = preferred_table(tables, "financials")
     members = preferred_table(tables, "member_contributions")
-    years = latest_outcome_year(fin) if years is None else years[["forbund", "year"]].drop_duplicates()
+    if years is None:
+        years, _ = comparison_years(tables, year)
+    else:
+        years = years[["forbund", "year"]].drop_duplicates().assign(same_year=True)
     out = years.merge(tables.forbund[["forbund", "name"]], on="forbund", how="left")
     for item, column, sign in (("operating_costs", "operating_costs_sek", -1), ("net_result", "net_result_sek", 1)):
         series = trends.item_series(fin, item)[["forbund", "year", "value_sek"]]
@@ -55,7 +113,9 @@ def display_table(figures: pd.DataFrame) -> pd.DataFrame:
 
     item = labels.labels("items")
     money = {"contributions_sek": item["member_contribution_total"], "operating_costs_sek": item["operating_costs"], "net_result_sek": item["net_result"], "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
-    out = pd.DataFrame({"Förbund": figures["name"], "År": figures["year"].astype(str)})
+    same = figures["same_year"] if "same_year" in figures else pd.Series(True, index=figures.index)
+    shown_year = [("–" if pd.isna(y) else f"{int(y)}" + ("" if s else " *")) for y, s in zip(figures["year"], same)]
+    out = pd.DataFrame({"Förbund": figures["name"], "År": shown_year})
     for column, label in money.items():
         out[label] = figures[column].map(fmt.tkr)
     out["Eget kapital i % av bidragen"] = figures["equity_pct_of_contributions"].map(fmt.percent)
@@ -93,7 +153,7 @@ def title() -> list:
 
     return [Markdown(
         "# Jämförelse mellan samordningsförbunden\n\n"
-        "Samma nyckeltal för varje förbund, för dess senaste år med utfall. Belopp i tusentals kronor (tkr); "
+        "Samma nyckeltal för varje förbund, för samma år där alla har utfall för det. Belopp i tusentals kronor (tkr); "
         "kostnader som positiva belopp.\n\n"
         f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}. "
         "<a href=\"index.html\">Alla analysdokument</a> · <a href=\"validering.html\">Avstämning av källdokumenten</a></small>"
@@ -108,7 +168,7 @@ def key_figures_section(tables: Tables) -> list:
     figures = key_figures(tables)
     if figures.empty:
         return [Markdown("## Nyckeltal"), Markdown("*Inga förbund med utfall i datat.*")]
-    items = [Markdown("## Nyckeltal"), display_table(figures)]
+    items = [Markdown("## Nyckeltal"), Markdown(alignment_sentence(tables)), display_table(figures)]
     notes = []
     fin = preferred_table(tables, "financials")
     for row in figures.itertuples(index=False):

@@ -23,11 +23,11 @@ from functools import cached_property
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.data import paths, reference
+from finsam_analysis.data import paths, periods, reference
 from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables, is_current, load_findings, load_processed
 from finsam_analysis.data.precedence import preferred_table
 from finsam_analysis.data.targets import check_target
-from finsam_analysis.document import fmt, labels, plots, provenance, suppression
+from finsam_analysis.document import delar, fmt, labels, plots, provenance, suppression
 from finsam_analysis.document.parameters import check_values
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
@@ -48,9 +48,10 @@ class ReportContext:
     threshold: int
     base_year: int
     name: str
-    tables: Tables  # filtered to this förbund, every figure as curated
+    tables: Tables  # filtered to this förbund, every full-year figure as curated
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: dict = field(default_factory=dict)  # as passed (None = default)
+    part_year: Tables | None = None  # figures for part of a year (delår): shown apart, never mixed in
 
     # cached: every section reads these, and picking one figure per key sorts the table
     @cached_property
@@ -119,7 +120,8 @@ def prepare(
     if tables is None:
         tables, findings = _own_tables(forbund)
     target = check_target(tables, forbund, year)
-    base_year = target.year if base_year is None else base_year
+    # default: the report year's money, or the nearest year the KPI covers (never a failure)
+    base_year = prices.base_year_for(target.year, reference.load_kpi()) if base_year is None else base_year
     check_values({"base_year": base_year})
     plots.setup()
     name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
@@ -128,7 +130,8 @@ def prepare(
         from finsam_analysis.checks.reconcile import reconcile
 
         findings = reconcile(own)
-    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, own, findings, passed)
+    full, part = periods.split_tables(own)
+    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, full, findings, passed, part)
 
 
 def _own_tables(forbund: str) -> tuple[Tables, pd.DataFrame | None]:
@@ -312,7 +315,7 @@ def title(ctx: ReportContext) -> list[Item]:
         f"{suppression.legend(ctx.threshold)} ≈ = beräknat av oss ur tryckta andelar; ca = ungefärligt i källan.</small>",
         downloads.links(ctx),
     ]
-    return [Markdown("\n\n".join(t for t in text if t))]
+    return [Markdown("\n\n".join(t for t in text if t))] + delar.base_year_sentence(ctx.year, ctx.base_year)
 
 
 def non_default(ctx: ReportContext) -> bool:
@@ -415,7 +418,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     # contributions in fixed prices: the real development the members pay for
     contrib = next((s for item, _, _, s in rows if item == "member_contribution_total"), None)
     if contrib is not None and len(contrib) >= 2:
-        real = trends.nominal_and_real(contrib, kpi, ctx.base_year)
+        real = trends.nominal_and_real(contrib, kpi, ctx.base_year, missing="nan")  # a year without KPI: nominal only
         items.append(Markdown(f"**Medlemsbidrag i löpande och fasta priser** (tkr; fasta priser i {ctx.base_year} års penningvärde enligt KPI)"))
         items.append(table(real, {"year": ("År", str), "value_sek": ("Löpande priser", fmt.tkr), fixed: ("Fasta priser", fmt.tkr), "change_pct": ("Förändring", fmt.percent), "real_change_pct": ("Real förändring", fmt.percent)}))
         items.append(plots.line_trend(real, "year", {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"}, "Medlemsbidrag i löpande och fasta priser", "tkr"))
@@ -424,7 +427,13 @@ def trend_section(ctx: ReportContext) -> list[Item]:
         if len(nominal) and pd.notna(nominal["cagr_pct"].iloc[0]):
             g, r = nominal.iloc[0], in_fixed.iloc[0]
             items.append(Markdown(f"Medlemsbidragen förändrades med i genomsnitt {fmt.percent(g['cagr_pct'])} per år {int(g['start_year'])}–{int(g['end_year'])} i löpande priser och {fmt.percent(r['cagr_pct'])} per år i fasta priser."))
+        items += delar.uncovered_sentence(prices.uncovered_years(contrib, kpi), ctx.base_year)
     return items
+
+
+def part_year_section(ctx: ReportContext) -> list[Item]:
+    """Figures for part of the year (delårsrapport), apart from the full-year measures."""
+    return delar.part_year_section(ctx.part_year, ctx.year, ctx.tables)
 
 
 def cost_structure_section(ctx: ReportContext) -> list[Item]:
@@ -704,7 +713,7 @@ def data_quality(ctx: ReportContext) -> list[Item]:
     """Datakvalitet: the reconciliation of the source documents, in Swedish, material findings first."""
     from finsam_analysis.document import quality
 
-    return quality.section(ctx)
+    return quality.section(ctx) + delar.approximate_figures(ctx.tables, ctx.year)
 
 
 def publish_downloads(ctx: ReportContext) -> None:
@@ -722,7 +731,7 @@ def appendix(ctx: ReportContext) -> list[Item]:
     return quality.appendix(ctx)
 
 
-SECTIONS = (title, at_a_glance, definitions, trend_section, member_funding, cost_structure_section,
+SECTIONS = (title, at_a_glance, definitions, trend_section, part_year_section, member_funding, cost_structure_section,
             cost_per_participant_section, participants_section, outcomes_section, financial_health,
             budget_section, survey_section, data_quality, appendix)
 

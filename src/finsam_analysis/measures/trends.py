@@ -123,6 +123,7 @@ def nominal_and_real(
     base_year: int,
     value: str = "value_sek",
     by: Sequence[str] = ("forbund",),
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """A series in current and fixed prices with the yearly change of each (löpande och fasta priser).
 
@@ -130,10 +131,11 @@ def nominal_and_real(
     en: real change = change of the value in fixed prices of `base_year` (deflated with `index`).
 
     Columns: by..., year, <value>, <value>_fixed, change_pct (nominal), real_change_pct.
+    missing="nan": a year the index does not cover keeps its nominal figures, fixed ones NaN.
     """
     by = list(by)
     fixed = fixed_column(value)
-    priced = to_fixed_prices(series, index, base_year, value=value)
+    priced = to_fixed_prices(series, index, base_year, value=value, missing=missing)
     nominal = year_over_year(priced, value=value, by=by)[[*by, "year", value, fixed, "change_pct"]]
     real = year_over_year(priced, value=fixed, by=by)[[*by, "year", "change_pct"]]
     out = nominal.merge(real.rename(columns={"change_pct": "real_change_pct"}), on=[*by, "year"])

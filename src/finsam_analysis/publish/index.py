@@ -161,6 +161,15 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
             f"<td>{' '.join(links) if links else '<span class=note>saknas</span>'}</td>"
             "</tr>"
         )
+    for forbund, reason in sorted((record.get("unreportable") or {}).items()):
+        # a förbund in data/raw without any reportable year: listed with the reason, never hidden
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(names.get(forbund, str(forbund)))}</td><td>–</td><td class=\"figures\"></td><td></td>"
+            f'<td><span class="status-failed">ingen rapport</span><div class="error">{html.escape(str(reason))}</div></td>'
+            "<td><span class=note>saknas</span></td>"
+            "</tr>"
+        )
     body = "\n".join(rows) if rows else '<tr><td colspan="6">Inga analysdokument ännu.</td></tr>'
     dates = sorted(d for d in (_date(e) for e in entries) if d)
     made = f"<p class=\"note\">Senast uppdaterat {dates[-1]}. Varje dokument anger sitt datum, sin dataversion och sina parametrar.</p>" if dates else ""

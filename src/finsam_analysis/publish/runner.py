@@ -93,6 +93,10 @@ class RunSummary:
     seconds: float = 0.0
     out_dir: Path | None = None
     problems: list[str] = field(default_factory=list)  # of the run itself (record, index)
+    # förbund in data/raw without any reportable year -> the reason (data.targets.unreportable);
+    # those asked for by name count as failed
+    unreportable: dict[str, str] = field(default_factory=dict)
+    requested_unreportable: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -103,9 +107,9 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no report failed (unchanged ones count as fine) and the record and index
-        were saved."""
-        return not self.failed and not self.problems
+        """True when no report failed (unchanged ones count as fine), no förbund asked for by
+        name was unreportable, and the record and index were saved."""
+        return not self.failed and not self.problems and not self.requested_unreportable
 
     @property
     def exit_code(self) -> int:
@@ -122,11 +126,15 @@ class RunSummary:
             lines.append(
                 f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} {r.seconds:>8.1f}  {error}".rstrip()
             )
+        for forbund, reason in self.unreportable.items():
+            status = "failed" if forbund in self.requested_unreportable else "no report"
+            lines.append(f"{forbund:<20} {'-':>4}  {status:<9} {0.0:>8.1f}  {reason}")
         lines.append("-" * len(header))
         lines.append(
             f"{len(self.results)} report(s): {self.count('ok')} ok, "
             f"{self.count('failed')} failed, {self.count('unchanged')} unchanged "
             f"in {self.seconds:.1f} s"
+            + (f"; {len(self.unreportable)} förbund without a report" if self.unreportable else "")
         )
         lines.extend(f"error: {problem}" for problem in self.problems)
         return "\n".join(lines)
@@ -510,6 +518,8 @@ def run_reports(
     progress: bool = True,
     kernel_name: str = KERNEL_NAME,
     lock_wait: float = DEFAULT_WAIT,
+    unreportable: Mapping[str, str] | None = None,
+    requested_unreportable: Iterable[str] = (),
 ) -> RunSummary:
     """Render every target; return what happened to each. Never raises for a failing report.
 
@@ -518,7 +528,9 @@ def run_reports(
     the per-cell execution timeout and the wall limit of one report. force: rerun targets
     whose inputs hash is unchanged. extra_parameters: more template parameters, the same
     for every target. lock_wait: seconds to wait for another run on the same out_dir
-    (then LockTimeout). Raises ValueError/TypeError on bad targets or parameters, and
+    (then LockTimeout). unreportable: förbund without any reportable year and why; they are
+    listed on the index (never skipped silently), and those in requested_unreportable (asked
+    for by name) count as failed. Raises ValueError/TypeError on bad targets or parameters, and
     PersonnummerError (a ValueError) when data/raw or the template holds a personnummer,
     before anything is written. An out_dir that cannot be written is a summary in which every
     report failed with the reason.
@@ -578,9 +590,13 @@ def run_reports(
             min(jobs, len(to_run)),
             len(wanted) - len(to_run),
         )
+        if unreportable is not None:
+            run.record["unreportable"] = dict(sorted(unreportable.items()))
+        unreportable = dict(run.record.get("unreportable") or {})
         _render_all(run, to_run, jobs, progress)
     ordered = [run.results[t] for t in wanted]
-    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir, run.problems)
+    asked = [f for f in dict.fromkeys(requested_unreportable) if f in unreportable]
+    return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir, run.problems, unreportable, asked)
 
 
 def _unwritable(out_dir: Path) -> str | None:
