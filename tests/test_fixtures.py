@@ -121,11 +121,14 @@ def test_every_fixture_renders_through_the_runner_and_the_index_lists_every_forb
     assert run.returncode == 0, run.stdout + run.stderr
     for target in ("2025/syntet-delar", "2024/syntet-deltagare", "2008/syntet-gammal", "2023/syntet-prosa", "2024/syntet-ungefar"):
         page = (root / "reports" / f"{target}.html").read_text(encoding="utf-8")
-        assert "Datakvalitet och källor" in page, target
-    assert "ca 7,5 mnkr" in (root / "reports" / "2024" / "syntet-ungefar.html").read_text(encoding="utf-8")
+        assert "Datakvalitet" in page and "Året i korthet" in page, target
+    assert "ca 7,5\u00a0mnkr" in (root / "reports" / "2024" / "syntet-ungefar.html").read_text(encoding="utf-8")
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    import yaml
+
+    names = {p.parent.name: yaml.safe_load(p.read_text(encoding="utf-8"))["name"] for p in (root / "data" / "raw").glob("*/forbund.yaml")}
     for slug in FIXTURES + ["syntet-tom"]:
-        assert f"<td>{slug}</td>" in index
+        assert f"<td>{names[slug]}</td>" in index, slug  # the full name, as forbund.yaml gives it
     assert "Förbundets dokument har inga tabeller med siffror ännu." in index
     # the part-year year on request; the empty förbund asked for by name counts as failed
     run = finsam(root, "reports", "--no-progress", "--forbund", "syntet-delar", "--year", "2026")

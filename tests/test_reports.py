@@ -386,6 +386,7 @@ def test_changed_parameter_reruns(out, counting_template, counter):
     # other parameters than the defaults have files of their own (document.parameters.variant)
     html = paths.report_file(out, "alpha", 2024, ".html", variant({"threshold": 7})).read_text(encoding="utf-8")
     assert "RAPPORT alpha 2024 tröskel 7" in html
+    assert "tröskel 5" in (out / "2024" / "alpha--threshold-5.html").read_text(encoding="utf-8")
 
 
 @slow

@@ -213,7 +213,10 @@ def appendix(ctx) -> list:
     sources = ctx.tables.sources.sort_values("document") if not ctx.tables.sources.empty else ctx.tables.sources
     if len(sources):
         items.append(Markdown("**Källdokument**"))
-        items.append(table(sources, {"title": ("Dokument", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("Kontrollsumma (SHA-256, början)", lambda v: str(v)[:12])}))
+        columns = {"title": ("Dokument", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("Kontrollsumma (SHA-256, början)", lambda v: str(v)[:12])}
+        if "url" in sources and sources["url"].map(lambda u: isinstance(u, str) and u.startswith("http")).any():
+            columns["url"] = ("Adress", lambda u: u if isinstance(u, str) and u.startswith("http") else "")  # a web or press text
+        items.append(table(sources, columns))
         names = set()
         for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"):
             frame = ctx.tables.table(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from finsam_analysis.data import reference
-from finsam_analysis.document import fmt, labels, suppression
+from finsam_analysis.document import delar, fmt, labels, suppression
 from finsam_analysis.measures import funding, health, participants
 
 # item, sign (costs as positive amounts), whether a change in per cent means something
@@ -53,7 +53,15 @@ def key_figures(ctx) -> pd.DataFrame:
         else:
             cur, prev = s.item_value(ctx, item, y), s.item_value(ctx, item, p)
         name = labels.label("items", item)
-        rows.append(_row(name, None if prev is None else prev * sign, None if cur is None else cur * sign, "kr", with_pct, s._item_is_approx(ctx, item, y)))
+        row = _row(name, None if prev is None else prev * sign, None if cur is None else cur * sign, "kr", with_pct)
+        if row is not None:
+            # approximate or printed in millions: as printed ("ca 7,5 mnkr"), never a false exact kronor figure
+            for key, year, value in (("cur", y, cur), ("prev", p, prev)):
+                if value is not None and not ctx.fin.empty:
+                    printed = delar.shown_amount(ctx.fin, item, year, value)
+                    if printed != fmt.kronor(value):
+                        row[key] = printed.lstrip("-\u2212") if sign < 0 else printed
+        rows.append(row)
     if not ctx.fin.empty:
         ratio = health.equity_ratio(ctx.fin).set_index("year")["equity_ratio_pct"]
         get = lambda year: float(ratio[year]) if year in ratio.index and pd.notna(ratio[year]) else None  # noqa: E731
@@ -61,7 +69,13 @@ def key_figures(ctx) -> pd.DataFrame:
     active = s.active_participants(ctx, y)
     if active is not None and active >= ctx.threshold:
         prev = s.active_participants(ctx, p)
-        rows.append(_row("Aktuella deltagare under året", prev if prev and prev >= ctx.threshold else None, active, "count", True))
+        row = _row("Aktuella deltagare under året", prev if prev and prev >= ctx.threshold else None, active, "count", True)
+        parts = ctx.parts
+        own = parts[(parts["year"] == y) & (parts["intervention"] == "*") & (parts["group"] == "*") & (parts["measure"] == "active") & (parts["gender"] == "total")]
+        word = s._approx(own)
+        if word:  # "drygt 260", as the source prints it
+            row["cur"] = delar.as_printed(active, "count", word)
+        rows.append(row)
     whole = s.whole_forbund_cost_per_participant(ctx)
     if whole is not None and whole["participants"] >= ctx.threshold:
         row = _row("Kostnad per deltagare, individinriktade insatser", None, whole["per_participant_sek"], "kr", False)
@@ -139,6 +153,9 @@ def section(ctx) -> list:
     items = [heading(f"Året i korthet {ctx.year}")]
     figures = key_figures(ctx)
     text = sentences(ctx)
+    part_year = getattr(ctx, "part_year", None)
+    if figures.empty and part_year is not None and not part_year.financials.empty and (part_year.financials["year"] == ctx.year).any():
+        return items + [Markdown(f"*Nyckeltal för helåret {ctx.year} saknas ännu; dokumenten ger bara delårsuppgifter för {ctx.year} (avsnittet Delårsuppgifter).*")]
     if figures.empty and not text:
         return items + [Markdown("*Nyckeltal: uppgifter saknas i källdokumenten.*")]
     if text:

@@ -40,16 +40,39 @@ nav a { margin-right: 1.5em; }
 """.strip()
 
 
+_DATA: dict = {}  # (raw dir, data version) -> (tables, findings): one load per data version and process
+
+
+def _data():
+    """The curated tables and the reconciliation, from data/processed when current (cheap),
+    else built from data/raw; cached per data version (the index is written after every run)."""
+    from finsam_analysis.data.version import raw_digest
+
+    key = (str(paths.RAW_DIR), raw_digest())
+    if key not in _DATA:
+        from finsam_analysis.data import build
+
+        if build.is_current():
+            tables, findings = build.load_processed(), build.load_findings()
+        else:
+            from finsam_analysis.checks.reconcile import reconcile
+
+            tables = build.build_tables()
+            findings = reconcile(tables)
+        _DATA.clear()
+        _DATA[key] = (tables, findings)
+    return _DATA[key]
+
+
 def _catalogue(entries: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[tuple[str, int], str]]:
     """Full names and one line of key figures per (förbund, year), from the data; empty when the
     data cannot be loaded (the index must still be written)."""
     try:
         import pandas as pd
 
-        from finsam_analysis.data.build import build_tables
         from finsam_analysis.document import compare, fmt
 
-        tables = build_tables()
+        tables, _ = _data()
         names = {str(f): str(n) for f, n in zip(tables.forbund["forbund"], tables.forbund["name"])}
         wanted = pd.DataFrame([(str(e["forbund"]), int(e["year"])) for e in entries if str(e["forbund"]) in names], columns=["forbund", "year"])
         lines: dict[tuple[str, int], str] = {}
@@ -185,11 +208,10 @@ def render_validation(tables: Any | None = None) -> str:
     """validering.html: the reconciliation per förbund and source document, in Swedish."""
     from finsam_analysis.document import compare
 
+    findings = None
     if tables is None:
-        from finsam_analysis.data.build import build_tables
-
-        tables = build_tables()
-    table = compare.quality_table(tables)
+        tables, findings = _data()
+    table = compare.quality_table(tables, findings)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in ["Förbund", *table.columns])
     rows = "\n".join(
         "<tr>" + f"<td>{html.escape(str(i))}</td>" + "".join(f'<td class="num">{int(v)}</td>' for v in r) + "</tr>"

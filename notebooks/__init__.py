@@ -1,0 +1,1 @@
+"""Makes notebooks/conftest.py import as notebooks.conftest, so it never shadows tests/conftest.py."""
