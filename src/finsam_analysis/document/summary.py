@@ -43,6 +43,7 @@ def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", wit
 
 def key_figures(ctx) -> pd.DataFrame:
     """The key figure table: one row per figure the documents give for the report year."""
+    from finsam_analysis.document import delar
     from finsam_analysis.document import sections as s
 
     y, p = ctx.year, ctx.year - 1
@@ -53,7 +54,9 @@ def key_figures(ctx) -> pd.DataFrame:
         else:
             cur, prev = s.item_value(ctx, item, y), s.item_value(ctx, item, p)
         name = labels.label("items", item)
-        rows.append(_row(name, None if prev is None else prev * sign, None if cur is None else cur * sign, "kr", with_pct, s._item_is_approx(ctx, item, y)))
+        row = _row(name, None if prev is None else prev * sign, None if cur is None else cur * sign, "kr", with_pct, s._item_is_approx(ctx, item, y))
+        printed = delar.printed_amount(ctx.fin, item, y, sign, cur)  # approximate or in mnkr: as the source prints it
+        rows.append(dict(row, cur=printed) if row and printed else row)
     if not ctx.fin.empty:
         ratio = health.equity_ratio(ctx.fin).set_index("year")["equity_ratio_pct"]
         get = lambda year: float(ratio[year]) if year in ratio.index and pd.notna(ratio[year]) else None  # noqa: E731
@@ -143,6 +146,10 @@ def section(ctx) -> list:
         return items + [Markdown("*Nyckeltal: uppgifter saknas i källdokumenten.*")]
     if text:
         items.append(Markdown("\n".join(f"- {t}" for t in text)))
+    if figures.empty:  # say what is missing (a delår-only year, or a document without money)
+        from finsam_analysis.document import delar
+
+        items += delar.missing_key_figures(ctx)
     if not figures.empty:
         items.append(figures)
         items.append(Markdown(f"<small>Förändring = {ctx.year} − {ctx.year - 1}; för kostnader betyder + högre kostnad. {suppression.MISSING} = uppgift saknas i källan; – = ej tillämpligt (t.ex. procentuell förändring av ett resultat som bytt tecken). ≈ = beräknat av oss.</small>"))
