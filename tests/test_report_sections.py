@@ -133,7 +133,7 @@ def test_part_year_figures_are_shown_apart_and_never_mixed_into_full_year_measur
     assert table.loc[("januari–augusti", "Årets resultat"), "2025"] == "200\u00a0000\u00a0kr"
     assert table.loc[("januari–augusti", "Årets resultat"), "2024 samma period"] == "–"
     partial = fixture_contexts[("syntet-delar", 2026)]
-    assert "Nyckeltal för helåret 2026 saknas ännu" in texts(report.summary(partial))
+    assert "Nyckeltal för helåret 2026 saknas ännu" in texts(report.at_a_glance(partial))
     text = texts(report.part_year_section(partial))
     assert "Prognos för helåret 2026" in text and "\u221250\u00a0000\u00a0kr" in text
     table = report.part_year_section(partial)[2]
@@ -143,6 +143,19 @@ def test_part_year_figures_are_shown_apart_and_never_mixed_into_full_year_measur
     assert partial.base_year == 2025 and "KPI för 2026 finns inte" in texts(report.title(partial))
     earlier = texts(report.part_year_section(fixture_contexts[("syntet-delar", 2024)]))
     assert "Delårsuppgifter för 2024 saknas; det finns delårsuppgifter för 2025 (januari–augusti), 2026 (januari–augusti)" in earlier
+
+
+def count_cells(items):
+    for item in items:
+        if isinstance(item, pd.DataFrame):
+            for column in item.columns:
+                if "andel" in column.lower() or "kostnad" in column.lower():
+                    continue
+                yield from item[column].astype(str)
+
+
+def fixed_price_table(items) -> pd.DataFrame:
+    return next(i for i in items if isinstance(i, pd.DataFrame) and "Fasta priser" in i.columns)
 
 
 def test_an_old_year_gets_fixed_prices(fixture_contexts):
@@ -166,15 +179,6 @@ def test_a_year_without_kpi_degrades_only_that_measure(fixture_tables, monkeypat
     table = fixed_price_table(items)
     assert table.loc["2005", "Löpande priser"] == "3\u00a0200\u00a0tkr" and table.loc["2005", "Fasta priser"] == "–"
     assert table.loc["2007", "Fasta priser"] != "–"
-
-
-def count_cells(items):
-    for item in items:
-        if isinstance(item, pd.DataFrame):
-            for column in item.columns:
-                if "andel" in column.lower() or "kostnad" in column.lower():
-                    continue
-                yield from item[column].astype(str)
 
 
 @pytest.mark.parametrize("slug", FORBUND)

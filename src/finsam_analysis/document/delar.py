@@ -51,6 +51,27 @@ def shown_amount(fin: pd.DataFrame, item: str, year: int, value_sek: float) -> s
     return fmt.kronor(value_sek)
 
 
+def printed_amount(fin: pd.DataFrame, item: str, year: int, sign: int = 1, value_sek: float | None = None) -> str | None:
+    """The report year's figure as the source prints it, where it is approximate or in millions
+    ("ca 7,5 mnkr", "7,2 mnkr (avrundat)"), else None (show it in kronor as usual)."""
+    if "approx" not in fin.columns or value_sek is None:
+        return None
+    rows = fin[(fin["item"] == item) & (fin["year"] == year) & (fin["basis"] == "utfall") & ((fin["value_sek"] - value_sek).abs() < 0.5)]
+    rows = rows[rows["approx"].map(is_approx) | (rows["unit"] == "mkr")]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return as_printed(row["value"] * sign, row["unit"], row["approx"])
+
+
+def missing_key_figures(ctx) -> list:
+    """The one sentence a summary shows when the year has no full-year key figures."""
+    part = getattr(ctx, "part_year", None)
+    if part is not None and (part.financials["year"] == ctx.year).any():
+        return [_md(f"*Nyckeltal för helåret {ctx.year} saknas ännu; dokumenten ger bara delårsuppgifter för {ctx.year} (avsnittet Delårsuppgifter).*")]
+    return [_md(f"*Ekonomiska nyckeltal för {ctx.year} saknas i källdokumenten; rapporten visar de uppgifter som finns (t.ex. deltagare).*")]
+
+
 def approximate_figures(tables, year: int) -> list:
     """One paragraph listing the report year's figures that the sources print as approximate."""
     lines = []

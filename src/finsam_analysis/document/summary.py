@@ -43,6 +43,7 @@ def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", wit
 
 def key_figures(ctx) -> pd.DataFrame:
     """The key figure table: one row per figure the documents give for the report year."""
+    from finsam_analysis.document import delar
     from finsam_analysis.document import sections as s
 
     y, p = ctx.year, ctx.year - 1
@@ -160,6 +161,10 @@ def section(ctx) -> list:
         return items + [Markdown("*Nyckeltal: uppgifter saknas i källdokumenten.*")]
     if text:
         items.append(Markdown("\n".join(f"- {t}" for t in text)))
+    if figures.empty:  # say what is missing (a delår-only year, or a document without money)
+        from finsam_analysis.document import delar
+
+        items += delar.missing_key_figures(ctx)
     if not figures.empty:
         items.append(figures)
         items.append(Markdown(f"<small>Förändring = {ctx.year} − {ctx.year - 1}; för kostnader betyder + högre kostnad. {suppression.MISSING} = uppgift saknas i källan; – = ej tillämpligt (t.ex. procentuell förändring av ett resultat som bytt tecken). ≈ = beräknat av oss.</small>"))
