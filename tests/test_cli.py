@@ -5,7 +5,7 @@ import pytest
 
 from finsam_analysis.cli import main
 
-from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 
 def test_validate_passes_on_the_curated_data(capsys):

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_synthetic
+from helpers import write_synthetic
 from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
     PARAMS,
     files_in,

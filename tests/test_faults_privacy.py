@@ -140,7 +140,7 @@ def test_the_repository_holds_no_personnummer(capsys):
 
 
 def test_build_refuses_a_personnummer_before_anything_reaches_data_processed(tmp_path, capsys):
-    from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+    from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
     noted = SYNTHETIC_FINANCIALS.replace(",Översikt,,\n", f",Översikt,,enligt {PNR}\n")
     assert noted != SYNTHETIC_FINANCIALS

@@ -7,7 +7,7 @@ Each expected value was read from the document by hand; the section is named in 
 """
 import pytest
 
-from conftest import one
+from helpers import one
 
 AR = dict(forbund="halland", document="arsredovisning-2025")
 MIN = dict(forbund="halland", document="protokoll-2023-12-15")

@@ -5,7 +5,7 @@ Money is compared in kronor (value_sek), counts and percentages in value.
 """
 import pytest
 
-from conftest import one
+from helpers import one
 
 F = dict(forbund="sjuharad", document="arsredovisning-2024")
 OVERVIEW = "1.1. Översikt över verksamhetens utveckling"

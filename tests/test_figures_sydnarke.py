@@ -4,7 +4,7 @@ Each expected value was read from the document by hand; the section is named in 
 """
 import pytest
 
-from conftest import one
+from helpers import one
 
 F = dict(forbund="sydnarke", document="arsredovisning-2024")
 DRIFT = "5. Driftredovisning"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES_RAW
+from helpers import FIXTURES_RAW
 
 from finsam_analysis.checks.reconcile import FAILING, reconcile, reconcile_raw
 from finsam_analysis.checks.tickandtie import untied_figures

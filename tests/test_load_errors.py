@@ -4,7 +4,7 @@ import pytest
 from finsam_analysis.data.build import build_tables
 from finsam_analysis.data.errors import CurationError
 
-from conftest import SYNTHETIC_FINANCIALS, SYNTHETIC_MEMBERS, write_synthetic
+from helpers import SYNTHETIC_FINANCIALS, SYNTHETIC_MEMBERS, write_synthetic
 
 HEADER = SYNTHETIC_FINANCIALS.splitlines()[0]
 GOOD_ROW = "income_statement,2024,utfall,net_result,100000.00,kr,Resultaträkning,,"

@@ -6,7 +6,7 @@ from finsam_analysis.data.build import build_tables
 from finsam_analysis.checks.reconcile import RuleError, reconcile
 from finsam_analysis.data.errors import CurationError
 
-from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 DOC = "testforbund/arsredovisning-2024"
 

@@ -12,7 +12,7 @@ from finsam_analysis.data.metadata import check
 from finsam_analysis.data.numbers import parse_number, printed_decimals
 from finsam_analysis.data.yamlfile import YamlFileError, parse_yaml
 
-from conftest import SYNTHETIC_FINANCIALS, write_synthetic
+from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 
 @pytest.mark.parametrize(
