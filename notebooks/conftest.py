@@ -27,7 +27,7 @@ def _tests_helpers() -> dict:
     from pathlib import Path
 
     path = Path(__file__).parents[1] / "tests" / "conftest.py"
-    if not path.is_file():  # a copy of notebooks/ alone (the nbval regression test's project)
+    if not path.is_file():  # a copy of the project with the notebooks only
         return {}
     spec = importlib.util.spec_from_file_location("_finsam_tests_conftest", path)
     module = importlib.util.module_from_spec(spec)

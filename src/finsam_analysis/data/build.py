@@ -146,8 +146,11 @@ def check_reference_folder(raw_dir: Path) -> None:
         raise CurationError([Problem(Path(m.split(": ", 1)[0]), None, None, m.split(": ", 1)[1]) if ": " in m else Problem(folder, None, None, m) for m in messages])
 
 
-def build_tables(raw_dir: Path | None = None, only: list[str] | None = None) -> Tables:
-    """Load and validate every raw folder; return the processed tables in memory."""
+def build_tables(raw_dir: Path | None = None, only: list[str] | None = None, bind=None) -> Tables:
+    """Load and validate every raw folder; return the processed tables in memory.
+
+    bind: checks.reconcile.binding_problems to also prove that every document check names
+    real items and rows (build and validate pass it)."""
     from finsam_analysis.data.loader import DATA_TABLES, load_raw
     from finsam_analysis.data.schema import TABLES, processed_schema
 
@@ -158,7 +161,7 @@ def build_tables(raw_dir: Path | None = None, only: list[str] | None = None) -> 
     except CurationError as exc:
         problems.extend(exc.problems)
     try:
-        forbunds = load_raw(raw_dir, only=only)
+        forbunds = load_raw(raw_dir, only=only, bind=bind)
     except CurationError as exc:
         problems.extend(exc.problems)
     if problems:

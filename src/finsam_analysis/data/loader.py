@@ -439,7 +439,9 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     return doc
 
 
-def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None) -> list[Forbund]:
+def load_raw(
+    raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None, bind=None
+) -> list[Forbund]:
     """Every förbund folder under raw_dir (except reference/), validated. Raises CurationError.
 
     Besides each file's own contract, every check a document declares (checks.yaml) must bind:
@@ -473,12 +475,12 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:
             problems.append(Problem(raw_dir / slug, None, None, "no such förbund folder"))
-    if not problems:
-        # bind every document's checks to the vocabulary and its data (lazy: checks imports data)
-        from finsam_analysis.checks.reconcile import binding_problems
-
+    if not problems and bind is not None:
+        # bind every document's checks to the vocabulary and its data: `bind` is
+        # checks.reconcile.binding_problems, passed in by build and validate (data/ never
+        # imports checks/, which sits above it)
         for forbund in result:
-            problems.extend(binding_problems(forbund, vocab))
+            problems.extend(bind(forbund, vocab or load_vocabulary()))
     if problems:
         raise CurationError(problems)
     return result
