@@ -39,8 +39,8 @@ reports: build validate
 scan: $(STAMP)
 	$(BIN)/finsam scan
 
-## test: run every test (unit, curated figures, reconciliation, notebooks with nbval)
-test: $(STAMP) scan
+## test: lint, personnummer scan and every test (unit, curated figures, reconciliation, notebooks with nbval)
+test: $(STAMP) scan lint
 	$(BIN)/python -m pytest
 
 ## test-fast: tests without the notebook regression

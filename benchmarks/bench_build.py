@@ -4,6 +4,7 @@ The floor is a bare `python -c "import pandas"`: the cost every command pays bef
 work. Each command runs --repeat times as a fresh process; the median is reported with its
 ratio to the floor. Usage: python benchmarks/bench_build.py [--repeat 5]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -14,6 +14,7 @@ Measures, in one run:
 Everything is written to a temporary folder (or --out-dir), never to reports/.
 With --repeat R each case runs R times and the fastest is reported (the machine is shared).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,14 +48,20 @@ def trivial_template(path: Path) -> Path:
     return path
 
 
-def timed(label: str, targets, template: Path, out_dir: Path, jobs: int, force: bool,
-          repeat: int, timeout: float, expect: str) -> dict:
+def timed(
+    label: str, targets, template: Path, out_dir: Path, jobs: int, force: bool, repeat: int, timeout: float, expect: str
+) -> dict:
     best = None
     for _ in range(repeat):
         started = time.perf_counter()
         summary: RunSummary = run_reports(
-            targets, template=template, out_dir=out_dir, jobs=jobs, force=force,
-            timeout=timeout, progress=False,
+            targets,
+            template=template,
+            out_dir=out_dir,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            progress=False,
         )
         seconds = time.perf_counter() - started
         bad = [r for r in summary.results if r.status != expect]
@@ -72,23 +79,24 @@ def table(rows: list[dict]) -> str:
     lines.append("-" * len(lines[0]))
     for r in rows:
         lines.append(
-            f"{r['case']:<34} {r['reports']:>7} {r['jobs']:>4} {r['seconds']:>8.2f} "
-            f"{r['seconds'] / r['reports']:>9.3f}"
+            f"{r['case']:<34} {r['reports']:>7} {r['jobs']:>4} {r['seconds']:>8.2f} {r['seconds'] / r['reports']:>9.3f}"
         )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--trivial", type=int, default=8, metavar="N",
-                        help="number of trivial notebooks (default 8)")
-    parser.add_argument("--trivial-only", action="store_true",
-                        help="only the trivial notebooks (no real template needed)")
-    parser.add_argument("--forbund", action="append", metavar="SLUG",
-                        help="real-template target förbund (repeatable; default all)")
+    parser.add_argument(
+        "-n", "--trivial", type=int, default=8, metavar="N", help="number of trivial notebooks (default 8)"
+    )
+    parser.add_argument(
+        "--trivial-only", action="store_true", help="only the trivial notebooks (no real template needed)"
+    )
+    parser.add_argument(
+        "--forbund", action="append", metavar="SLUG", help="real-template target förbund (repeatable; default all)"
+    )
     parser.add_argument("--year", type=int, help="real-template year (default: latest utfall)")
-    parser.add_argument("--repeat", type=int, default=1, metavar="R",
-                        help="runs per case, fastest counts (default 1)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="R", help="runs per case, fastest counts (default 1)")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--out-dir", type=Path, help="keep the outputs here (default: temp)")
     args = parser.parse_args(argv)
@@ -103,12 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         trivial = [ReportTarget(f"bench-{i:02d}", 2024) for i in range(1, args.trivial + 1)]
         t_out = work / "trivial"
         common = dict(repeat=args.repeat, timeout=args.timeout)
-        rows.append(timed("trivial, jobs=1 (floor)", trivial, template, t_out, 1, True,
-                          expect="ok", **common))
-        rows.append(timed("trivial, jobs=2", trivial, template, t_out, 2, True,
-                          expect="ok", **common))
-        rows.append(timed("trivial, unchanged", trivial, template, t_out, 2, False,
-                          expect="unchanged", **common))
+        rows.append(timed("trivial, jobs=1 (floor)", trivial, template, t_out, 1, True, expect="ok", **common))
+        rows.append(timed("trivial, jobs=2", trivial, template, t_out, 2, True, expect="ok", **common))
+        rows.append(timed("trivial, unchanged", trivial, template, t_out, 2, False, expect="unchanged", **common))
         real: list[ReportTarget] = []
         if not args.trivial_only:
             if not paths.REPORT_TEMPLATE.exists():
@@ -117,12 +122,24 @@ def main(argv: list[str] | None = None) -> int:
 
             real = resolve_targets(finsam_analysis.load(), args.forbund, args.year)
             r_out = work / "real"
-            rows.append(timed("real template, jobs=1", real, paths.REPORT_TEMPLATE, r_out, 1,
-                              True, expect="ok", **common))
-            rows.append(timed("real template, jobs=2", real, paths.REPORT_TEMPLATE, r_out, 2,
-                              True, expect="ok", **common))
-            rows.append(timed("real template, unchanged", real, paths.REPORT_TEMPLATE, r_out,
-                              2, False, expect="unchanged", **common))
+            rows.append(
+                timed("real template, jobs=1", real, paths.REPORT_TEMPLATE, r_out, 1, True, expect="ok", **common)
+            )
+            rows.append(
+                timed("real template, jobs=2", real, paths.REPORT_TEMPLATE, r_out, 2, True, expect="ok", **common)
+            )
+            rows.append(
+                timed(
+                    "real template, unchanged",
+                    real,
+                    paths.REPORT_TEMPLATE,
+                    r_out,
+                    2,
+                    False,
+                    expect="unchanged",
+                    **common,
+                )
+            )
     finally:
         if args.out_dir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -136,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"unchanged run (trivial, {len(trivial)} reports):   {rows[2]['seconds']:.3f} s")
     if real:
         print(f"real/floor per report (jobs=1):       {per['real template, jobs=1'] / floor:.2f}")
-        print(f"speed-up 2 vs 1 jobs (real):          "
-              f"{per['real template, jobs=1'] / per['real template, jobs=2']:.2f}")
+        print(
+            f"speed-up 2 vs 1 jobs (real):          {per['real template, jobs=1'] / per['real template, jobs=2']:.2f}"
+        )
         print(f"unchanged run (real, {len(real)} reports):     {rows[-1]['seconds']:.3f} s")
     return 0
 

@@ -16,6 +16,7 @@ Linear means seconds per förbund stay flat as the size grows. With --baseline S
 also runs with another checkout's package (PYTHONPATH=SRC) on the same root, right after the
 current one, so before and after are measured in one run.
 """
+
 from __future__ import annotations
 
 import argparse

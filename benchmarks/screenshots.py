@@ -6,6 +6,7 @@ Needs Debian's chromium (`apt-get install -y chromium`). The page height is meas
 the PNG holds the whole page. No network: the documents are self-contained, and Chromium runs
 with background networking off and a throw-away profile.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH = 1300
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--hide-scrollbars",
+]
 
 
 def chromium() -> str:
@@ -32,10 +40,23 @@ def page_height(browser: str, page: Path, profile: str) -> int:
     probe = Path(profile) / "probe.html"
     probe.write_text(
         f"<iframe id=f src='{page.as_uri()}' style='width:{WIDTH}px;height:100px' onload=\""
-        "document.title=this.contentDocument.documentElement.scrollHeight\"></iframe>", encoding="utf-8")
-    out = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", "--allow-file-access-from-files",
-                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
-                         capture_output=True, text=True, timeout=120).stdout
+        'document.title=this.contentDocument.documentElement.scrollHeight"></iframe>',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     import re
 
     m = re.search(r"<title>(\d+)</title>", out)
@@ -46,8 +67,19 @@ def shoot(page: Path, png: Path) -> None:
     browser = chromium()
     with tempfile.TemporaryDirectory() as profile:
         height = min(page_height(browser, page, profile), 30000)
-        subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--window-size={WIDTH},{height}",
-                        f"--screenshot={png}", page.as_uri()], capture_output=True, timeout=180, check=False)
+        subprocess.run(
+            [
+                browser,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={WIDTH},{height}",
+                f"--screenshot={png}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
     print(f"{png} ({WIDTH}x{height})")
 
 

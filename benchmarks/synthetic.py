@@ -7,6 +7,7 @@ source.yaml renamed, the name marked "SYNTETISK KOPIA"), so build, validate and 
 do exactly the work a real förbund of that shape would cause. Never written into data/raw:
 the root is a separate folder with its own data/raw, reference data and notebooks.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,23 +1,18 @@
 """Shared fixtures: the curated data built in memory, and a one-figure lookup."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
+from helpers import FIXTURES_RAW, write_synthetic  # noqa: E402,F401 (fixtures below use them)
 
 from finsam_analysis.data import paths
 from finsam_analysis.data.build import build_tables
-
-from helpers import FIXTURES_RAW, write_synthetic  # noqa: E402,F401 (fixtures below use them)
 
 
 @pytest.fixture(scope="session")
 def tables():
     """All raw folders loaded and validated, as the processed tables (not written to disk)."""
     return build_tables(paths.RAW_DIR)
-
-
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Helpers the tests import (`from helpers import ...`): a one-figure lookup and a tiny
 synthetic förbund. Not in conftest.py, whose module name notebooks/conftest.py shares."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -82,7 +83,9 @@ def write_synthetic(raw_dir, financials=SYNTHETIC_FINANCIALS, members=SYNTHETIC_
     )
     (doc / "financials.csv").write_text(financials, encoding="utf-8")
     (doc / "member_contributions.csv").write_text(members, encoding="utf-8")
-    (doc / "known_discrepancies.csv").write_text("check_id,expected,actual,difference,kind,explanation\n", encoding="utf-8")
+    (doc / "known_discrepancies.csv").write_text(
+        "check_id,expected,actual,difference,kind,explanation\n", encoding="utf-8"
+    )
     for name, content in (extra or {}).items():
         (doc / name).write_text(content, encoding="utf-8")
     return raw_dir

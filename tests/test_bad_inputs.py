@@ -21,6 +21,7 @@ Case keys (see tests/bad_inputs/README.md):
                 {line} the line set_field changed
   build_exit    default 2;  validate_exit  default 2
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,11 @@ CASES = sorted(CASES_DIR.glob("*.yaml"))
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +96,9 @@ def apply(path: Path, case: dict, outside: Path) -> int | None:
     if action == "set_field":
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
         i = find_row(path, case)
-        assert all(len(r) for r in rows) and "\n" not in "".join(",".join(r) for r in rows[: i + 1]), "line numbers would shift"
+        assert all(len(r) for r in rows) and "\n" not in "".join(",".join(r) for r in rows[: i + 1]), (
+            "line numbers would shift"
+        )
         rows[i][rows[0].index(case["column"])] = case["text"]
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -174,7 +181,9 @@ def test_bad_input_gives_a_clear_message(case_path, tmp_path, processed, capsys)
     code = main(["validate", "--raw", str(raw), "--processed", str(processed)])
     validate = capsys.readouterr()
     assert "Traceback" not in validate.err + validate.out
-    assert code == case.get("validate_exit", 2), f"validate exit {code}:\n{validate.err[-2000:]}\n{validate.out[-2000:]}"
+    assert code == case.get("validate_exit", 2), (
+        f"validate exit {code}:\n{validate.err[-2000:]}\n{validate.out[-2000:]}"
+    )
     assert expected in validate.err + validate.out, f"expected {expected!r} in:\n{validate.err[-3000:]}"
     assert digest(processed) == before, "data/processed changed"
 
@@ -182,8 +191,34 @@ def test_bad_input_gives_a_clear_message(case_path, tmp_path, processed, capsys)
 def test_the_corpus_is_large_and_every_case_is_distinct():
     cases = [load_yaml(p) for p in CASES]
     assert len(cases) >= 60
-    keys = [(c["file"], c["action"], c.get("column"), c.get("text"), c.get("old"), c.get("new"), c.get("hex"), c.get("line")) for c in cases]
+    keys = [
+        (
+            c["file"],
+            c["action"],
+            c.get("column"),
+            c.get("text"),
+            c.get("old"),
+            c.get("new"),
+            c.get("hex"),
+            c.get("line"),
+        )
+        for c in cases
+    ]
     assert len(set(keys)) == len(keys), "two cases break the same thing the same way"
     for path, case in zip(CASES, cases):
-        assert set(case) <= {"description", "file", "action", "row", "column", "text", "line", "old", "new", "hex", "expect", "build_exit", "validate_exit"}, path.name
+        assert set(case) <= {
+            "description",
+            "file",
+            "action",
+            "row",
+            "column",
+            "text",
+            "line",
+            "old",
+            "new",
+            "hex",
+            "expect",
+            "build_exit",
+            "validate_exit",
+        }, path.name
         assert case.get("description") and case.get("expect"), path.name

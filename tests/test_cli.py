@@ -1,11 +1,9 @@
 """The `finsam` command: exit codes and messages a user sees."""
-import shutil
 
 import pytest
+from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 from finsam_analysis.cli import main
-
-from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 
 def test_validate_passes_on_the_curated_data(capsys):
@@ -24,13 +22,17 @@ def test_validate_fails_on_an_unexplained_finding(tmp_path, capsys):
 
 def test_validate_fails_on_a_personnummer_in_raw_data(tmp_path, capsys):
     raw = write_synthetic(tmp_path / "raw")
-    (raw / "testforbund" / "arsredovisning-2024" / "notes.txt").write_text("deltagare 19121212-1212\n", encoding="utf-8")
+    (raw / "testforbund" / "arsredovisning-2024" / "notes.txt").write_text(
+        "deltagare 19121212-1212\n", encoding="utf-8"
+    )
     assert main(["validate", "--raw", str(raw)]) == 1
     assert "looks like a personnummer" in capsys.readouterr().err
 
 
 def test_bad_input_exits_2_with_file_and_line(tmp_path, capsys):
-    raw = write_synthetic(tmp_path / "raw", financials=SYNTHETIC_FINANCIALS + "overview,2024,utfall,net_result,5,tkr ,Ö,,\n")
+    raw = write_synthetic(
+        tmp_path / "raw", financials=SYNTHETIC_FINANCIALS + "overview,2024,utfall,net_result,5,tkr ,Ö,,\n"
+    )
     assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 2
     assert "financials.csv:9: unit: 'tkr ' is not one of" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
@@ -46,7 +48,10 @@ def test_build_writes_processed_atomically_and_keeps_old_data_on_failure(tmp_pat
     bad.write_text(SYNTHETIC_FINANCIALS + "x,2024,utfall,net_result,1,kr,S,,\n", encoding="utf-8")
     assert main(["build", "--raw", str(raw), "--out", str(out)]) == 2
     assert (out / "financials.csv").read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".processed.lock") == ["processed", "raw"]  # no temp leftovers
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".processed.lock") == [
+        "processed",
+        "raw",
+    ]  # no temp leftovers
 
 
 def test_failure_while_writing_leaves_previous_output(tmp_path, monkeypatch):
@@ -75,7 +80,9 @@ def test_validate_runs_tick_and_tie_and_fails_on_a_figure_missing_from_the_sourc
     assert "100 000,00" in source.read_text(encoding="utf-8")
     assert main(["validate", "--raw", str(raw)]) == 1
     err = capsys.readouterr().err
-    assert "testforbund/arsredovisning-2024/financials.csv:2: 999500.0 (Resultaträkning): not found in source.txt" in err
+    assert (
+        "testforbund/arsredovisning-2024/financials.csv:2: 999500.0 (Resultaträkning): not found in source.txt" in err
+    )
     assert "financials.csv:5:" not in err  # line 5 is the result, which the text prints
     assert "11 figure(s) not in their source text" in err
 

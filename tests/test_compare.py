@@ -1,9 +1,16 @@
 """Comparison of förbund: years aligned, förbund without some tables kept (data-driven)."""
+
 import pandas as pd
 import pytest
 
 from finsam_analysis.data.targets import reportable_years
-from finsam_analysis.document.compare import alignment_sentence, comparison_years, display_table, key_figures, latest_outcome_year
+from finsam_analysis.document.compare import (
+    alignment_sentence,
+    comparison_years,
+    display_table,
+    key_figures,
+    latest_outcome_year,
+)
 
 
 def test_every_forbund_is_compared_in_the_common_year_where_it_has_it(tables):
@@ -24,19 +31,32 @@ def test_years_are_aligned_and_exceptions_said_plainly(fixture_tables):
     years, common = comparison_years(fixture_tables)
     assert common is None  # the synthetic förbund share no year
     assert dict(zip(years["forbund"], years["year"])) == {
-        "syntet-delar": 2025, "syntet-deltagare": 2024, "syntet-gammal": 2008, "syntet-prosa": 2023, "syntet-ungefar": 2024}
+        "syntet-delar": 2025,
+        "syntet-deltagare": 2024,
+        "syntet-gammal": 2008,
+        "syntet-prosa": 2023,
+        "syntet-ungefar": 2024,
+    }
     assert "inget gemensamt år" in alignment_sentence(fixture_tables)
     years, common = comparison_years(fixture_tables, year=2024)
-    assert common == 2024 and set(years.loc[years["same_year"], "forbund"]) == {"syntet-delar", "syntet-deltagare", "syntet-ungefar"}
+    assert common == 2024 and set(years.loc[years["same_year"], "forbund"]) == {
+        "syntet-delar",
+        "syntet-deltagare",
+        "syntet-ungefar",
+    }
     sentence = alignment_sentence(fixture_tables, 2024)
     assert "Syntetiska samordningsförbundet Gammal saknar utfall för 2024 och visas för 2008" in sentence
 
 
 def test_forbund_without_some_tables_get_empty_figures(fixture_tables):
     figures = key_figures(fixture_tables, year=2024).set_index("forbund")
-    assert figures.loc["syntet-deltagare", ["contributions_sek", "net_result_sek", "equity_sek"]].isna().all()  # participants only
+    assert (
+        figures.loc["syntet-deltagare", ["contributions_sek", "net_result_sek", "equity_sek"]].isna().all()
+    )  # participants only
     assert figures.loc["syntet-ungefar", "contributions_sek"] == pytest.approx(7_500_000)  # "ca 7,5 mkr"
-    assert figures.loc["syntet-ungefar", "operating_costs_sek"] == pytest.approx(7_200_000)  # "7.2 m.kr", shown positive
+    assert figures.loc["syntet-ungefar", "operating_costs_sek"] == pytest.approx(
+        7_200_000
+    )  # "7.2 m.kr", shown positive
     assert figures.loc["syntet-delar", "net_result_sek"] == pytest.approx(-200_000)  # full year 2024, not jan-aug
     table = display_table(figures.reset_index())
     assert table.loc["Syntetiska samordningsförbundet Deltagare", "Årets resultat"] == "–"

@@ -3,6 +3,7 @@
 Sections are rendered in process: no kernel. Which förbund exist is read from the data; the
 per-document figures checked here are the documents' own (Sjuhärad 2024, Sydnärke 2024).
 """
+
 import io
 import re
 import zipfile
@@ -13,10 +14,14 @@ import pandas as pd
 import pytest
 
 from finsam_analysis.data import paths
-from finsam_analysis.document import downloads, fmt, parameters, quality, sections as report, suppression
+from finsam_analysis.document import downloads, fmt, parameters, quality, suppression
+from finsam_analysis.document import sections as report
 
 # English words a Swedish reader must never meet (as whole words), and shapes of code ids.
-ENGLISH = re.compile(r"\b(the|and|of|with|registered|rounding|overview|income statement|balance sheet|explanation|missing|check|none|nan|null|true|false|cost|participants?|exited|active)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(the|and|of|with|registered|rounding|overview|income statement|balance sheet|explanation|missing|check|none|nan|null|true|false|cost|participants?|exited|active)\b",
+    re.IGNORECASE,
+)
 CODE_ID = re.compile(r"repeated:|\b[a-z]+_[a-z0-9_]+\b|\barsredovisning-\d{4}\b|\bprotokoll-\d{4}|\.csv\b|<NA>")
 
 
@@ -122,7 +127,7 @@ def test_no_masked_value_reaches_a_label(tables):
 
 
 def test_masked_cells_have_one_symbol_and_a_legend(contexts, rendered):
-    for slug, items in rendered.items():
+    for _slug, items in rendered.items():
         text = " ".join(reader_text(items))
         assert "<5" not in text and "&lt;5" not in text
         if suppression.MASK in text:
@@ -148,9 +153,19 @@ def test_complementary_suppression_across_outcome_breakdowns(tables):
 
 
 def test_outcomes_that_add_up_to_their_base_are_closed():
-    rates = pd.DataFrame({"forbund": "x", "year": 2024, "intervention": "*", "gender": "total", "base": "exited",
-                          "outcome": ["work", "health", "other"], "count": [3.0, 30.0, 17.0], "base_count": 50.0,
-                          "rate_pct": [6.0, 60.0, 34.0]})
+    rates = pd.DataFrame(
+        {
+            "forbund": "x",
+            "year": 2024,
+            "intervention": "*",
+            "gender": "total",
+            "base": "exited",
+            "outcome": ["work", "health", "other"],
+            "count": [3.0, 30.0, 17.0],
+            "base_count": 50.0,
+            "rate_pct": [6.0, 60.0, 34.0],
+        }
+    )
     out = suppression.suppress_outcomes(rates, 5)
     assert out["count_display"].tolist() == ["×", "30", "×"]  # 50 − 30 − 17 would give 3
     assert out["rate_pct_display"].tolist()[0] == "×"
@@ -182,7 +197,9 @@ def test_year_at_a_glance_sentences(contexts):
 def test_data_quality_material_first_by_size_roundings_counted(contexts):
     ctx = contexts["sydnarke"]
     material = quality.material_findings(ctx)
-    assert material["difference"].iloc[0] == 357_539 and list(material["size"]) == sorted(material["size"], reverse=True)
+    assert material["difference"].iloc[0] == 357_539 and list(material["size"]) == sorted(
+        material["size"], reverse=True
+    )
     text = "\n".join(str(i) for i in report.data_quality(ctx))
     assert text.index("Fel i källdokumenten") < text.index("Skillnader i definition") < text.index("Avrundningar:")
     assert "2 differenser beror på att tryckta belopp avrundats" in text
@@ -211,22 +228,24 @@ def test_curated_text_is_escaped(contexts):
     ctx = replace(contexts["sjuharad"], name="Sjuhärad <script>alert(1)</script>")
     title = str(report.title(ctx)[0])
     assert "<script" not in title and "&lt;script&gt;" in title
-    assert fmt.md('<iframe src="javascript:alert(1)">') == '&lt;iframe src=&quot;javascript:alert\\(1\\)&quot;&gt;'
+    assert fmt.md('<iframe src="javascript:alert(1)">') == "&lt;iframe src=&quot;javascript:alert\\(1\\)&quot;&gt;"
     # a section name with an iframe, as curated: listed in the appendix, inert
     fin = ctx.tables.financials.copy()
-    fin.loc[fin.index[0], "section"] = '<iframe src=javascript:alert(1)>'
+    fin.loc[fin.index[0], "section"] = "<iframe src=javascript:alert(1)>"
     hostile = replace(ctx, tables=replace(ctx.tables, financials=fin))
     appendix = "\n".join(str(i) for i in report.appendix(hostile) if isinstance(i, str))
     assert "<iframe" not in appendix and "&lt;iframe" in appendix
 
 
 def test_escaped_text_stays_inert_in_the_html():
-    from nbformat.v4 import new_markdown_cell, new_notebook, new_output, new_code_cell
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     from finsam_analysis.publish.render import export_html
 
     name = fmt.md("Sjuhärad <script>alert(1)</script> <iframe src=javascript:alert(2)>")
-    cell = new_code_cell("x", outputs=[new_output("display_data", data={"text/markdown": f"# {name}", "text/plain": "x"})])
+    cell = new_code_cell(
+        "x", outputs=[new_output("display_data", data={"text/markdown": f"# {name}", "text/plain": "x"})]
+    )
     html = export_html(new_notebook(cells=[new_markdown_cell("Rapport"), cell]), "t")
     assert "<script>alert" not in html and "<iframe" not in html
     assert "&lt;script&gt;alert" in html
@@ -247,7 +266,10 @@ def test_workbook_holds_the_figures_the_document_shows(contexts):
     ctx = contexts["sjuharad"]
     tables = downloads.section_tables(ctx)
     book = pd.read_excel(io.BytesIO(downloads.workbook_bytes(ctx, tables)), sheet_name=None)
-    assert list(book)[:2] == ["Året i korthet 2024", "Att tänka på vid jämförelser"][: len(book)] or "Året i korthet 2024" in book
+    assert (
+        list(book)[:2] == ["Året i korthet 2024", "Att tänka på vid jämförelser"][: len(book)]
+        or "Året i korthet 2024" in book
+    )
     assert "Källor och förklaringar" in book
     sheet = book["Året i korthet 2024"]
     row = sheet[sheet.iloc[:, 0] == "Årets resultat"].iloc[0]
@@ -271,7 +293,12 @@ def test_csv_zip_has_every_table_with_swedish_headers(contexts):
     data = zipfile.ZipFile(io.BytesIO(downloads.csv_zip_bytes(ctx)))
     names = data.namelist()
     assert "kallor.csv" in names and any("aret-i-korthet" in n for n in names)
-    first = pd.read_csv(io.BytesIO(data.read(next(n for n in names if "aret-i-korthet" in n))), sep=";", decimal=",", encoding="utf-8-sig")
+    first = pd.read_csv(
+        io.BytesIO(data.read(next(n for n in names if "aret-i-korthet" in n))),
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+    )
     assert first.columns[0] == "Nyckeltal"
     assert first.loc[first["Nyckeltal"] == "Årets resultat", "2024"].iloc[0] == pytest.approx(200271)
 
@@ -308,7 +335,17 @@ def test_index_lists_full_names_key_figures_and_links(tmp_path):
     (tmp_path / "2024" / "sydnarke.xlsx").write_text("x")
     (tmp_path / "jamforelse.html").write_text("x")
     (tmp_path / "validering.html").write_text("x")
-    record = {"format": 1, "reports": {"2024/sydnarke": {"forbund": "sydnarke", "year": 2024, "status": "ok", "succeeded_at": "2026-12-01T10:00:00+00:00"}}}
+    record = {
+        "format": 1,
+        "reports": {
+            "2024/sydnarke": {
+                "forbund": "sydnarke",
+                "year": 2024,
+                "status": "ok",
+                "succeeded_at": "2026-12-01T10:00:00+00:00",
+            }
+        },
+    }
     page = render_index(record, tmp_path)
     assert "Samordningsförbundet Sydnärke" in page and "2026-12-01" in page
     assert "resultat 200\u00a0tkr" in page and "154 aktuella deltagare" in page
@@ -333,8 +370,13 @@ def test_a_real_report_is_self_contained_with_its_downloads(tmp_path):
     assert "200\u00a0271\u00a0kr" in html  # the same figure in the document
     assert zipfile.ZipFile(tmp_path / "2024" / "sydnarke-tabeller.zip").namelist()
     # a run with another threshold writes beside it, not over it
-    again = run_reports([ReportTarget("sydnarke", 2024)], out_dir=tmp_path, jobs=1, progress=False,
-                        extra_parameters={"suppression_threshold": 10})
+    again = run_reports(
+        [ReportTarget("sydnarke", 2024)],
+        out_dir=tmp_path,
+        jobs=1,
+        progress=False,
+        extra_parameters={"suppression_threshold": 10},
+    )
     assert again.ok and (tmp_path / "2024" / "sydnarke--troskel-10.html").exists()
     assert (tmp_path / "2024" / "sydnarke.html").read_text(encoding="utf-8") == html
 

@@ -1,4 +1,5 @@
 """Charts that hold at every size: one year, fifteen insatser, long Swedish names."""
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ def boxes(fig, artists):
 
 
 def overlapping(bbs) -> bool:
-    return any(a.overlaps(b) for i, a in enumerate(bbs) for b in bbs[i + 1:])
+    return any(a.overlaps(b) for i, a in enumerate(bbs) for b in bbs[i + 1 :])
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +38,12 @@ def test_budget_chart_with_fifteen_long_names_has_no_collisions_and_the_legend_o
 
 def test_one_year_charts_keep_narrow_bars_and_zero_baselines():
     df = pd.DataFrame({"year": [2024], "income": [4.7e6], "costs": [2.27e7], "result": [-2.5e5], "equity": [3.3e6]})
-    fig = plots.amount_trends(df, "year", {"income": "Intäkter", "costs": "Kostnader", "result": "Resultat", "equity": "Eget kapital"}, "Ett år")
+    fig = plots.amount_trends(
+        df,
+        "year",
+        {"income": "Intäkter", "costs": "Kostnader", "result": "Resultat", "equity": "Eget kapital"},
+        "Ett år",
+    )
     for ax in fig.axes:
         low, high = ax.get_ylim()
         assert low <= 0 <= high
@@ -51,16 +57,24 @@ def test_one_year_charts_keep_narrow_bars_and_zero_baselines():
 
 def test_missing_years_have_no_bar_and_alt_text_names_every_panel():
     df = pd.DataFrame({"year": [2022, 2023, 2024], "income": [None, 2.5e6, 4.7e6], "costs": [2.5e7, 2.2e7, 2.3e7]})
-    fig = plots.amount_trends(df, "year", {"income": "Verksamhetens intäkter", "costs": "Verksamhetens kostnader"}, "Utveckling")
+    fig = plots.amount_trends(
+        df, "year", {"income": "Verksamhetens intäkter", "costs": "Verksamhetens kostnader"}, "Utveckling"
+    )
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights[0] == 0  # no figure: no bar, never a made-up one
     assert sections.alt_text(fig) == "Utveckling; Verksamhetens intäkter; Verksamhetens kostnader"
 
 
 def test_gender_chart_draws_only_the_genders_the_source_gives():
-    df = pd.DataFrame({"label": ["A", "A", "B", "B", "B"], "gender": ["kvinna", "man", "kvinna", "man", "annat"],
-                       "count": [87.0, 58.0, None, None, None], "suppressed": [False, False, True, True, True],
-                       "source": ["derived from pct", "derived from pct", "printed", "printed", "printed"]})
+    df = pd.DataFrame(
+        {
+            "label": ["A", "A", "B", "B", "B"],
+            "gender": ["kvinna", "man", "kvinna", "man", "annat"],
+            "count": [87.0, 58.0, None, None, None],
+            "suppressed": [False, False, True, True, True],
+            "source": ["derived from pct", "derived from pct", "printed", "printed", "printed"],
+        }
+    )
     fig = plots.gender_bars(df, "label", "Deltagare", derived="source")
     values = [t.get_text() for t in fig.axes[0].texts]
     assert values.count("×") == 3 and "≈ 87" in values and "0" not in values

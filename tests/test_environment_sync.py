@@ -1,4 +1,5 @@
 """environment.yml (conda users) and pyproject.toml (pip) must list the same dependencies."""
+
 import re
 import tomllib
 
@@ -19,7 +20,9 @@ def test_environment_yml_matches_pyproject():
     pyproject = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pip_deps = {_name(d): _spec(d) for d in pyproject["project"]["dependencies"]}
     env = yaml.safe_load((paths.PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda_deps = {_name(d): _spec(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+    conda_deps = {
+        _name(d): _spec(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))
+    }
     assert conda_deps == pip_deps
 
 

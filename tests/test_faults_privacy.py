@@ -23,7 +23,7 @@ from test_reports import (  # noqa: F401 - hash_inputs is an autouse fixture
 
 from finsam_analysis.checks import processed as checks_processed
 from finsam_analysis.cli import add_reports_parser, main
-from finsam_analysis.data import build, paths
+from finsam_analysis.data import paths
 from finsam_analysis.publish import scan
 from finsam_analysis.publish.runner import ReportTarget, run_reports
 

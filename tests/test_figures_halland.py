@@ -5,8 +5,8 @@
 
 Each expected value was read from the document by hand; the section is named in each case.
 """
-import pytest
 
+import pytest
 from helpers import one
 
 AR = dict(forbund="halland", document="arsredovisning-2025")
@@ -29,6 +29,7 @@ def minutes(tables, **filters):
 
 
 # --------------------------------------------------------------------------- Årsredovisning 2025
+
 
 def test_equity_2025(tables):
     # 1.1 overview and running text: 5 967 664 kr; balance sheet and Not 9: 5 967 665 kr (registered 1 kr)
@@ -144,6 +145,7 @@ def test_number_of_interventions(tables):
 
 # --------------------------------------------------------------------------- minutes 2023-12-15
 
+
 def test_budget_2024_member_fees_total(tables):
     # "Summa intäkter medlemsavgifter" budget 2024: 19 058 000 kr
     assert minutes(tables, year=2024, basis="budget", item="member_contribution_total", section=INCOME) == 19058000
@@ -206,5 +208,7 @@ def test_report_summary(tables):
 
     from finsam_analysis.document import sections as report
 
-    summary = next(i for i in report.at_a_glance(report.prepare("halland", tables=tables)) if isinstance(i, pd.DataFrame))
+    summary = next(
+        i for i in report.at_a_glance(report.prepare("halland", tables=tables)) if isinstance(i, pd.DataFrame)
+    )
     assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665\u00a0kr"

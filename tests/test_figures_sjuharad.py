@@ -3,8 +3,8 @@
 Each expected value was read from the document by hand; the section is named in each case.
 Money is compared in kronor (value_sek), counts and percentages in value.
 """
-import pytest
 
+import pytest
 from helpers import one
 
 F = dict(forbund="sjuharad", document="arsredovisning-2024")
@@ -69,8 +69,12 @@ def test_note_figures(tables):
     assert fin(tables, statement="note", year=2024, item="bank_bankgiro", section=kassa) == pytest.approx(5100251.73)
     assert fin(tables, statement="note", year=2023, item="bank_plusgiro", section=kassa) == pytest.approx(11274.92)
     verksamhet = "Not 3. Resultaträkning, Not 2 Verksamhetsanknutna kostnader"
-    assert fin(tables, statement="note", year=2024, item="activity_services", section=verksamhet) == pytest.approx(-20691706.70)
-    assert fin(tables, statement="note", year=2024, item="activity_other_costs", section=verksamhet) == pytest.approx(387231.50)
+    assert fin(tables, statement="note", year=2024, item="activity_services", section=verksamhet) == pytest.approx(
+        -20691706.70
+    )
+    assert fin(tables, statement="note", year=2024, item="activity_other_costs", section=verksamhet) == pytest.approx(
+        387231.50
+    )
     assert fin(tables, statement="note", year=2024, item="audit_costs") == pytest.approx(-88800)
 
 
@@ -78,7 +82,9 @@ def test_text_figures(tables):
     assert fin(tables, statement="text", year=2024, item="equity_guideline_cap") == pytest.approx(2902000)  # 1.2
     assert fin(tables, statement="text", year=2024, item="equity_minimum_need") == pytest.approx(2000000)
     assert fin(tables, statement="text", year=2024, item="balance_requirement_result") == pytest.approx(246000)
-    assert fin(tables, "value", statement="text", year=2024, item="individual_interventions_share", section=OVERVIEW) == 69
+    assert (
+        fin(tables, "value", statement="text", year=2024, item="individual_interventions_share", section=OVERVIEW) == 69
+    )
     assert fin(tables, basis="budget", statement="text", year=2024, item="net_result") == pytest.approx(-1663000)
 
 
@@ -121,7 +127,15 @@ def test_member_contributions(tables, member, kind, expected):
     ],
 )
 def test_intervention_finance(tables, year, basis, intervention, measure, section, expected):
-    got = one(tables.intervention_finance, **F, year=year, basis=basis, intervention=intervention, measure=measure, section=section)
+    got = one(
+        tables.intervention_finance,
+        **F,
+        year=year,
+        basis=basis,
+        intervention=intervention,
+        measure=measure,
+        section=section,
+    )
     assert got == pytest.approx(expected)
 
 
@@ -145,7 +159,18 @@ def test_intervention_finance(tables, year, basis, intervention, measure, sectio
     ],
 )
 def test_participants(tables, year, intervention, group, measure, gender, unit, section, expected):
-    got = one(tables.participants, "value", **F, year=year, intervention=intervention, group=group, measure=measure, gender=gender, unit=unit, section=section)
+    got = one(
+        tables.participants,
+        "value",
+        **F,
+        year=year,
+        intervention=intervention,
+        group=group,
+        measure=measure,
+        gender=gender,
+        unit=unit,
+        section=section,
+    )
     assert got == pytest.approx(expected)
 
 
@@ -172,7 +197,9 @@ def test_report_summary(tables):
 
     from finsam_analysis.document import sections as report
 
-    summary = next(i for i in report.at_a_glance(report.prepare("sjuharad", tables=tables)) if isinstance(i, pd.DataFrame))
+    summary = next(
+        i for i in report.at_a_glance(report.prepare("sjuharad", tables=tables)) if isinstance(i, pd.DataFrame)
+    )
     assert summary.loc["Årets resultat", "2024"] == "246\u00a0185\u00a0kr"
     assert summary.loc["Årets resultat", "2023"] == "\u2212804\u00a0994\u00a0kr"
     assert summary.loc["Årets resultat", "Förändring"] == "+1\u00a0051\u00a0180\u00a0kr"

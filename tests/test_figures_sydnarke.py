@@ -2,8 +2,8 @@
 
 Each expected value was read from the document by hand; the section is named in each case.
 """
-import pytest
 
+import pytest
 from helpers import one
 
 F = dict(forbund="sydnarke", document="arsredovisning-2024")
@@ -103,7 +103,9 @@ def test_member_contributions_2024_add_up_to_4720000(tables):
 )
 def test_driftredovisning(tables, year, basis, intervention, measure, expected):
     frame = tables.intervention_finance
-    assert one(frame, **F, year=year, basis=basis, intervention=intervention, measure=measure, section=DRIFT) == expected
+    assert (
+        one(frame, **F, year=year, basis=basis, intervention=intervention, measure=measure, section=DRIFT) == expected
+    )
 
 
 def test_cost_per_participant(tables):
@@ -114,8 +116,14 @@ def test_cost_per_participant(tables):
 
 def test_ciceron_gross_budget_and_deviation(tables):
     frame = tables.intervention_finance
-    assert one(frame, **F, year=2024, basis="budget", intervention="Projekt Ciceron", measure="cost", section=INSATS) == -525849
-    assert one(frame, **F, year=2024, basis="utfall", intervention="Projekt Ciceron", measure="deviation", section=INSATS) == 18676
+    assert (
+        one(frame, **F, year=2024, basis="budget", intervention="Projekt Ciceron", measure="cost", section=INSATS)
+        == -525849
+    )
+    assert (
+        one(frame, **F, year=2024, basis="utfall", intervention="Projekt Ciceron", measure="deviation", section=INSATS)
+        == 18676
+    )
 
 
 def participants(tables, **filters):
@@ -123,27 +131,97 @@ def participants(tables, **filters):
 
 
 def test_samordningsteamet_participants(tables):
-    assert participants(tables, intervention="Samordningsteamet", group="*", measure="active", gender="total", unit="count", section=INSATS) == 145
-    assert participants(tables, intervention="Samordningsteamet", group="*", measure="target", gender="total", unit="count", section=INSATS) == 150
-    assert participants(tables, intervention="Samordningsteamet", group="*", measure="exited", gender="total", unit="count", section=INSATS) == 100
-    assert participants(tables, intervention="Samordningsteamet", group="*", measure="active", gender="kvinna", unit="pct", section=INSATS) == 60
-    assert participants(tables, intervention="Samordningsteamet", group="Försäkringskassan", measure="referred", gender="total", unit="pct", section=INSATS) == 50
+    assert (
+        participants(
+            tables,
+            intervention="Samordningsteamet",
+            group="*",
+            measure="active",
+            gender="total",
+            unit="count",
+            section=INSATS,
+        )
+        == 145
+    )
+    assert (
+        participants(
+            tables,
+            intervention="Samordningsteamet",
+            group="*",
+            measure="target",
+            gender="total",
+            unit="count",
+            section=INSATS,
+        )
+        == 150
+    )
+    assert (
+        participants(
+            tables,
+            intervention="Samordningsteamet",
+            group="*",
+            measure="exited",
+            gender="total",
+            unit="count",
+            section=INSATS,
+        )
+        == 100
+    )
+    assert (
+        participants(
+            tables,
+            intervention="Samordningsteamet",
+            group="*",
+            measure="active",
+            gender="kvinna",
+            unit="pct",
+            section=INSATS,
+        )
+        == 60
+    )
+    assert (
+        participants(
+            tables,
+            intervention="Samordningsteamet",
+            group="Försäkringskassan",
+            measure="referred",
+            gender="total",
+            unit="pct",
+            section=INSATS,
+        )
+        == 50
+    )
 
 
 def test_ciceron_participants(tables):
-    assert participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="total", unit="count") == 9
-    assert participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="man", unit="pct") == 67
-    assert participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="annat", unit="pct") == 11
+    assert (
+        participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="total", unit="count")
+        == 9
+    )
+    assert (
+        participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="man", unit="pct")
+        == 67
+    )
+    assert (
+        participants(tables, intervention="Projekt Ciceron", group="*", measure="active", gender="annat", unit="pct")
+        == 11
+    )
 
 
 def test_all_individual_participants_and_structural_contacts(tables):
     assert participants(tables, intervention="*", group="*", measure="active", gender="total", unit="count") == 154
-    assert participants(tables, intervention="Rehabmässan", group="*", measure="contacts", gender="total", unit="count") == 250
+    assert (
+        participants(tables, intervention="Rehabmässan", group="*", measure="contacts", gender="total", unit="count")
+        == 250
+    )
 
 
 def test_step_progress(tables):
     frame = tables.outcomes
-    assert one(frame, "value", **F, year=2024, intervention="Samordningsteamet", outcome="step_progress", unit="count") == 66
+    assert (
+        one(frame, "value", **F, year=2024, intervention="Samordningsteamet", outcome="step_progress", unit="count")
+        == 66
+    )
     pct = frame.query("forbund == 'sydnarke' and outcome == 'step_progress' and unit == 'pct'")
     assert list(pct["value"]) == [66, 66]
     assert set(pct["base"]) == {"exited"}
@@ -166,7 +244,10 @@ def test_comparison_key_figures(tables):
     figures = key_figures(tables, year=2024).set_index("forbund")
     assert figures.loc["sydnarke", "equity_pct_of_contributions"] == pytest.approx(21.2168, abs=1e-3)
     assert figures.loc["sydnarke", "operating_costs_sek"] == pytest.approx(4996117)
-    assert display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"] == "21,2\u00a0%"
+    assert (
+        display_table(figures.reset_index()).loc["Samordningsförbundet Sydnärke", "Eget kapital i % av bidragen"]
+        == "21,2\u00a0%"
+    )
 
 
 def test_report_summary(tables):
@@ -174,5 +255,7 @@ def test_report_summary(tables):
 
     from finsam_analysis.document import sections as report
 
-    summary = next(i for i in report.at_a_glance(report.prepare("sydnarke", tables=tables)) if isinstance(i, pd.DataFrame))
+    summary = next(
+        i for i in report.at_a_glance(report.prepare("sydnarke", tables=tables)) if isinstance(i, pd.DataFrame)
+    )
     assert summary.loc["Soliditet", "2024"] == "21,7\u00a0%"

@@ -1,10 +1,10 @@
 """Bad input stops the build with one clear message per problem: file:line: column: value, expectation."""
+
 import pytest
+from helpers import SYNTHETIC_FINANCIALS, SYNTHETIC_MEMBERS, write_synthetic
 
 from finsam_analysis.data.build import build_tables
 from finsam_analysis.data.errors import CurationError
-
-from helpers import SYNTHETIC_FINANCIALS, SYNTHETIC_MEMBERS, write_synthetic
 
 HEADER = SYNTHETIC_FINANCIALS.splitlines()[0]
 GOOD_ROW = "income_statement,2024,utfall,net_result,100000.00,kr,Resultaträkning,,"
@@ -40,7 +40,7 @@ def test_synthetic_folder_is_valid(synthetic_raw):
             "financials.csv:9: item: 'net_resultat' is not one of",
         ),
         (
-            "overview,2023,utfall,net_result,\"5,5\",tkr,Översikt,,",
+            'overview,2023,utfall,net_result,"5,5",tkr,Översikt,,',
             "financials.csv:9: value: '5,5' uses a decimal comma or a space; expected a plain number like 5.5",
         ),
         (
@@ -72,7 +72,18 @@ def test_synthetic_folder_is_valid(synthetic_raw):
             "financials.csv:9: basis: 'actual' is not one of utfall, budget, prognos",
         ),
     ],
-    ids=["unit-space", "unknown-item", "decimal-comma", "non-numeric", "thousands-space", "year-range", "duplicate-key", "unit-kind", "empty-section", "unknown-basis"],
+    ids=[
+        "unit-space",
+        "unknown-item",
+        "decimal-comma",
+        "non-numeric",
+        "thousands-space",
+        "year-range",
+        "duplicate-key",
+        "unit-kind",
+        "empty-section",
+        "unknown-basis",
+    ],
 )
 def test_bad_financials_row_is_reported_with_place(tmp_path, row, expected):
     problems = problems_for(tmp_path, financials=financials_with(row))
@@ -83,7 +94,10 @@ def test_bad_financials_row_is_reported_with_place(tmp_path, row, expected):
 def test_missing_column_names_the_header(tmp_path):
     broken = SYNTHETIC_FINANCIALS.replace(",unit,", ",").replace(",kr,", ",").replace(",tkr,", ",")
     problems = problems_for(tmp_path, financials=broken)
-    assert any("financials.csv:1: unit: missing column; expected the header statement,year,basis,item,value,unit" in p for p in problems)
+    assert any(
+        "financials.csv:1: unit: missing column; expected the header statement,year,basis,item,value,unit" in p
+        for p in problems
+    )
 
 
 def test_optional_provenance_columns_may_be_left_out(tmp_path):
@@ -94,16 +108,24 @@ def test_optional_provenance_columns_may_be_left_out(tmp_path):
 
 
 def test_unknown_member_and_wrong_kind(tmp_path):
-    members = SYNTHETIC_MEMBERS + "2024,utfall,Okänd kommun,kommun,1,kr,,Not 1,,\n2024,budget,Testby,region,1,kr,,Not 1,,\n"
+    members = (
+        SYNTHETIC_MEMBERS + "2024,utfall,Okänd kommun,kommun,1,kr,,Not 1,,\n2024,budget,Testby,region,1,kr,,Not 1,,\n"
+    )
     problems = problems_for(tmp_path, members=members)
-    assert any("member_contributions.csv:5: member: 'Okänd kommun' is not a member in forbund.yaml" in p for p in problems)
-    assert any("member_contributions.csv:6: member_kind: 'region' does not match the member's kind" in p for p in problems)
+    assert any(
+        "member_contributions.csv:5: member: 'Okänd kommun' is not a member in forbund.yaml" in p for p in problems
+    )
+    assert any(
+        "member_contributions.csv:6: member_kind: 'region' does not match the member's kind" in p for p in problems
+    )
 
 
 def test_wrong_forbund_slug_in_source_yaml(tmp_path):
     raw = write_synthetic(tmp_path / "raw")
     source = raw / "testforbund" / "arsredovisning-2024" / "source.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("forbund: testforbund", "forbund: sjuharad"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("forbund: testforbund", "forbund: sjuharad"), encoding="utf-8"
+    )
     with pytest.raises(CurationError) as info:
         build_tables(raw)
     assert "source.yaml:2: forbund: 'sjuharad' does not match the förbund folder 'testforbund'" in str(info.value)

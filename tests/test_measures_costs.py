@@ -1,4 +1,5 @@
 """Cost structure, admin share and cost per participant (hand-made frames)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,35 +21,51 @@ DOC = "arsredovisning-2024"
 
 def interventions(rows):
     """rows: (intervention, kind, parent)."""
-    return pd.DataFrame([("x", DOC, i, k, p) for i, k, p in rows],
-                        columns=["forbund", "document", "intervention", "kind", "parent"])
+    return pd.DataFrame(
+        [("x", DOC, i, k, p) for i, k, p in rows], columns=["forbund", "document", "intervention", "kind", "parent"]
+    )
 
 
 def finance(rows, forbund="x"):
     """rows: (year, basis, intervention, measure, value_sek)."""
-    return pd.DataFrame([(forbund, DOC, *r) for r in rows],
-                        columns=["forbund", "document", "year", "basis", "intervention", "measure", "value_sek"])
+    return pd.DataFrame(
+        [(forbund, DOC, *r) for r in rows],
+        columns=["forbund", "document", "year", "basis", "intervention", "measure", "value_sek"],
+    )
 
 
 def participants(rows, forbund="x"):
     """rows: (year, intervention, measure, value) for group '*' gender total count."""
-    return pd.DataFrame([(forbund, DOC, y, i, "*", m, "total", v, "count") for y, i, m, v in rows],
-                        columns=["forbund", "document", "year", "intervention", "group", "measure", "gender", "value",
-                                 "unit"])
+    return pd.DataFrame(
+        [(forbund, DOC, y, i, "*", m, "total", v, "count") for y, i, m, v in rows],
+        columns=["forbund", "document", "year", "intervention", "group", "measure", "gender", "value", "unit"],
+    )
 
 
-KINDS = interventions([
-    ("Totalt", "summa", None), ("Kansli", "admin", "Totalt"), ("Team", "individ", "Totalt"),
-    ("Aktiv", "individ", "Totalt"), ("Aktiv A", "individ", "Aktiv"), ("Aktiv B", "individ", "Aktiv"),
-    ("Nätverk", "struktur", "Totalt"),
-])
-COSTS = finance([
-    (2024, "utfall", "Totalt", "cost", -1000.0), (2024, "utfall", "Kansli", "cost", -250.0),
-    (2024, "utfall", "Team", "cost", -400.0), (2024, "utfall", "Aktiv", "cost", -300.0),
-    (2024, "utfall", "Aktiv A", "cost", -100.0), (2024, "utfall", "Aktiv B", "cost", -200.0),
-    (2024, "utfall", "Nätverk", "cost", -50.0), (2024, "utfall", "Team", "income", 30.0),
-    (2024, "budget", "Team", "cost", -350.0),
-])
+KINDS = interventions(
+    [
+        ("Totalt", "summa", None),
+        ("Kansli", "admin", "Totalt"),
+        ("Team", "individ", "Totalt"),
+        ("Aktiv", "individ", "Totalt"),
+        ("Aktiv A", "individ", "Aktiv"),
+        ("Aktiv B", "individ", "Aktiv"),
+        ("Nätverk", "struktur", "Totalt"),
+    ]
+)
+COSTS = finance(
+    [
+        (2024, "utfall", "Totalt", "cost", -1000.0),
+        (2024, "utfall", "Kansli", "cost", -250.0),
+        (2024, "utfall", "Team", "cost", -400.0),
+        (2024, "utfall", "Aktiv", "cost", -300.0),
+        (2024, "utfall", "Aktiv A", "cost", -100.0),
+        (2024, "utfall", "Aktiv B", "cost", -200.0),
+        (2024, "utfall", "Nätverk", "cost", -50.0),
+        (2024, "utfall", "Team", "income", 30.0),
+        (2024, "budget", "Team", "cost", -350.0),
+    ]
+)
 
 
 def test_leaves_exclude_totals_and_parents():
@@ -56,10 +73,17 @@ def test_leaves_exclude_totals_and_parents():
 
 
 def test_cost_structure_exact():
-    expected = pd.DataFrame({
-        "forbund": ["x"] * 3, "year": [2024] * 3, "basis": ["utfall"] * 3, "kind": ["admin", "individ", "struktur"],
-        "value_sek": [-250.0, -700.0, -50.0], "total_sek": [-1000.0] * 3, "share_pct": [25.0, 70.0, 5.0],
-    }).astype({"forbund": "str", "basis": "str", "kind": "str"})
+    expected = pd.DataFrame(
+        {
+            "forbund": ["x"] * 3,
+            "year": [2024] * 3,
+            "basis": ["utfall"] * 3,
+            "kind": ["admin", "individ", "struktur"],
+            "value_sek": [-250.0, -700.0, -50.0],
+            "total_sek": [-1000.0] * 3,
+            "share_pct": [25.0, 70.0, 5.0],
+        }
+    ).astype({"forbund": "str", "basis": "str", "kind": "str"})
     tm.assert_frame_equal(cost_structure(COSTS, KINDS), expected)
 
 
@@ -67,7 +91,9 @@ def test_cost_structure_shares_sum_to_100_property():
     rng = np.random.default_rng(7)
     kinds = interventions([(f"I{i}", k, None) for i, k in enumerate(["admin", "individ", "struktur", "projekt"] * 3)])
     for _ in range(20):
-        costs = finance([(2024, "utfall", f"I{i}", "cost", -float(v)) for i, v in enumerate(rng.integers(0, 10**6, 12))])
+        costs = finance(
+            [(2024, "utfall", f"I{i}", "cost", -float(v)) for i, v in enumerate(rng.integers(0, 10**6, 12))]
+        )
         out = cost_structure(costs, kinds)
         assert out["share_pct"].sum() == pytest.approx(100.0)
         assert out["value_sek"].sum() == pytest.approx(costs["value_sek"].sum())
@@ -107,11 +133,19 @@ class TestCostPerParticipant:
         costs = finance([(2024, "utfall", "Samordningsteamet", "cost", -2968892.0)])
         people = participants([(2024, "Samordningsteamet", "active", 145), (2024, "Samordningsteamet", "exited", 100)])
         out = cost_per_participant(costs, people)
-        expected = pd.DataFrame({
-            "forbund": ["x"], "year": [2024], "intervention": ["Samordningsteamet"], "basis": ["utfall"],
-            "cost_sek": [2968892.0], "participant_measure": ["active"], "participants": [145.0],
-            "cost_per_participant_sek": [2968892 / 145], "reason": [None],
-        }).astype({c: "str" for c in ["forbund", "intervention", "basis", "participant_measure", "reason"]})
+        expected = pd.DataFrame(
+            {
+                "forbund": ["x"],
+                "year": [2024],
+                "intervention": ["Samordningsteamet"],
+                "basis": ["utfall"],
+                "cost_sek": [2968892.0],
+                "participant_measure": ["active"],
+                "participants": [145.0],
+                "cost_per_participant_sek": [2968892 / 145],
+                "reason": [None],
+            }
+        ).astype({c: "str" for c in ["forbund", "intervention", "basis", "participant_measure", "reason"]})
         tm.assert_frame_equal(out, expected)
         assert round(out["cost_per_participant_sek"].iloc[0]) == 20475
 
@@ -123,9 +157,11 @@ class TestCostPerParticipant:
 
     @pytest.mark.parametrize(
         "people, reason",
-        [([(2024, "T", "active", 0)], "'active' participant count is zero"),
-         ([], "no 'active' participant count"),
-         ([(2023, "T", "active", 5)], "no 'active' participant count")],
+        [
+            ([(2024, "T", "active", 0)], "'active' participant count is zero"),
+            ([], "no 'active' participant count"),
+            ([(2023, "T", "active", 5)], "no 'active' participant count"),
+        ],
     )
     def test_zero_or_missing_participants(self, people, reason):
         out = cost_per_participant(finance([(2024, "utfall", "T", "cost", -100.0)]), participants(people))

@@ -4,6 +4,7 @@ Each test names the document and the printed figure. Figures marked "derived" ar
 but computed by hand from printed inputs (e.g. budget 2024 in the Halland minutes against the
 utfall 2024 in the Halland annual report 2025).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,8 @@ import pandas as pd
 import pytest
 
 from finsam_analysis import measures as m
-from finsam_analysis.document.suppression import COMPLEMENTARY, SMALL, suppress_small_counts
 from finsam_analysis.data.reference import load_equity_bands, load_kpi
+from finsam_analysis.document.suppression import COMPLEMENTARY, SMALL, suppress_small_counts
 
 
 def of(df: pd.DataFrame, forbund: str) -> pd.DataFrame:
@@ -39,10 +40,13 @@ def bands():
 
 # --- financial health -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "forbund, year, printed_tkr",
-    [("sjuharad", 2024, 2902),   # "eget kapital om totalt 2902 tkr" (1.2)
-     ("halland", 2025, 3000)],   # "ca 3 miljoner kr" (1.2)
+    [
+        ("sjuharad", 2024, 2902),  # "eget kapital om totalt 2902 tkr" (1.2)
+        ("halland", 2025, 3000),
+    ],  # "ca 3 miljoner kr" (1.2)
 )
 def test_equity_guideline_cap(tables, bands, forbund, year, printed_tkr):
     out = m.equity_vs_guideline(of(tables.financials, forbund), of(tables.member_contributions, forbund), bands)
@@ -60,19 +64,24 @@ def test_equity_guideline_cap(tables, bands, forbund, year, printed_tkr):
 
 def test_sydnarke_equity_share_of_contributions(tables, bands):
     # "eget kapital ... 21,2 procent av årets erhållna medlemsbidrag ... rekommenderat tak om 20 procent"
-    r = row(m.equity_vs_guideline(of(tables.financials, "sydnarke"), of(tables.member_contributions, "sydnarke"),
-                                  bands), year=2024)
+    r = row(
+        m.equity_vs_guideline(of(tables.financials, "sydnarke"), of(tables.member_contributions, "sydnarke"), bands),
+        year=2024,
+    )
     assert r["contributions_sek"] == 4_720_000 and r["contributions_source"] == "sum of members"
     assert round(r["equity_pct_of_contributions"], 1) == 21.2 == r["printed_equity_pct"]
     assert r["cap_pct_of_contributions"] == pytest.approx(20.0)
     assert r["excess_sek"] == pytest.approx(57_433)  # derived: 1 001 433 − 944 000
 
 
-@pytest.mark.parametrize("forbund, year, printed_sek", [
-    ("sjuharad", 2024, 246_000),    # "= +246 tkr Balanskravsresultat"
-    ("halland", 2025, 3_501_873),   # "Balanskravsresultat : 3 501 873 kr"
-    ("sydnarke", 2024, 200_271),    # "Balanskravsresultat 200 271 kr"
-])
+@pytest.mark.parametrize(
+    "forbund, year, printed_sek",
+    [
+        ("sjuharad", 2024, 246_000),  # "= +246 tkr Balanskravsresultat"
+        ("halland", 2025, 3_501_873),  # "Balanskravsresultat : 3 501 873 kr"
+        ("sydnarke", 2024, 200_271),  # "Balanskravsresultat 200 271 kr"
+    ],
+)
 def test_balance_requirement(tables, forbund, year, printed_sek):
     r = row(m.balance_requirement(of(tables.financials, forbund)), year=year)
     assert r["printed_sek"] == printed_sek
@@ -88,6 +97,7 @@ def test_equity_ratio_matches_every_printed_soliditet(tables):
 
 
 # --- budget and forecast ----------------------------------------------------------------------
+
 
 def printed_deviations(finance: pd.DataFrame) -> pd.DataFrame:
     return finance.loc[finance["measure"] == "deviation", ["forbund", "year", "intervention", "section", "value_sek"]]
@@ -122,15 +132,19 @@ def test_halland_budget_2024_from_minutes_against_utfall_2024(tables):
     out = m.budget_vs_outcome(of(tables.intervention_finance, "halland"))
     out = out.loc[out["year"] == 2024].set_index("intervention")
     expected = {
-        "Individsamverkansteam Laholm": 20_584, "Individsamverkansteam Halmstad/Hylte": 347_197,
-        "Individsamverkansteam Falkenberg": -168_738, "Individsamverkansteam Varberg": 760_853,
-        "Individsamverkansteam Kungsbacka": 165_083, "SKAPA/BIP": -12_485, "Kunskapsutveckling": -32_210,
+        "Individsamverkansteam Laholm": 20_584,
+        "Individsamverkansteam Halmstad/Hylte": 347_197,
+        "Individsamverkansteam Falkenberg": -168_738,
+        "Individsamverkansteam Varberg": 760_853,
+        "Individsamverkansteam Kungsbacka": 165_083,
+        "SKAPA/BIP": -12_485,
+        "Kunskapsutveckling": -32_210,
         "Totalt": 1_080_284,
     }
     assert out.loc[list(expected), "deviation_sek"].to_dict() == expected
     items = m.budget_vs_outcome_items(of(tables.financials, "halland")).set_index(["year", "item"])
-    assert items.loc[(2024, "operating_costs"), "deviation_sek"] == 1_089_167   # -20 415 204 -> -19 326 037
-    assert items.loc[(2024, "net_result"), "deviation_sek"] == 1_154_960        # -1 357 204 -> -202 244
+    assert items.loc[(2024, "operating_costs"), "deviation_sek"] == 1_089_167  # -20 415 204 -> -19 326 037
+    assert items.loc[(2024, "net_result"), "deviation_sek"] == 1_154_960  # -1 357 204 -> -202 244
 
 
 def test_halland_2025_operating_statement(tables):
@@ -145,9 +159,9 @@ def test_halland_forecast_2023(tables):
     # prognos 2023 in the minutes 2023-12-15 against utfall 2023 in the overview of the annual report 2025
     fin = of(tables.financials, "halland")
     out = m.forecast_accuracy(fin, items=["operating_costs", "net_result"]).set_index(["year", "item"])
-    assert out.loc[(2023, "net_result"), "deviation_sek"] == -1_162_135        # -1 650 364 -> -2 812 499
+    assert out.loc[(2023, "net_result"), "deviation_sek"] == -1_162_135  # -1 650 364 -> -2 812 499
     assert out.loc[(2023, "net_result"), "abs_pct_error"] == pytest.approx(70.42, abs=0.01)
-    assert out.loc[(2023, "operating_costs"), "deviation_sek"] == -1_308_334   # -21 372 564 -> -22 680 898
+    assert out.loc[(2023, "operating_costs"), "deviation_sek"] == -1_308_334  # -21 372 564 -> -22 680 898
     assert out.loc[(2023, "operating_costs"), "abs_pct_error"] == pytest.approx(6.12, abs=0.01)
     # the minutes print two income totals for the 2023 forecast; the table's 'Total' is the one that
     # adds up (19 108 200 + 614 000); 'INTÄKTER TOTALT' 20 336 200 counts ESF Progress twice
@@ -157,6 +171,7 @@ def test_halland_forecast_2023(tables):
 
 
 # --- funding ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("forbund, year", [("sjuharad", 2024), ("halland", 2025), ("sydnarke", 2024)])
 def test_funding_shares_follow_the_law(tables, forbund, year):
@@ -181,6 +196,7 @@ def test_sjuharad_kommun_split_sums_to_the_quarter(tables):
 
 # --- trends -----------------------------------------------------------------------------------
 
+
 def test_sjuharad_member_contributions_in_fixed_prices(tables):
     series = m.item_series(of(tables.financials, "sjuharad"), "member_contribution_total")
     assert series["year"].tolist() == [2019, 2020, 2021, 2022, 2023, 2024]  # overview 2019-2024
@@ -195,6 +211,7 @@ def test_sjuharad_member_contributions_in_fixed_prices(tables):
 
 # --- costs and participants ---------------------------------------------------------------------
 
+
 def test_sydnarke_cost_per_participant_samordningsteamet(tables):
     # "Kostnad/deltagare 20 475 kr/deltagare": utfall 2 968 892 kr / 145 inskrivna (active) deltagare
     finance = of(tables.intervention_finance, "sydnarke")
@@ -204,8 +221,11 @@ def test_sydnarke_cost_per_participant_samordningsteamet(tables):
     printed = row(finance, measure="cost_per_participant", intervention="Samordningsteamet")["value_sek"]
     assert round(r["cost_per_participant_sek"]) == 20_475 == -printed
     # other definitions do not give the printed figure
-    exited = row(m.cost_per_participant(finance.loc[finance["basis"] == "utfall"], tables.participants, "exited"),
-                 year=2024, intervention="Samordningsteamet")
+    exited = row(
+        m.cost_per_participant(finance.loc[finance["basis"] == "utfall"], tables.participants, "exited"),
+        year=2024,
+        intervention="Samordningsteamet",
+    )
     assert round(exited["cost_per_participant_sek"]) == 29_689
     target = m.cost_per_participant(finance.loc[finance["basis"] == "budget"], tables.participants, "target")
     assert round(row(target, intervention="Samordningsteamet", year=2024)["cost_per_participant_sek"]) == 18_553
@@ -219,13 +239,17 @@ def test_sydnarke_ciceron_has_no_exits_yet(tables):
     assert row(out, year=2024, intervention="Projekt Ciceron")["reason"] == "'exited' participant count is zero"
 
 
-@pytest.mark.parametrize("forbund, kinds, participants, per_participant", [
-    ("sydnarke", ("individ", "projekt"), 154, 22_572),   # derived: (2 968 892 + 507 173) / 154
-    ("sjuharad", ("individ",), 650, 23_654),             # derived: Aktiv Kraft + Gröna Vägen 15 375 tkr / 650
-])
+@pytest.mark.parametrize(
+    "forbund, kinds, participants, per_participant",
+    [
+        ("sydnarke", ("individ", "projekt"), 154, 22_572),  # derived: (2 968 892 + 507 173) / 154
+        ("sjuharad", ("individ",), 650, 23_654),  # derived: Aktiv Kraft + Gröna Vägen 15 375 tkr / 650
+    ],
+)
 def test_total_cost_per_participant(tables, forbund, kinds, participants, per_participant):
-    out = m.cost_per_participant(m.total_costs(of(tables.intervention_finance, forbund), tables.interventions, kinds),
-                                 tables.participants)
+    out = m.cost_per_participant(
+        m.total_costs(of(tables.intervention_finance, forbund), tables.interventions, kinds), tables.participants
+    )
     r = row(out, year=2024)
     assert r["participants"] == participants and round(r["cost_per_participant_sek"]) == per_participant
 

@@ -1,4 +1,5 @@
 """Reference data loaders: the adopted files and clear errors for broken ones."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,9 @@ def test_prisbasbelopp_adopted():
 
 
 def test_equity_bands_adopted():
-    expected = pd.DataFrame({"lower_sek": [0.0, 7e6, 15e6], "upper_sek": [7e6, 15e6, float("nan")],
-                             "marginal_share": [0.20, 0.15, 0.10]})
+    expected = pd.DataFrame(
+        {"lower_sek": [0.0, 7e6, 15e6], "upper_sek": [7e6, 15e6, float("nan")], "marginal_share": [0.20, 0.15, 0.10]}
+    )
     tm.assert_frame_equal(load_equity_bands(), expected)
 
 
@@ -48,18 +50,38 @@ def write(tmp_path, name, text):
     [
         (load_kpi, "kpi_annual.csv", "year,kpi\n2020,1\n", r"missing column\(s\) \['kpi_1980_100'\]"),
         (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n", "no rows"),
-        (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n2020,abc\n",
-         r"kpi_annual.csv:2: kpi_1980_100: 'abc' is not a number"),
+        (
+            load_kpi,
+            "kpi_annual.csv",
+            "year,kpi_1980_100\n2020,abc\n",
+            r"kpi_annual.csv:2: kpi_1980_100: 'abc' is not a number",
+        ),
         (load_kpi, "kpi_annual.csv", "year,kpi_1980_100\n2020,1\n2020,2\n", r"year\(s\) \[2020\] occur more than once"),
         (load_prisbasbelopp, "prisbasbelopp.csv", "year,prisbasbelopp_sek\n2020,-1\n", "must be positive"),
-        (load_equity_bands, "equity_guideline_bands.csv", "lower_sek,upper_sek,marginal_share\n0,7000000,20\n",
-         "share between 0 and 1"),
-        (load_equity_bands, "equity_guideline_bands.csv",
-         "lower_sek,upper_sek,marginal_share\n0,7000000,0.2\n8000000,,0.1\n", "contiguous"),
-        (load_equity_bands, "equity_guideline_bands.csv", "lower_sek,upper_sek,marginal_share\n100,,0.2\n",
-         "start at 0"),
-        (load_equity_bands, "equity_guideline_bands.csv",
-         "lower_sek,upper_sek,marginal_share\n0,,0.2\n7000000,,0.1\n", "only the last band"),
+        (
+            load_equity_bands,
+            "equity_guideline_bands.csv",
+            "lower_sek,upper_sek,marginal_share\n0,7000000,20\n",
+            "share between 0 and 1",
+        ),
+        (
+            load_equity_bands,
+            "equity_guideline_bands.csv",
+            "lower_sek,upper_sek,marginal_share\n0,7000000,0.2\n8000000,,0.1\n",
+            "contiguous",
+        ),
+        (
+            load_equity_bands,
+            "equity_guideline_bands.csv",
+            "lower_sek,upper_sek,marginal_share\n100,,0.2\n",
+            "start at 0",
+        ),
+        (
+            load_equity_bands,
+            "equity_guideline_bands.csv",
+            "lower_sek,upper_sek,marginal_share\n0,,0.2\n7000000,,0.1\n",
+            "only the last band",
+        ),
     ],
 )
 def test_broken_files(tmp_path, loader, name, text, message):
@@ -75,7 +97,10 @@ def test_missing_file(tmp_path):
 def test_reference_covers_every_year_since_finsam_began():
     """Finsam exists since 2004: KPI and prisbasbelopp have every year from 2004 to the latest."""
     meta = yaml.safe_load((paths.REFERENCE_DIR / "source.yaml").read_text(encoding="utf-8"))["files"]
-    for frame, column, name in ((load_kpi(), "kpi_1980_100", "kpi_annual.csv"), (load_prisbasbelopp(), "prisbasbelopp_sek", "prisbasbelopp.csv")):
+    for frame, column, name in (
+        (load_kpi(), "kpi_1980_100", "kpi_annual.csv"),
+        (load_prisbasbelopp(), "prisbasbelopp_sek", "prisbasbelopp.csv"),
+    ):
         years = frame["year"].tolist()
         assert years == list(range(2004, max(years) + 1)), name
         assert meta[name]["covers"] == [2004, max(years)]

@@ -1,4 +1,5 @@
 """Trends: item series, year-over-year change, CAGR, fixed prices (hand-made frames)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,30 +21,45 @@ def financials(rows):
 
 def series(values, forbund="a", value="value_sek"):
     years, vals = zip(*values.items()) if values else ((), ())
-    return pd.DataFrame({"forbund": pd.Series([forbund] * len(years), dtype="str"),
-                         "year": pd.Series(years, dtype="int64"), value: pd.Series(vals, dtype="float64")})
+    return pd.DataFrame(
+        {
+            "forbund": pd.Series([forbund] * len(years), dtype="str"),
+            "year": pd.Series(years, dtype="int64"),
+            value: pd.Series(vals, dtype="float64"),
+        }
+    )
 
 
 class TestItemSeries:
     def test_prefers_income_statement_over_overview(self):
-        df = financials([
-            ("a", 2024, "member_contribution_total", 18022000.0, "overview"),
-            ("a", 2024, "member_contribution_total", 18022000.0, "income_statement"),
-            ("a", 2023, "member_contribution_total", 19011000.0, "overview"),
-            ("a", 2024, "net_result", 246185.14, "income_statement"),
-        ])
+        df = financials(
+            [
+                ("a", 2024, "member_contribution_total", 18022000.0, "overview"),
+                ("a", 2024, "member_contribution_total", 18022000.0, "income_statement"),
+                ("a", 2023, "member_contribution_total", 19011000.0, "overview"),
+                ("a", 2024, "net_result", 246185.14, "income_statement"),
+            ]
+        )
         out = item_series(df, "member_contribution_total")
         assert out[["year", "statement", "value_sek"]].to_dict("list") == {
-            "year": [2023, 2024], "statement": ["overview", "income_statement"], "value_sek": [19011000.0, 18022000.0]}
+            "year": [2023, 2024],
+            "statement": ["overview", "income_statement"],
+            "value_sek": [19011000.0, 18022000.0],
+        }
 
     def test_basis_filter(self):
-        df = financials([("a", 2024, "net_result", 1.0, "income_statement"),
-                         ("a", 2024, "net_result", -5.0, "budget", "budget")])
+        df = financials(
+            [("a", 2024, "net_result", 1.0, "income_statement"), ("a", 2024, "net_result", -5.0, "budget", "budget")]
+        )
         assert item_series(df, "net_result", basis="budget")["value_sek"].tolist() == [-5.0]
 
     def test_two_documents_disagreeing_raise(self):
-        df = financials([("a", 2023, "net_result", 1.0, "overview", "utfall", "arsredovisning-2023"),
-                         ("a", 2023, "net_result", 2.0, "overview", "utfall", "arsredovisning-2024")])
+        df = financials(
+            [
+                ("a", 2023, "net_result", 1.0, "overview", "utfall", "arsredovisning-2023"),
+                ("a", 2023, "net_result", 2.0, "overview", "utfall", "arsredovisning-2024"),
+            ]
+        )
         with pytest.raises(MeasureError, match="different figures.*precedence.preferred"):
             item_series(df, "net_result")
 
@@ -57,15 +73,23 @@ class TestItemSeries:
 
     def test_empty(self):
         out = item_series(financials([]), "net_result")
-        assert out.empty and list(out.columns) == ["forbund", "year", "item", "basis", "statement", "document",
-                                                   "value_sek"]
+        assert out.empty and list(out.columns) == [
+            "forbund",
+            "year",
+            "item",
+            "basis",
+            "statement",
+            "document",
+            "value_sek",
+        ]
 
 
 class TestYearOverYear:
     def test_exact(self):
         out = year_over_year(series({2022: 100.0, 2023: 110.0, 2024: 99.0}))
         expected = series({2022: 100.0, 2023: 110.0, 2024: 99.0}).assign(
-            previous_value=[np.nan, 100.0, 110.0], change=[np.nan, 10.0, -11.0], change_pct=[np.nan, 10.0, -10.0])
+            previous_value=[np.nan, 100.0, 110.0], change=[np.nan, 10.0, -11.0], change_pct=[np.nan, 10.0, -10.0]
+        )
         tm.assert_frame_equal(out, expected)
 
     def test_missing_year_is_not_bridged(self):
@@ -74,9 +98,11 @@ class TestYearOverYear:
 
     @pytest.mark.parametrize(
         "prev, cur, change_pct",
-        [(-100.0, -120.0, -20.0),  # cost grew by 20 %: change is -20 kr, i.e. -20 % of |prev|
-         (-100.0, -80.0, 20.0),
-         (0.0, 50.0, np.nan)],
+        [
+            (-100.0, -120.0, -20.0),  # cost grew by 20 %: change is -20 kr, i.e. -20 % of |prev|
+            (-100.0, -80.0, 20.0),
+            (0.0, 50.0, np.nan),
+        ],
     )
     def test_signs_and_zero(self, prev, cur, change_pct):
         out = year_over_year(series({2023: prev, 2024: cur}))
@@ -95,9 +121,17 @@ class TestYearOverYear:
 class TestCagr:
     def test_exact(self):
         out = cagr(series({2020: 100.0, 2021: 105.0, 2022: 121.0}))
-        expected = pd.DataFrame({"forbund": ["a"], "start_year": [2020], "end_year": [2022], "start_value": [100.0],
-                                 "end_value": [121.0], "cagr_pct": [10.0], "reason": [None]}).astype(
-            {"forbund": "str", "reason": "str"})
+        expected = pd.DataFrame(
+            {
+                "forbund": ["a"],
+                "start_year": [2020],
+                "end_year": [2022],
+                "start_value": [100.0],
+                "end_value": [121.0],
+                "cagr_pct": [10.0],
+                "reason": [None],
+            }
+        ).astype({"forbund": "str", "reason": "str"})
         tm.assert_frame_equal(out, expected)
 
     def test_negative_costs_grow(self):
@@ -106,11 +140,13 @@ class TestCagr:
 
     @pytest.mark.parametrize(
         "values, start, end, reason",
-        [({2020: 0.0, 2022: 5.0}, None, None, "non-zero and of the same sign"),
-         ({2020: -1.0, 2022: 5.0}, None, None, "non-zero and of the same sign"),
-         ({2022: 5.0}, None, None, "needs two different years"),
-         ({2020: 1.0, 2022: 5.0}, 2019, None, "no figure for 2019"),
-         ({2020: 1.0, 2022: 5.0}, None, 2023, "no figure for 2023")],
+        [
+            ({2020: 0.0, 2022: 5.0}, None, None, "non-zero and of the same sign"),
+            ({2020: -1.0, 2022: 5.0}, None, None, "non-zero and of the same sign"),
+            ({2022: 5.0}, None, None, "needs two different years"),
+            ({2020: 1.0, 2022: 5.0}, 2019, None, "no figure for 2019"),
+            ({2020: 1.0, 2022: 5.0}, None, 2023, "no figure for 2023"),
+        ],
     )
     def test_undefined(self, values, start, end, reason):
         out = cagr(series(values), start_year=start, end_year=end)
@@ -129,7 +165,8 @@ class TestFixedPrices:
     def test_exact(self):
         out = to_fixed_prices(series({2022: 100.0, 2024: 100.0}), INDEX, base_year=2024)
         expected = series({2022: 100.0, 2024: 100.0}).assign(
-            value_fixed_sek=[125.0, 100.0], deflator=[1.25, 1.0], price_base_year=2024)
+            value_fixed_sek=[125.0, 100.0], deflator=[1.25, 1.0], price_base_year=2024
+        )
         tm.assert_frame_equal(out, expected)
 
     def test_other_base_year_and_column(self):

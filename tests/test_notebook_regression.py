@@ -4,6 +4,7 @@ The committed notebooks/forbund_report.ipynb holds the outputs for the curated d
 it under nbval against a temp copy of the data passes unchanged, and fails once one figure in
 data/raw changes — so no figure can move without someone looking at the diff.
 """
+
 import json
 import os
 import shutil
@@ -23,10 +24,26 @@ pytestmark = pytest.mark.slow
 def run_nbval(root) -> subprocess.CompletedProcess:
     env = dict(os.environ, FINSAM_ROOT=str(root))
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(root / "notebooks" / "sanitize.cfg"),
-         str(root / "notebooks" / "forbund_report.ipynb")],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(root / "notebooks" / "sanitize.cfg"),
+            str(root / "notebooks" / "forbund_report.ipynb"),
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

@@ -1,12 +1,18 @@
 """Small-cell suppression and the personnummer scanner."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from finsam_analysis.checks.personnummer import (
+    find_personnummer,
+    is_personnummer,
+    luhn_ok,
+    scan_for_personnummer,
+)
 from finsam_analysis.data import paths
-from finsam_analysis.measures import gender_split, outcome_rates
 from finsam_analysis.document.suppression import (
     COMPLEMENTARY,
     SMALL,
@@ -15,12 +21,7 @@ from finsam_analysis.document.suppression import (
     masked,
     suppress_small_counts,
 )
-from finsam_analysis.checks.personnummer import (
-    find_personnummer,
-    is_personnummer,
-    luhn_ok,
-    scan_for_personnummer,
-)
+from finsam_analysis.measures import gender_split, outcome_rates
 
 COLUMNS = ["forbund", "document", "year", "intervention", "group", "measure", "gender", "value", "unit"]
 
@@ -29,18 +30,27 @@ def participants(rows):
     return pd.DataFrame([("sydnarke", "d", *r) for r in rows], columns=COLUMNS)
 
 
-CICERON = participants([
-    (2024, "Projekt Ciceron", "*", "active", "total", 9, "count"),
-    (2024, "Projekt Ciceron", "*", "active", "man", 67, "pct"),
-    (2024, "Projekt Ciceron", "*", "active", "kvinna", 22, "pct"),
-    (2024, "Projekt Ciceron", "*", "active", "annat", 11, "pct"),
-])
+CICERON = participants(
+    [
+        (2024, "Projekt Ciceron", "*", "active", "total", 9, "count"),
+        (2024, "Projekt Ciceron", "*", "active", "man", 67, "pct"),
+        (2024, "Projekt Ciceron", "*", "active", "kvinna", 22, "pct"),
+        (2024, "Projekt Ciceron", "*", "active", "annat", 11, "pct"),
+    ]
+)
 
 
 def counts(values: dict[str, float]) -> pd.DataFrame:
     """One group: gender -> count (the 'total' key included if given)."""
-    return pd.DataFrame({"forbund": "x", "year": 2024, "intervention": "T", "gender": list(values),
-                         "count": [float(v) for v in values.values()]})
+    return pd.DataFrame(
+        {
+            "forbund": "x",
+            "year": 2024,
+            "intervention": "T",
+            "gender": list(values),
+            "count": [float(v) for v in values.values()],
+        }
+    )
 
 
 class TestCiceron:
@@ -74,13 +84,15 @@ class TestCiceron:
 
 @pytest.mark.parametrize(
     "values, suppressed",
-    [({"kvinna": 20, "man": 30, "total": 50}, []),
-     ({"kvinna": 0, "man": 30, "total": 30}, []),                       # zero is shown
-     ({"kvinna": 3, "man": 30, "total": 33}, ["kvinna", "man"]),        # one hidden cell needs a partner
-     ({"kvinna": 3, "man": 30, "annat": 10, "total": 43}, ["kvinna", "annat"]),  # the smallest partner
-     ({"kvinna": 2, "man": 2, "total": 4}, ["kvinna", "man", "total"]),  # small total masks the group
-     ({"kvinna": 5, "man": 5, "total": 10}, []),                          # threshold itself is shown
-     ({"kvinna": 3, "man": 0, "annat": 20, "total": 23}, ["kvinna", "annat"])],  # a hidden zero protects nothing
+    [
+        ({"kvinna": 20, "man": 30, "total": 50}, []),
+        ({"kvinna": 0, "man": 30, "total": 30}, []),  # zero is shown
+        ({"kvinna": 3, "man": 30, "total": 33}, ["kvinna", "man"]),  # one hidden cell needs a partner
+        ({"kvinna": 3, "man": 30, "annat": 10, "total": 43}, ["kvinna", "annat"]),  # the smallest partner
+        ({"kvinna": 2, "man": 2, "total": 4}, ["kvinna", "man", "total"]),  # small total masks the group
+        ({"kvinna": 5, "man": 5, "total": 10}, []),  # threshold itself is shown
+        ({"kvinna": 3, "man": 0, "annat": 20, "total": 23}, ["kvinna", "annat"]),
+    ],  # a hidden zero protects nothing
 )
 def test_suppression_rules(values, suppressed):
     out = suppress_small_counts(counts(values))
@@ -102,8 +114,13 @@ def test_threshold_is_a_parameter(threshold, hidden):
 
 
 def test_groups_are_separate():
-    df = pd.concat([counts({"kvinna": 3, "man": 30, "total": 33}),
-                    counts({"kvinna": 20, "man": 30, "total": 50}).assign(intervention="U")], ignore_index=True)
+    df = pd.concat(
+        [
+            counts({"kvinna": 3, "man": 30, "total": 33}),
+            counts({"kvinna": 20, "man": 30, "total": 50}).assign(intervention="U"),
+        ],
+        ignore_index=True,
+    )
     out = suppress_small_counts(df)
     assert out.loc[out["intervention"] == "U", "suppressed"].sum() == 0
 
@@ -114,11 +131,22 @@ def test_no_part_column_only_primary():
 
 
 def test_outcomes_with_small_base():
-    people = participants([(2024, "T", "*", "exited", "total", 4, "count"),
-                           (2024, "U", "*", "exited", "total", 100, "count")])
-    outcomes = pd.DataFrame({"forbund": "sydnarke", "document": "d", "year": 2024, "intervention": ["T", "U"],
-                             "outcome": "work", "gender": "total", "value": [0.0, 40.0], "unit": "count",
-                             "base": "exited"})
+    people = participants(
+        [(2024, "T", "*", "exited", "total", 4, "count"), (2024, "U", "*", "exited", "total", 100, "count")]
+    )
+    outcomes = pd.DataFrame(
+        {
+            "forbund": "sydnarke",
+            "document": "d",
+            "year": 2024,
+            "intervention": ["T", "U"],
+            "outcome": "work",
+            "gender": "total",
+            "value": [0.0, 40.0],
+            "unit": "count",
+            "base": "exited",
+        }
+    )
     out = suppress_small_counts(outcome_rates(outcomes, people), part=None, base="base_count")
     assert out["suppression_reason"].iloc[0] == SMALL_BASE and pd.isna(out["suppression_reason"].iloc[1])
     assert out["rate_pct_display"].tolist() == ["×", "40,0\u00a0%"]
@@ -147,19 +175,22 @@ def test_nan_counts_left_alone():
 
 # --- personnummer ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
-    [("811218-9876", True),         # Skatteverket's example, valid Luhn
-     ("19811218-9876", True),
-     ("8112189876", True),
-     ("811218+9876", True),         # '+' for people over 100
-     ("811278-9873", True),         # samordningsnummer: day 18 + 60, own check digit
-     ("811218-9875", False),        # wrong check digit
-     ("811318-9876", False),        # month 13
-     ("810230-1234", False),        # 30 February
-     ("222000-2600", False),        # organisationsnummer (Sydnärke): "month" 20, passes Luhn
-     ("212000-1355", False),        # organisationsnummer of a kommun
-     ("18811218-9876", False)],     # century 18 not accepted
+    [
+        ("811218-9876", True),  # Skatteverket's example, valid Luhn
+        ("19811218-9876", True),
+        ("8112189876", True),
+        ("811218+9876", True),  # '+' for people over 100
+        ("811278-9873", True),  # samordningsnummer: day 18 + 60, own check digit
+        ("811218-9875", False),  # wrong check digit
+        ("811318-9876", False),  # month 13
+        ("810230-1234", False),  # 30 February
+        ("222000-2600", False),  # organisationsnummer (Sydnärke): "month" 20, passes Luhn
+        ("212000-1355", False),  # organisationsnummer of a kommun
+        ("18811218-9876", False),
+    ],  # century 18 not accepted
 )
 def test_is_personnummer(text, expected):
     assert is_personnummer(text) is expected
@@ -177,8 +208,16 @@ def test_find_in_text_with_positions_and_masking():
 
 @pytest.mark.parametrize(
     "text",
-    ["-17986694.96", "0.8112189876", "2025-03-24 09:52:24", "14431955623", "1234567890123",
-     "Serienummer: 40f7f889f109ef", "IP: 83.187.xxx.xxx", "8112189876.5"],
+    [
+        "-17986694.96",
+        "0.8112189876",
+        "2025-03-24 09:52:24",
+        "14431955623",
+        "1234567890123",
+        "Serienummer: 40f7f889f109ef",
+        "IP: 83.187.xxx.xxx",
+        "8112189876.5",
+    ],
 )
 def test_numbers_that_are_not_personnummer(text):
     assert find_personnummer(text) == []
@@ -199,10 +238,24 @@ def test_raw_folders_hold_no_personnummer():
 
 def test_two_dimensions_kommun_by_gender():
     # kommun A has 3 men; without the kommun dimension, 33 men in all minus 30 in B reveals them
-    rows = [("A", "kvinna", 10), ("A", "man", 3), ("B", "kvinna", 20), ("B", "man", 30),
-            ("*", "kvinna", 30), ("*", "man", 33), ("*", "total", 63)]
-    df = pd.DataFrame({"forbund": "x", "year": 2024, "group": [r[0] for r in rows],
-                       "gender": [r[1] for r in rows], "count": [float(r[2]) for r in rows]})
+    rows = [
+        ("A", "kvinna", 10),
+        ("A", "man", 3),
+        ("B", "kvinna", 20),
+        ("B", "man", 30),
+        ("*", "kvinna", 30),
+        ("*", "man", 33),
+        ("*", "total", 63),
+    ]
+    df = pd.DataFrame(
+        {
+            "forbund": "x",
+            "year": 2024,
+            "group": [r[0] for r in rows],
+            "gender": [r[1] for r in rows],
+            "count": [float(r[2]) for r in rows],
+        }
+    )
     one = suppress_small_counts(df)
     assert one.loc[one["suppressed"], ["group", "gender"]].values.tolist() == [["A", "kvinna"], ["A", "man"]]
     both = suppress_small_counts(df, part=("gender", "group"))
@@ -213,12 +266,40 @@ def test_two_dimensions_kommun_by_gender():
 
 @pytest.mark.parametrize(
     "text",
-    ["deltagare 811218 9876", "deltagare 811218\u20139876", "deltagare 811218\u00a09876", "deltagare 8112189876",
-     "deltagare 811218+9876", "deltagare 1912-12-12-1212", "deltagare 19121212 1212", "deltagare 19121212\u20131212",
-     "deltagare 811218\u20119876", "deltagare 811218\u22129876", "x,811218-9876,y", "<td>811218&nbsp;9876</td>",
-     '"text": "811218\\u00a09876"', "811218\t9876", "deltagare 811278 9873"],
-    ids=["space", "en-dash", "nbsp", "none", "plus", "dashed-with-century", "century-space", "century-en-dash",
-         "nb-hyphen", "minus-sign", "csv-field", "html-entity", "json-escape", "tab", "samordningsnummer-space"],
+    [
+        "deltagare 811218 9876",
+        "deltagare 811218\u20139876",
+        "deltagare 811218\u00a09876",
+        "deltagare 8112189876",
+        "deltagare 811218+9876",
+        "deltagare 1912-12-12-1212",
+        "deltagare 19121212 1212",
+        "deltagare 19121212\u20131212",
+        "deltagare 811218\u20119876",
+        "deltagare 811218\u22129876",
+        "x,811218-9876,y",
+        "<td>811218&nbsp;9876</td>",
+        '"text": "811218\\u00a09876"',
+        "811218\t9876",
+        "deltagare 811278 9873",
+    ],
+    ids=[
+        "space",
+        "en-dash",
+        "nbsp",
+        "none",
+        "plus",
+        "dashed-with-century",
+        "century-space",
+        "century-en-dash",
+        "nb-hyphen",
+        "minus-sign",
+        "csv-field",
+        "html-entity",
+        "json-escape",
+        "tab",
+        "samordningsnummer-space",
+    ],
 )
 def test_scan_text_finds_every_separator(text):
     from finsam_analysis.checks.personnummer import scan_text
@@ -230,9 +311,20 @@ def test_scan_text_finds_every_separator(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Org nr 222000-2600", "org.nr 212000 1355", "16222000-2600", "802000\u20131234", "Belopp 2024-12-31\t2023-12-31",
-     "18 022 19 011 20 100", "1 811 218 9876", "summa 22704789.01 kr", "246 185,14", "2025-03-24 09:52:24",
-     "8112189876,5", "0,8112189876"],
+    [
+        "Org nr 222000-2600",
+        "org.nr 212000 1355",
+        "16222000-2600",
+        "802000\u20131234",
+        "Belopp 2024-12-31\t2023-12-31",
+        "18 022 19 011 20 100",
+        "1 811 218 9876",
+        "summa 22704789.01 kr",
+        "246 185,14",
+        "2025-03-24 09:52:24",
+        "8112189876,5",
+        "0,8112189876",
+    ],
 )
 def test_scan_text_leaves_organisationsnummer_and_figures_alone(text):
     from finsam_analysis.checks.personnummer import scan_text

@@ -1,12 +1,11 @@
 """The reconciliation engine on a tiny synthetic förbund: identities, tolerances, registration."""
-import pandas as pd
+
 import pytest
-
-from finsam_analysis.data.build import build_tables
-from finsam_analysis.checks.reconcile import RuleError, reconcile
-from finsam_analysis.data.errors import CurationError
-
 from helpers import SYNTHETIC_FINANCIALS, write_synthetic
+
+from finsam_analysis.checks.reconcile import reconcile
+from finsam_analysis.data.build import build_tables
+from finsam_analysis.data.errors import CurationError
 
 DOC = "testforbund/arsredovisning-2024"
 
@@ -22,7 +21,12 @@ def results_for(tmp_path, financials=SYNTHETIC_FINANCIALS, registered="", checks
 def test_consistent_document_passes_every_check(tmp_path):
     results = results_for(tmp_path)
     assert set(results["status"]) == {"ok"}
-    assert {"rr_identity:2024:utfall", "equity_roll_forward:2024", "law_share_staten:2024:utfall:Not 1", "member_share_pct:2024:utfall:Testby:Not 1"} <= set(results.index)
+    assert {
+        "rr_identity:2024:utfall",
+        "equity_roll_forward:2024",
+        "law_share_staten:2024:utfall:Not 1",
+        "member_share_pct:2024:utfall:Testby:Not 1",
+    } <= set(results.index)
 
 
 def test_one_krona_off_in_the_income_statement_is_a_finding(tmp_path):
@@ -34,9 +38,21 @@ def test_one_krona_off_in_the_income_statement_is_a_finding(tmp_path):
 
 
 def test_tkr_figure_within_half_a_unit_of_kronor_is_ok_and_beyond_is_not(tmp_path):
-    ok = results_for(tmp_path / "a", financials=SYNTHETIC_FINANCIALS.replace("net_result,100000.00,kr", "net_result,100400.00,kr").replace("operating_income,999500.00", "operating_income,999900.00").replace("equity,300000,kr", "equity,300400,kr"))
-    assert ok.loc["repeated:financials:2024:utfall:net_result:income_statement/Resultaträkning|overview/Översikt", "status"] == "ok"
-    bad = results_for(tmp_path / "b", financials=SYNTHETIC_FINANCIALS.replace("net_result,100,tkr", "net_result,101,tkr"))
+    ok = results_for(
+        tmp_path / "a",
+        financials=SYNTHETIC_FINANCIALS.replace("net_result,100000.00,kr", "net_result,100400.00,kr")
+        .replace("operating_income,999500.00", "operating_income,999900.00")
+        .replace("equity,300000,kr", "equity,300400,kr"),
+    )
+    assert (
+        ok.loc[
+            "repeated:financials:2024:utfall:net_result:income_statement/Resultaträkning|overview/Översikt", "status"
+        ]
+        == "ok"
+    )
+    bad = results_for(
+        tmp_path / "b", financials=SYNTHETIC_FINANCIALS.replace("net_result,100,tkr", "net_result,101,tkr")
+    )
     row = bad.loc["repeated:financials:2024:utfall:net_result:income_statement/Resultaträkning|overview/Översikt"]
     assert (row["status"], row["difference"]) == ("unexplained", 1000.0)
 
@@ -44,9 +60,15 @@ def test_tkr_figure_within_half_a_unit_of_kronor_is_ok_and_beyond_is_not(tmp_pat
 def test_registered_finding_passes_and_a_changed_figure_fails_again(tmp_path):
     off = SYNTHETIC_FINANCIALS.replace("-900000.50", "-900001.50")
     registered = "rr_identity:2024:utfall,100000,99999,-1,rounding,test\n"
-    assert results_for(tmp_path / "a", financials=off, registered=registered).loc["rr_identity:2024:utfall", "status"] == "registered"
+    assert (
+        results_for(tmp_path / "a", financials=off, registered=registered).loc["rr_identity:2024:utfall", "status"]
+        == "registered"
+    )
     moved = SYNTHETIC_FINANCIALS.replace("-900000.50", "-900002.50")
-    assert results_for(tmp_path / "b", financials=moved, registered=registered).loc["rr_identity:2024:utfall", "status"] == "changed"
+    assert (
+        results_for(tmp_path / "b", financials=moved, registered=registered).loc["rr_identity:2024:utfall", "status"]
+        == "changed"
+    )
 
 
 def test_registration_of_a_passing_check_is_stale(tmp_path):
@@ -93,5 +115,7 @@ def test_document_can_skip_a_package_rule_with_a_reason(tmp_path):
     assert "rr_identity:2024:utfall" not in results.index
     with pytest.raises(CurationError, match="checks.yaml:2: skip: 'no_rule' is not a package rule"):
         results_for(tmp_path / "b", checks="skip:\n  - {rule: no_rule, reason: x}\n")
-    with pytest.raises(CurationError, match="checks.yaml:2: skip\\[0\\]: missing key 'reason'; expected a mapping \\(rule, reason\\)"):
+    with pytest.raises(
+        CurationError, match="checks.yaml:2: skip\\[0\\]: missing key 'reason'; expected a mapping \\(rule, reason\\)"
+    ):
         results_for(tmp_path / "c", checks="skip:\n  - {rule: rr_identity}\n")

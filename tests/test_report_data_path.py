@@ -1,5 +1,6 @@
 """One load per run: a report kernel reads only its förbund's rows and checks from a current
 data/processed, and shows exactly what it would show when built from data/raw."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,15 @@ from finsam_analysis.data import build, paths
 from finsam_analysis.data.targets import reportable_years
 from finsam_analysis.document import sections
 
-SECTIONS = ("title", "summary", "member_funding", "trend_section", "participants_section", "outcomes_section", "data_quality")
+SECTIONS = (
+    "title",
+    "summary",
+    "member_funding",
+    "trend_section",
+    "participants_section",
+    "outcomes_section",
+    "data_quality",
+)
 
 
 @pytest.fixture()
@@ -26,7 +35,11 @@ def project(tmp_path, monkeypatch):
 
 
 def text_of(items) -> list[str]:
-    return [item.to_string() if isinstance(item, pd.DataFrame) else str(item) for item in items if not hasattr(item, "savefig")]
+    return [
+        item.to_string() if isinstance(item, pd.DataFrame) else str(item)
+        for item in items
+        if not hasattr(item, "savefig")
+    ]
 
 
 def test_processed_is_current_only_for_the_raw_data_it_was_built_from(project):
@@ -52,7 +65,10 @@ def test_a_kernel_reads_its_forbund_from_processed_and_shows_the_same_as_from_ra
         from_raw = sections.prepare(forbund, tables=own)
         pd.testing.assert_frame_equal(from_disk.findings, reconcile(own), check_dtype=False)
         for name in SECTIONS:
-            assert text_of(getattr(sections, name)(from_disk)) == text_of(getattr(sections, name)(from_raw)), (forbund, name)
+            assert text_of(getattr(sections, name)(from_disk)) == text_of(getattr(sections, name)(from_raw)), (
+                forbund,
+                name,
+            )
     assert calls == []  # nothing was built from data/raw inside the kernels
 
 

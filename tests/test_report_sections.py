@@ -1,19 +1,18 @@
 """The report's sections: parameter validation, every section on every förbund, suppression."""
+
 import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from finsam_analysis.document import sections as report
 from finsam_analysis.cli import parse_param
+from finsam_analysis.data import paths
+from finsam_analysis.data.targets import check_target, known_forbund, reportable_years, unreportable
+from finsam_analysis.document import sections as report
 
 SECTIONS = list(report.SECTIONS)
 SMALL_NUMBER = re.compile(r"^[1-4]$")
-
-
-from finsam_analysis.data import paths
-from finsam_analysis.data.targets import check_target, known_forbund, reportable_years, unreportable
 
 # every förbund of data/raw with a report (data-driven: a new folder is tested without a code change)
 FORBUND = sorted(p.parent.name for p in paths.RAW_DIR.glob("*/forbund.yaml"))
@@ -21,14 +20,18 @@ FORBUND = sorted(p.parent.name for p in paths.RAW_DIR.glob("*/forbund.yaml"))
 
 @pytest.fixture(scope="module")
 def contexts(tables):
-    return {slug: report.prepare(slug, tables=tables) for slug in known_forbund(tables) if slug not in unreportable(tables)}
+    return {
+        slug: report.prepare(slug, tables=tables) for slug in known_forbund(tables) if slug not in unreportable(tables)
+    }
 
 
 @pytest.fixture(scope="module")
 def fixture_contexts(fixture_tables):
     """Every reportable (förbund, year) of the synthetic fixtures."""
     pairs = reportable_years(fixture_tables)
-    return {(f, int(y)): report.prepare(f, int(y), tables=fixture_tables) for f, y in zip(pairs["forbund"], pairs["year"])}
+    return {
+        (f, int(y)): report.prepare(f, int(y), tables=fixture_tables) for f, y in zip(pairs["forbund"], pairs["year"])
+    }
 
 
 SEED = FORBUND[0] if FORBUND else None
@@ -39,7 +42,10 @@ SEED = FORBUND[0] if FORBUND else None
     [
         ({"forbund": "okand"}, "unknown förbund 'okand'; known: " + ", ".join(FORBUND)),
         ({"forbund": "../etc"}, "förbund must be a slug"),
-        ({"forbund": SEED, "year": 2031}, f"{SEED} has no outcome \\(utfall\\) figures for year 2031; years with data: "),
+        (
+            {"forbund": SEED, "year": 2031},
+            f"{SEED} has no outcome \\(utfall\\) figures for year 2031; years with data: ",
+        ),
         ({"forbund": SEED, "year": "2024"}, "year must be a whole year .*got '2024'"),
         ({"forbund": SEED, "suppression_threshold": 0}, "suppression_threshold must be a whole number >= 1"),
         ({"forbund": SEED, "base_year": 1999}, "base_year 1999 has no KPI"),
@@ -138,11 +144,17 @@ def test_part_year_figures_are_shown_apart_and_never_mixed_into_full_year_measur
     assert "Prognos för helåret 2026" in text and "\u221250\u00a0000\u00a0kr" in text
     table = report.part_year_section(partial)[2]
     assert table.loc[("januari–augusti", "Verksamhetens kostnader"), "2026"] == "\u22126\u00a0100\u00a0000\u00a0kr"
-    assert table.loc[("januari–augusti", "Verksamhetens kostnader"), "2025 samma period"] == "\u22126\u00a0300\u00a0000\u00a0kr"
+    assert (
+        table.loc[("januari–augusti", "Verksamhetens kostnader"), "2025 samma period"]
+        == "\u22126\u00a0300\u00a0000\u00a0kr"
+    )
     # 2026 has no KPI yet: the report degrades to the nearest year's money, saying so
     assert partial.base_year == 2025 and "KPI för 2026 finns inte" in texts(report.title(partial))
     earlier = texts(report.part_year_section(fixture_contexts[("syntet-delar", 2024)]))
-    assert "Delårsuppgifter för 2024 saknas; det finns delårsuppgifter för 2025 (januari–augusti), 2026 (januari–augusti)" in earlier
+    assert (
+        "Delårsuppgifter för 2024 saknas; det finns delårsuppgifter för 2025 (januari–augusti), 2026 (januari–augusti)"
+        in earlier
+    )
 
 
 def count_cells(items):
@@ -152,10 +164,6 @@ def count_cells(items):
                 if "andel" in column.lower() or "kostnad" in column.lower():
                     continue
                 yield from item[column].astype(str)
-
-
-def fixed_price_table(items) -> pd.DataFrame:
-    return next(i for i in items if isinstance(i, pd.DataFrame) and "Fasta priser" in i.columns)
 
 
 def test_an_old_year_gets_fixed_prices(fixture_contexts):
@@ -182,7 +190,11 @@ def test_a_year_without_kpi_degrades_only_that_measure(fixture_tables, monkeypat
 
 
 @pytest.mark.parametrize("slug", FORBUND)
-@pytest.mark.parametrize("section", [report.participants_section, report.outcomes_section, report.cost_per_participant_section], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "section",
+    [report.participants_section, report.outcomes_section, report.cost_per_participant_section],
+    ids=lambda f: f.__name__,
+)
 def test_no_count_below_the_threshold_is_shown(contexts, slug, section):
     if slug not in contexts:
         pytest.skip(f"{slug} has no reportable year")
@@ -219,7 +231,11 @@ def test_halland_forecast_accuracy_is_shown(contexts):
 
 
 def kommun_table(ctx):
-    return next(item for item in report.participants_section(ctx) if isinstance(item, pd.DataFrame) and item.index.name == "Kommun")
+    return next(
+        item
+        for item in report.participants_section(ctx)
+        if isinstance(item, pd.DataFrame) and item.index.name == "Kommun"
+    )
 
 
 def test_participants_per_kommun_and_gender(contexts):

@@ -628,8 +628,11 @@ def test_cli_lists_a_forbund_without_reportable_years_with_its_reason(cli, capsy
 
 
 def test_index_lists_unreportable_forbund(tmp_path):
-    record = {"format": 1, "reports": {"2024/alpha": {"forbund": "alpha", "year": 2024, "status": "ok"}},
-              "unreportable": {"omega": "Förbundet har ännu inget dokument (lägg till ett med finsam new)."}}
+    record = {
+        "format": 1,
+        "reports": {"2024/alpha": {"forbund": "alpha", "year": 2024, "status": "ok"}},
+        "unreportable": {"omega": "Förbundet har ännu inget dokument (lägg till ett med finsam new)."},
+    }
     rows = [line for line in render_index(record, tmp_path).splitlines() if line.startswith("<tr><td>")]
     assert [r.split("</td>")[0][8:] for r in rows] == ["alpha", "omega"]
     assert "ingen rapport" in rows[1] and "finsam new" in rows[1]

@@ -1,7 +1,9 @@
 """The strict input contract: number grammar, strict YAML, schemas, BOM, manifest, rule binding."""
+
 from __future__ import annotations
 
 import pytest
+from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
 from finsam_analysis.checks.reconcile import RuleError, package_rules
 from finsam_analysis.cli import main
@@ -12,14 +14,22 @@ from finsam_analysis.data.metadata import check
 from finsam_analysis.data.numbers import parse_number, printed_decimals
 from finsam_analysis.data.yamlfile import YamlFileError, parse_yaml
 
-from helpers import SYNTHETIC_FINANCIALS, write_synthetic
-
 
 @pytest.mark.parametrize(
     "text, kind, value",
-    [("-22704789.01", "float", -22704789.01), ("0", "float", 0.0), ("0.5", "float", 0.5), ("18022", "float", 18022.0),
-     ("2024", "year", 2024), ("0", "count", 0), ("650", "count", 650), ("100", "share", 100.0), ("0.0", "share", 0.0),
-     ("-5", "int", -5), ("", "float", None)],
+    [
+        ("-22704789.01", "float", -22704789.01),
+        ("0", "float", 0.0),
+        ("0.5", "float", 0.5),
+        ("18022", "float", 18022.0),
+        ("2024", "year", 2024),
+        ("0", "count", 0),
+        ("650", "count", 650),
+        ("100", "share", 100.0),
+        ("0.0", "share", 0.0),
+        ("-5", "int", -5),
+        ("", "float", None),
+    ],
 )
 def test_the_grammar_accepts_plain_numbers(text, kind, value):
     assert parse_number(text, kind) == (value, None)
@@ -27,14 +37,32 @@ def test_the_grammar_accepts_plain_numbers(text, kind, value):
 
 @pytest.mark.parametrize(
     "text, kind, message",
-    [("1e6", "float", "exponent notation"), ("1E-3", "float", "exponent notation"), ("inf", "float", "is not a number"),
-     ("-Infinity", "float", "is not a number"), ("NaN", "float", "is not a number"), ("18_022", "float", "underscore"),
-     ("١٨", "float", "non-ASCII digits"), ("１８", "float", "non-ASCII digits"), ("18\t", "float", "space or tab around"),
-     (" 18", "float", "space or tab around"), ("+5", "float", "plus sign"), ("5,5", "float", "decimal comma"),
-     ("18 022", "float", "contains a space"), ("2024.0", "year", "not a whole number"), ("1800", "year", "not a plausible year"),
-     ("650.5", "count", "not a whole number"), ("-1", "count", "negative"), ("250", "share", "not a share of a whole"),
-     ("-0.1", "share", "not a share of a whole"), ("9" * 16, "float", "significant digits"), ("0x10", "float", "is not a number"),
-     ("01", "float", "leading zero"), ("5.", "float", "is not a number"), ("true", "year", "is not a number")],
+    [
+        ("1e6", "float", "exponent notation"),
+        ("1E-3", "float", "exponent notation"),
+        ("inf", "float", "is not a number"),
+        ("-Infinity", "float", "is not a number"),
+        ("NaN", "float", "is not a number"),
+        ("18_022", "float", "underscore"),
+        ("١٨", "float", "non-ASCII digits"),
+        ("１８", "float", "non-ASCII digits"),
+        ("18\t", "float", "space or tab around"),
+        (" 18", "float", "space or tab around"),
+        ("+5", "float", "plus sign"),
+        ("5,5", "float", "decimal comma"),
+        ("18 022", "float", "contains a space"),
+        ("2024.0", "year", "not a whole number"),
+        ("1800", "year", "not a plausible year"),
+        ("650.5", "count", "not a whole number"),
+        ("-1", "count", "negative"),
+        ("250", "share", "not a share of a whole"),
+        ("-0.1", "share", "not a share of a whole"),
+        ("9" * 16, "float", "significant digits"),
+        ("0x10", "float", "is not a number"),
+        ("01", "float", "leading zero"),
+        ("5.", "float", "is not a number"),
+        ("true", "year", "is not a number"),
+    ],
 )
 def test_the_grammar_rejects_what_float_would_accept(text, kind, message):
     value, error = parse_number(text, kind)
@@ -49,13 +77,15 @@ def test_printed_decimals_lives_with_the_numbers():
 
 @pytest.mark.parametrize(
     "text, message",
-    [("a: 1\na: 2\n", "2: invalid YAML: duplicate key 'a' (first on line 1)"),
-     ("a: &x 1\nb: *x\n", "1: invalid YAML: anchor &x is not allowed"),
-     ("a: *x\n", "invalid YAML"),
-     ("<<: {a: 1}\n", "merge keys (<<) are not allowed"),
-     ("d: 2025-13-01\n", "is not a valid date"),
-     ("x: !!python/object/apply:os.system [ls]\n", "could not determine a constructor"),
-     ("a: " + "[" * 80 + "]" * 80 + "\n", "nested more than 50 levels deep")],
+    [
+        ("a: 1\na: 2\n", "2: invalid YAML: duplicate key 'a' (first on line 1)"),
+        ("a: &x 1\nb: *x\n", "1: invalid YAML: anchor &x is not allowed"),
+        ("a: *x\n", "invalid YAML"),
+        ("<<: {a: 1}\n", "merge keys (<<) are not allowed"),
+        ("d: 2025-13-01\n", "is not a valid date"),
+        ("x: !!python/object/apply:os.system [ls]\n", "could not determine a constructor"),
+        ("a: " + "[" * 80 + "]" * 80 + "\n", "nested more than 50 levels deep"),
+    ],
 )
 def test_strict_yaml(text, message):
     with pytest.raises(YamlFileError) as info:
@@ -84,7 +114,10 @@ def test_every_metadata_file_in_data_raw_fits_its_schema():
 
     vocab = load_vocabulary()
     files = [(p, "forbund.yaml") for p in paths.RAW_DIR.glob("*/forbund.yaml")]
-    files += [(p, "reference/source.yaml" if p.parent.name == "reference" else "source.yaml") for p in paths.RAW_DIR.glob("*/source.yaml")]
+    files += [
+        (p, "reference/source.yaml" if p.parent.name == "reference" else "source.yaml")
+        for p in paths.RAW_DIR.glob("*/source.yaml")
+    ]
     files += [(p, "source.yaml") for p in paths.RAW_DIR.glob("*/*/source.yaml")]
     files += [(p, "checks.yaml") for p in paths.RAW_DIR.glob("*/*/checks.yaml")]
     assert len(files) > 5
@@ -125,7 +158,9 @@ def test_package_rules_bind_to_the_vocabulary(tmp_path):
     text = paths.RULES_FILE.read_text(encoding="utf-8").replace("{item: net_result}", "{item: net_reslt}", 1)
     broken = tmp_path / "rules.yaml"
     broken.write_text(text, encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rules.yaml:\d+: rr_identity: total: item: 'net_reslt' is not a known item of financials"):
+    with pytest.raises(
+        RuleError, match=r"rules.yaml:\d+: rr_identity: total: item: 'net_reslt' is not a known item of financials"
+    ):
         package_rules(broken)
 
 

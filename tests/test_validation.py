@@ -5,13 +5,11 @@ explanation), and must fail when any checked figure moves by one unit of its pri
 precision (1 kr, 1 tkr, 1 person, 1 per cent): the mutation test below proves the checks bite. It changes each checked figure once, in place, and
 re-evaluates only the checks that read it (the same status rules as `finsam validate`).
 """
+
 from collections import defaultdict
 
 import pytest
 
-from finsam_analysis.data import paths
-from finsam_analysis.data.loader import load_raw
-from finsam_analysis.data.vocabulary import load_vocabulary
 from finsam_analysis.checks.reconcile import (
     FAILING,
     Evaluator,
@@ -20,6 +18,9 @@ from finsam_analysis.checks.reconcile import (
     reconcile_raw,
     registered_differences,
 )
+from finsam_analysis.data import paths
+from finsam_analysis.data.loader import load_raw
+from finsam_analysis.data.vocabulary import load_vocabulary
 
 FORBUND = sorted(p.parent.name for p in paths.RAW_DIR.glob("*/forbund.yaml"))
 
@@ -50,7 +51,11 @@ def results(forbunds):
 
 def identity(forbund, doc, name, frame, index) -> tuple:
     row = frame.loc[index]
-    what = (row["statement"], int(row["year"]), row["item"]) if name == "financials" else (int(row["year"]), row.get("intervention"), row.get("measure"))
+    what = (
+        (row["statement"], int(row["year"]), row["item"])
+        if name == "financials"
+        else (int(row["year"]), row.get("intervention"), row.get("measure"))
+    )
     return (forbund.slug, doc.document_id, name, *what)
 
 
@@ -74,14 +79,18 @@ def test_curated_data_validates(results):
 
 
 def test_every_forbund_with_figures_is_checked(forbunds, results):
-    with_figures = {f.slug for f in forbunds if any(len(t) for d in f.documents for n, t in d.tables.items() if "value" in t)}
+    with_figures = {
+        f.slug for f in forbunds if any(len(t) for d in f.documents for n, t in d.tables.items() if "value" in t)
+    }
     assert FORBUND and set(results["forbund"]) == with_figures
 
 
 def test_nearly_every_money_figure_is_in_a_check(forbunds, results):
     """Money figures printed once, with no sum or repetition to tie them to, are the exception."""
     refs = covered(results)
-    money = [(ref, ref in refs) for f in forbunds for _, _, frame, i, ref in value_rows(f) if frame.at[i, "unit"] in MONEY]
+    money = [
+        (ref, ref in refs) for f in forbunds for _, _, frame, i, ref in value_rows(f) if frame.at[i, "unit"] in MONEY
+    ]
     share = sum(hit for _, hit in money) / len(money)
     assert share >= 0.95, f"only {share:.1%} of money figures are checked"
 
@@ -120,4 +129,6 @@ def test_changing_any_checked_figure_by_one_unit_fails_validation(forbunds, resu
             survivors.append(identity(forbund, doc, name, frame, index))
     assert mutated > 50
     expected = {w for w in WEAKLY_CHECKED if w[0] == slug}
-    assert set(survivors) == expected, f"{len(survivors)} of {mutated} one-unit changes passed validation: {sorted(set(survivors) ^ expected)[:10]}"
+    assert set(survivors) == expected, (
+        f"{len(survivors)} of {mutated} one-unit changes passed validation: {sorted(set(survivors) ^ expected)[:10]}"
+    )

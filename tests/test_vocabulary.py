@@ -1,4 +1,5 @@
 """The vocabulary: every word has a Swedish and an English meaning, nothing else slips in."""
+
 import pytest
 
 from finsam_analysis.data.vocabulary import load_vocabulary

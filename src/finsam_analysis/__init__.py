@@ -3,6 +3,7 @@
 For notebooks: `tables = finsam_analysis.load()` gives the processed tables
 (tables.financials, tables.member_contributions, tables.participants, ...).
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

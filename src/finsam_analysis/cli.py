@@ -33,10 +33,17 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
     if len(hits):
-        raise CurationError([
-            Problem(Path(args.raw) / hit.path, hit.line, None, f"looks like a personnummer ({hit.masked}) at column {hit.column}; never curate personal data")
-            for hit in hits.itertuples(index=False)
-        ])
+        raise CurationError(
+            [
+                Problem(
+                    Path(args.raw) / hit.path,
+                    hit.line,
+                    None,
+                    f"looks like a personnummer ({hit.masked}) at column {hit.column}; never curate personal data",
+                )
+                for hit in hits.itertuples(index=False)
+            ]
+        )
     try:
         tables, out = build_and_write(Path(args.raw), Path(args.out), only=args.forbund or None, wait=args.wait)
     except OSError as exc:
@@ -73,7 +80,18 @@ def format_results(results: pd.DataFrame, show: str = "failing") -> str:
         shown = results[results["status"].isin(FAILING)]
     if shown.empty:
         return ""
-    columns = ["status", "forbund", "document", "check_id", "expected", "actual", "difference", "tolerance", "registered_kind", "suggested_kind"]
+    columns = [
+        "status",
+        "forbund",
+        "document",
+        "check_id",
+        "expected",
+        "actual",
+        "difference",
+        "tolerance",
+        "registered_kind",
+        "suggested_kind",
+    ]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 90, "display.width", 250):
         return shown[columns].to_string(index=False)
 
@@ -90,7 +108,9 @@ def cmd_validate(args) -> int:
     started = time.perf_counter()
     tables = _load(args)
     # the processed folder built from this raw folder: data/processed unless told otherwise
-    processed = Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
+    processed = (
+        Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
+    )
     if processed is not None and (processed / "financials.csv").exists():
         problems = verify_manifest(processed)
         if problems:
@@ -103,7 +123,12 @@ def cmd_validate(args) -> int:
         print(listing)
     counts = results["status"].value_counts().to_dict()
     failing = results[results["status"].isin(FAILING)]
-    skipped = [(f.slug, document, rule, reason) for f in tables.raw for document, rules in skipped_rules(f).items() for rule, reason in rules.items()]
+    skipped = [
+        (f.slug, document, rule, reason)
+        for f in tables.raw
+        for document, rules in skipped_rules(f).items()
+        for rule, reason in rules.items()
+    ]
     print(
         f"{len(results)} checks on {results['forbund'].nunique()} förbund in {elapsed:.2f} s: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
@@ -118,7 +143,10 @@ def cmd_validate(args) -> int:
 
     untied = untied_figures(tables.raw)
     for line in untied:
-        print(f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)", file=sys.stderr)
+        print(
+            f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)",
+            file=sys.stderr,
+        )
     hits = scan_for_personnummer(Path(args.raw))
     for hit in hits.itertuples(index=False):
         print(
@@ -234,8 +262,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="reconcile every document; fail on unexplained findings")
     data_options(p)
     p.add_argument("--all", action="store_true", help="list every check, also those that pass")
-    p.add_argument("--verbose", dest="list_registered", action="store_true", help="also list registered findings and skipped package rules")
-    p.add_argument("--processed", default=None, help="processed folder whose manifest is verified, if built (default: data/processed when --raw is data/raw)")
+    p.add_argument(
+        "--verbose",
+        dest="list_registered",
+        action="store_true",
+        help="also list registered findings and skipped package rules",
+    )
+    p.add_argument(
+        "--processed",
+        default=None,
+        help="processed folder whose manifest is verified, if built (default: data/processed when --raw is data/raw)",
+    )
     p.add_argument("--output", help="write all check results to this CSV")
     p.set_defaults(func=cmd_validate)
 
@@ -250,9 +287,11 @@ def add_wait_option(parser: argparse.ArgumentParser) -> None:
     from finsam_analysis.data.lock import DEFAULT_WAIT
 
     parser.add_argument(
-        "--wait", type=float, default=DEFAULT_WAIT, metavar="S",
-        help=f"seconds to wait for another run writing the same folder (default {DEFAULT_WAIT:g}; "
-        "then exit 75)",
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT,
+        metavar="S",
+        help=f"seconds to wait for another run writing the same folder (default {DEFAULT_WAIT:g}; then exit 75)",
     )
 
 
@@ -261,7 +300,8 @@ def add_wait_option(parser: argparse.ArgumentParser) -> None:
 
 def add_scan_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "scan", help="look for personnummer in files (default: the whole repository)",
+        "scan",
+        help="look for personnummer in files (default: the whole repository)",
         description=(
             "Scan text files for personnummer and samordningsnummer (every separator, with and "
             "without century). Without PATH: every file git lists in the repository (tracked or "
@@ -285,8 +325,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding.format(), file=sys.stderr)
     if findings:
-        print(f"FAILED: {len(findings)} personnummer in {read} file(s) scanned; remove them "
-              "(never curate or commit personal data)", file=sys.stderr)
+        print(
+            f"FAILED: {len(findings)} personnummer in {read} file(s) scanned; remove them "
+            "(never curate or commit personal data)",
+            file=sys.stderr,
+        )
         return 1
     print(f"no personnummer in {read} file(s)")
     return 0
@@ -316,7 +359,9 @@ def add_new_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentP
     p.add_argument("--raw", default=str(paths.RAW_DIR), help="raw data folder (default: data/raw)")
     p.add_argument("--title", help="title as printed (default: kind and year)")
     p.add_argument("--date", help="date adopted/published YYYY-MM-DD or YYYY-MM (default: the date in the id)")
-    p.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"), help="first and last year the figures refer to")
+    p.add_argument(
+        "--years", nargs=2, type=int, metavar=("FIRST", "LAST"), help="first and last year the figures refer to"
+    )
     p.add_argument("--period", help="part of the year the document covers: helar (default) or e.g. jan-aug")
     p.add_argument("--url", help="where the document was read (required for --kind webbtext)")
     p.add_argument("--name", help="the förbund's name as printed (new förbund only)")
@@ -333,9 +378,21 @@ def cmd_new(args) -> int:
     source = Path(args.source)
     if not source.is_file():
         raise FileNotFoundError(f"--source {source}: no such file")
-    meta = {k: getattr(args, k) for k in ("title", "date", "years", "period", "url", "name", "org_nr", "county") if getattr(args, k)}
+    meta = {
+        k: getattr(args, k)
+        for k in ("title", "date", "years", "period", "url", "name", "org_nr", "county")
+        if getattr(args, k)
+    }
     try:
-        folder = scaffold_document(Path(args.raw), args.forbund, args.document, args.kind, source.read_text(encoding="utf-8"), original_file=source.name, **meta)
+        folder = scaffold_document(
+            Path(args.raw),
+            args.forbund,
+            args.document,
+            args.kind,
+            source.read_text(encoding="utf-8"),
+            original_file=source.name,
+            **meta,
+        )
     except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -482,7 +539,9 @@ def cmd_reports(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
     print(summary.format())
     if comparison is not None:
-        print(f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else ""))
+        print(
+            f"comparison (jamforelse.html): {comparison.status}" + (f": {comparison.error}" if comparison.error else "")
+        )
     if not summary.problems:
         print(f"index: {summary.out_dir / 'index.html'}")
     return summary.exit_code if comparison is None or comparison.status != "failed" else 1

@@ -4,6 +4,7 @@ Personnummer (YYMMDD-NNNN / YYYYMMDD-NNNN, Luhn check digit; samordningsnummer w
 are found by `find_personnummer` in text and by `scan_for_personnummer` in a folder tree.
 Organisationsnummer (e.g. 222000-2600) have a "month" of 20 or more and are not flagged.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -15,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_analysis.data import paths
-
 
 # Separators a personnummer is written with between date and serial: none, '-', '+' (over 100),
 # a space, tab, no-break/narrow/thin space, en/em dash, minus sign, non-breaking hyphen, and
@@ -104,9 +104,7 @@ def scan_text(text: str) -> list[PersonnummerHit]:
     return find_personnummer(text)
 
 
-def scan_for_personnummer(
-    root: Path | str | None = None, suffixes: Sequence[str] = SCAN_SUFFIXES
-) -> pd.DataFrame:
+def scan_for_personnummer(root: Path | str | None = None, suffixes: Sequence[str] = SCAN_SUFFIXES) -> pd.DataFrame:
     """Scan every text file under `root` (default data/raw) for personnummer.
 
     Columns: path (relative to root), line, column, masked. Empty frame = nothing found.
@@ -119,4 +117,5 @@ def scan_for_personnummer(
         rel = path.name if root.is_file() else str(path.relative_to(root))
         rows.extend((rel, h.line, h.column, h.masked) for h in find_personnummer(text))
     return pd.DataFrame(rows, columns=["path", "line", "column", "masked"]).astype(
-        {"path": "str", "line": "int64", "column": "int64", "masked": "str"})
+        {"path": "str", "line": "int64", "column": "int64", "masked": "str"}
+    )

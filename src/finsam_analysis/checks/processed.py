@@ -3,6 +3,7 @@
 `finsam build` and `finsam reports` write both, so a report kernel reads its förbund's rows
 and checks from disk instead of loading, schema-checking and reconciling data/raw again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,9 @@ def build_and_write(
     return tables, out
 
 
-def refresh_processed(raw_dir: Path | None = None, processed_dir: Path | None = None, wait: float = DEFAULT_WAIT) -> Tables:
+def refresh_processed(
+    raw_dir: Path | None = None, processed_dir: Path | None = None, wait: float = DEFAULT_WAIT
+) -> Tables:
     """All tables, from data/processed when it is current, else built from data/raw, checked
     and written there first (what `finsam reports` runs once, before any kernel)."""
     raw_dir = Path(raw_dir or paths.RAW_DIR)

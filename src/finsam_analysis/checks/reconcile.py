@@ -10,6 +10,7 @@ Each evaluation is a row (check_id, expected, actual, difference, tolerance, ...
 beyond tolerance is a finding and must be registered in known_discrepancies.csv with the same
 difference; otherwise `finsam validate` fails.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,8 +41,22 @@ REPEAT_KEYS = {
     "indicator_survey": ("year", "intervention", "indicator", "measure"),
 }
 FINDING_COLUMNS = [
-    "forbund", "document", "check_id", "rule", "table", "expected", "actual", "difference",
-    "tolerance", "unit", "status", "suggested_kind", "registered_kind", "explanation", "explanation_sv", "rows",
+    "forbund",
+    "document",
+    "check_id",
+    "rule",
+    "table",
+    "expected",
+    "actual",
+    "difference",
+    "tolerance",
+    "unit",
+    "status",
+    "suggested_kind",
+    "registered_kind",
+    "explanation",
+    "explanation_sv",
+    "rows",
 ]
 
 
@@ -73,11 +88,15 @@ class Operand:
     agg: str = "sum"
 
     @classmethod
-    def parse(cls, spec: dict, where: str) -> "Operand":
+    def parse(cls, spec: dict, where: str) -> Operand:
         if not isinstance(spec, dict):
             raise RuleError(f"{where}: operand {spec!r} must be a mapping")
         spec = dict(spec)
-        options = {k: spec.pop(k) for k in ("table", "factor", "required", "year_offset", "const", "column", "ignore", "agg") if k in spec}
+        options = {
+            k: spec.pop(k)
+            for k in ("table", "factor", "required", "year_offset", "const", "column", "ignore", "agg")
+            if k in spec
+        }
         if "ignore" in options:
             options["ignore"] = tuple(options["ignore"])
         if options.get("agg", "sum") not in ("sum", "first"):
@@ -177,6 +196,7 @@ def package_rules(path=None) -> tuple[Rule, ...]:
 
 # --------------------------------------------------------------------------- binding
 
+
 def column_words(table: str, column: str, vocab: Vocabulary) -> set[str] | None:
     """The values a column of a table may hold per the vocabulary (None: free text/numbers)."""
     spec = {c.name: c for c in TABLES[table].columns}.get(column)
@@ -204,7 +224,9 @@ def _blank_nan(value):
     return "" if isinstance(value, float) and math.isnan(value) else value
 
 
-def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = None, frames: dict | None = None) -> list[Problem]:
+def bind_rule(
+    rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = None, frames: dict | None = None
+) -> list[Problem]:
     """Every name a rule uses must exist: columns in its tables, words in the vocabulary,
     members in forbund.yaml, interventions in interventions.csv, and (for a document's own
     rule, with `frames`) each matched value in that document's data. A typo is a problem
@@ -230,7 +252,7 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
         if key not in columns(rule.table) and not any(key in columns(t) for t in tables):
             problem(f"for_each: column {key!r} is not in table {rule.table}")
     documents = {d.document_id: d for d in forbund.documents} if forbund else {}
-    for n, operand in enumerate(rule.operands):
+    for _n, operand in enumerate(rule.operands):
         if operand.const is not None:
             continue
         table = operand.table or rule.table
@@ -242,10 +264,14 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
                 problem(f"{label}: ignore: {key!r} is not a for_each column of the rule")
         filters = {k: v for k, v in rule.where.items() if k in columns(table)}
         filters.update(operand.filters)
-        doc_ids = filter_values(filters["document"])[0] if "document" in filters else ([rule.owner] if rule.owner else [])
+        doc_ids = (
+            filter_values(filters["document"])[0] if "document" in filters else ([rule.owner] if rule.owner else [])
+        )
         for column in operand.filters:
             if column not in columns(table):
-                problem(f"{label} {dict(operand.filters)}: column {column!r} is not in table {table} (columns: {', '.join(TABLES[table].column_names)})")
+                problem(
+                    f"{label} {dict(operand.filters)}: column {column!r} is not in table {table} (columns: {', '.join(TABLES[table].column_names)})"
+                )
         for column, wanted in filters.items():
             if column not in columns(table):
                 continue
@@ -271,7 +297,9 @@ def bind_rule(rule: Rule, vocab: Vocabulary, origin, forbund: Forbund | None = N
             for value in matched:
                 if as_text(value) not in present:
                     scope = ", ".join(doc_ids or [rule.owner])
-                    problem(f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing")
+                    problem(
+                        f"{label}: {column}: {value!r} occurs in no row of {table} in {scope}; the check would match nothing"
+                    )
     return out
 
 
@@ -302,7 +330,14 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
         origin = doc.folder / "checks.yaml"
         for i, entry in enumerate((doc.checks or {}).get("skip") or []):
             if entry["rule"] not in known:
-                out.append(Problem(origin, line_of(doc.checks["skip"], i), "skip", f"{entry['rule']!r} is not a package rule ({', '.join(sorted(known))})"))
+                out.append(
+                    Problem(
+                        origin,
+                        line_of(doc.checks["skip"], i),
+                        "skip",
+                        f"{entry['rule']!r} is not a package rule ({', '.join(sorted(known))})",
+                    )
+                )
         declared = {k: v for k, v in (doc.checks or {}).items() if k != "skip"}
         if not declared:
             continue
@@ -319,6 +354,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
 
 
 # --------------------------------------------------------------------------- data for checks
+
 
 def as_text(value) -> str:
     """A cell as check ids and filters see it: '' for missing, 2024 not 2024.0."""
@@ -366,7 +402,9 @@ def check_frames(forbund: Forbund) -> dict[str, pd.DataFrame]:
             frame["_family"] = frame["unit"].map(lambda u: "money" if u in MONEY_UNITS else u)
             # an approximate figure (ca, drygt, ...) may lie within its printed rounding step
             approx = frame["approx"] if "approx" in frame else pd.Series(None, index=frame.index)
-            frame["_approx"] = [allowance(v, d, u, a) for v, d, u, a in zip(frame["value"], frame["_decimals"], frame["unit"], approx)]
+            frame["_approx"] = [
+                allowance(v, d, u, a) for v, d, u, a in zip(frame["value"], frame["_decimals"], frame["unit"], approx)
+            ]
         frames[name] = frame
     return frames
 
@@ -381,9 +419,7 @@ class Evaluator:
         self._masks: dict[tuple[str, str, str], np.ndarray] = {}
         self._arrays: dict[tuple[str, str], np.ndarray] = {}
         self.skipped = skipped_rules(forbund)
-        self.doc_order = {
-            d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents
-        }
+        self.doc_order = {d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents}
 
     def strings(self, table: str, column: str) -> pd.Series:
         key = (table, column)
@@ -408,7 +444,9 @@ class Evaluator:
             if isinstance(wanted, dict) and "not" in wanted:
                 mask &= ~self.equals(table, column, wanted["not"])
             elif isinstance(wanted, dict) and "in" in wanted:
-                mask &= np.logical_or.reduce([self.equals(table, column, w) for w in wanted["in"]] or [np.zeros(len(frame), dtype=bool)])
+                mask &= np.logical_or.reduce(
+                    [self.equals(table, column, w) for w in wanted["in"]] or [np.zeros(len(frame), dtype=bool)]
+                )
             else:
                 mask &= self.equals(table, column, wanted)
         return mask
@@ -436,7 +474,9 @@ class Evaluator:
             filters["document"] = document
         return Picked(table, np.flatnonzero(self.mask(table, filters) & self.mask(table, grouping)))
 
-    def operand_value(self, rule: Rule, operand: Operand, group: dict, document: str | None) -> tuple[float | None, Picked]:
+    def operand_value(
+        self, rule: Rule, operand: Operand, group: dict, document: str | None
+    ) -> tuple[float | None, Picked]:
         """(value, rows) or (None, rows) when absent."""
         if operand.const is not None:
             return float(operand.const), Picked(rule.table, NOTHING)
@@ -463,7 +503,9 @@ class Evaluator:
         frame = self.frames[table]
         filters = {k: v for k, v in rule.where.items() if k in frame.columns}
         filters.update(anchor.filters)
-        documents = [rule.owner] if rule.owner else [d for d in self.doc_order if rule.id not in self.skipped.get(d, {})]
+        documents = (
+            [rule.owner] if rule.owner else [d for d in self.doc_order if rule.id not in self.skipped.get(d, {})]
+        )
         result = []
         for document in documents:
             doc_filters = dict(filters)
@@ -487,11 +529,11 @@ class Evaluator:
                 result.append((document, {}))
         return result
 
-    def checks(self, rule: Rule) -> list["Check"]:
+    def checks(self, rule: Rule) -> list[Check]:
         """One Check per (document, group) the rule applies to."""
         return [Check(rule, document, tuple(group.items())) for document, group in self.groups(rule)]
 
-    def run(self, check: "Check") -> dict | None:
+    def run(self, check: Check) -> dict | None:
         """Evaluate one check: a result row, or None where its operands are absent."""
         if check.rule is None:
             return self._repeated(check)
@@ -542,7 +584,13 @@ class Evaluator:
 
     def _approx(self, used: list[Picked]) -> float:
         """What the approximate figures among `used` allow (data.approx.allowance), summed."""
-        return float(sum(self.column(rows.table, "_approx")[rows.idx].sum() for rows in used if len(rows.idx) and "_approx" in self.frames[rows.table]))
+        return float(
+            sum(
+                self.column(rows.table, "_approx")[rows.idx].sum()
+                for rows in used
+                if len(rows.idx) and "_approx" in self.frames[rows.table]
+            )
+        )
 
     def _sum(self, rule: Rule, group: dict, document: str | None) -> dict | None:
         expected, total_rows = self.operand_value(rule, rule.total, group, document)
@@ -579,7 +627,14 @@ class Evaluator:
     def _row(self, expected, actual, tolerance, bound, used: list[Picked]) -> dict:
         difference = actual - expected
         refs = [ref for rows in used if len(rows.idx) for ref in self.column(rows.table, "_ref")[rows.idx]]
-        units = sorted({u for rows in used if len(rows.idx) and "_family" in self.frames[rows.table] for u in self.column(rows.table, "_family")[rows.idx]})
+        units = sorted(
+            {
+                u
+                for rows in used
+                if len(rows.idx) and "_family" in self.frames[rows.table]
+                for u in self.column(rows.table, "_family")[rows.idx]
+            }
+        )
         finding = abs(difference) > tolerance
         return dict(
             expected=round(expected, 6),
@@ -592,7 +647,7 @@ class Evaluator:
             rows=";".join(refs),
         )
 
-    def repeated_checks(self) -> list["Check"]:
+    def repeated_checks(self) -> list[Check]:
         """Every key printed in more than one place must carry the same figure.
 
         Each later place (by document date, then line) is compared with the first, with the
@@ -603,17 +658,21 @@ class Evaluator:
             frame = self.frames.get(table)
             if frame is None:
                 continue
-            ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(["_order", "_line"], kind="stable")
+            ordered = frame.assign(_order=frame["document"].map(self.doc_order)).sort_values(
+                ["_order", "_line"], kind="stable"
+            )
             by = [*keys, *(["period"] if "period" in frame.columns else [])]  # never part-year vs full-year
             for key_values, rows in ordered.groupby(by, dropna=False, sort=True):
                 if len(rows) < 2:
                     continue
                 shown = key_values[: len(keys)] if len(by) > len(keys) and key_values[-1] == "helar" else key_values
                 label = ":".join(as_text(v) for v in shown)
-                out.extend(Check(None, None, (), (table, int(rows.index[0]), int(other), label)) for other in rows.index[1:])
+                out.extend(
+                    Check(None, None, (), (table, int(rows.index[0]), int(other), label)) for other in rows.index[1:]
+                )
         return out
 
-    def _repeated(self, check: "Check") -> dict:
+    def _repeated(self, check: Check) -> dict:
         table, first, other, label = check.pair
         frame = self.frames[table]
         where = ["statement"] if table == "financials" else []
@@ -622,7 +681,12 @@ class Evaluator:
         tolerance, bound = self._tolerance(used)
         row = self._row(value[first], value[other], tolerance, bound, used)
         cross = document[first] != document[other]
-        place = lambda i: "/".join([*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])])
+
+        def place(i):
+            return "/".join(
+                [*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])]
+            )
+
         row.update(
             forbund=self.forbund.slug,
             document=max([document[first], document[other]], key=self.doc_order.get),
@@ -725,7 +789,9 @@ def evaluate_forbund(forbund: Forbund) -> pd.DataFrame:
             )
         rows.extend(found)
     rows.extend(evaluator.repeated_figures())
-    frame = pd.DataFrame(rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation", "explanation_sv")])
+    frame = pd.DataFrame(
+        rows, columns=[c for c in FINDING_COLUMNS if c not in ("registered_kind", "explanation", "explanation_sv")]
+    )
     return frame
 
 
@@ -740,7 +806,19 @@ def registered(forbunds: list[Forbund]) -> pd.DataFrame:
                 frame["ref"] = [f"{forbund.slug}/{doc.document_id}/known_discrepancies.csv:{n}" for n in frame["_line"]]
                 parts.append(frame)
     if not parts:
-        return pd.DataFrame(columns=["forbund", "document", "check_id", "expected", "actual", "difference", "kind", "explanation", "ref"])
+        return pd.DataFrame(
+            columns=[
+                "forbund",
+                "document",
+                "check_id",
+                "expected",
+                "actual",
+                "difference",
+                "kind",
+                "explanation",
+                "ref",
+            ]
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -782,10 +860,21 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
         if i is None or results.at[i, "status"] == "ok":
             stale.append(
                 dict(
-                    forbund=reg.forbund, document=reg.document, check_id=reg.check_id, rule="registration",
-                    table="known_discrepancies", expected=reg.expected, actual=reg.actual, difference=reg.difference,
-                    tolerance=0.0, unit="", status="stale", suggested_kind="", registered_kind=reg.kind,
-                    explanation=f"{reg.ref}: registered but " + ("no such check" if i is None else "the check now passes"),
+                    forbund=reg.forbund,
+                    document=reg.document,
+                    check_id=reg.check_id,
+                    rule="registration",
+                    table="known_discrepancies",
+                    expected=reg.expected,
+                    actual=reg.actual,
+                    difference=reg.difference,
+                    tolerance=0.0,
+                    unit="",
+                    status="stale",
+                    suggested_kind="",
+                    registered_kind=reg.kind,
+                    explanation=f"{reg.ref}: registered but "
+                    + ("no such check" if i is None else "the check now passes"),
                     rows=reg.ref,
                 )
             )

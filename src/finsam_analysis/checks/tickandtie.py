@@ -6,6 +6,7 @@ Rows whose `note` says "derived" are computed by the curator and exempt. A row w
 `printed` form (a figure printed in a non-Swedish form, "7.2 m.kr", or without its sign) is
 tied by that form instead: it must occur in the text as typed and state the typed value.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ for drygt/knappt (the figure lies up to one step above/below the printed one).
 form the tick-and-tie looks for ("7.2 m.kr", "805" for a cost printed without a minus sign):
 tick-and-tie then finds `printed` in the text and checks that it says the typed value.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,7 +36,7 @@ def step(value: float, decimals: int, unit: str, approx: object = None) -> float
         while magnitude and magnitude % 10 == 0:
             magnitude //= 10
             exponent += 1
-    return factor * 10.0 ** exponent
+    return factor * 10.0**exponent
 
 
 def is_approx(word: object) -> bool:

@@ -1,4 +1,5 @@
 """Build data/processed from data/raw: load, validate, convert units, write atomically."""
+
 from __future__ import annotations
 
 import errno
@@ -10,10 +11,9 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-
-from typing import TYPE_CHECKING
 
 from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError, Problem
@@ -115,10 +115,22 @@ def metadata_frames(forbunds: list[Forbund]) -> tuple[pd.DataFrame, pd.DataFrame
         ]
     )
     forbund = pd.DataFrame(
-        [{"forbund": f.slug, "name": f.meta.get("name"), "org_nr": str(f.meta.get("org_nr")), "county": f.meta.get("county")} for f in forbunds]
+        [
+            {
+                "forbund": f.slug,
+                "name": f.meta.get("name"),
+                "org_nr": str(f.meta.get("org_nr")),
+                "county": f.meta.get("county"),
+            }
+            for f in forbunds
+        ]
     )
     members = pd.DataFrame(
-        [{"forbund": f.slug, "member": name, "member_kind": kind} for f in forbunds for name, kind in f.members.items()],
+        [
+            {"forbund": f.slug, "member": name, "member_kind": kind}
+            for f in forbunds
+            for name, kind in f.members.items()
+        ],
         columns=["forbund", "member", "member_kind"],
     )
     return sources, forbund, members
@@ -138,12 +150,24 @@ def check_reference_folder(raw_dir: Path) -> None:
         return
     if not folder.is_dir() or not folder.resolve().is_relative_to(raw_dir.resolve()):
         raise CurationError([Problem(folder, None, None, "expected a folder inside the raw data folder")])
-    contents = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.iterdir()) if p.is_file())
+    contents = tuple(
+        (p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.iterdir()) if p.is_file()
+    )
     if contents not in _REFERENCE_CHECKED:
         _REFERENCE_CHECKED[contents] = check_reference(folder)  # the same bytes give the same answer
-    messages = [m.replace(str(_REFERENCE_CHECKED_AT.setdefault(contents, folder)), str(folder)) for m in _REFERENCE_CHECKED[contents]]
+    messages = [
+        m.replace(str(_REFERENCE_CHECKED_AT.setdefault(contents, folder)), str(folder))
+        for m in _REFERENCE_CHECKED[contents]
+    ]
     if messages:
-        raise CurationError([Problem(Path(m.split(": ", 1)[0]), None, None, m.split(": ", 1)[1]) if ": " in m else Problem(folder, None, None, m) for m in messages])
+        raise CurationError(
+            [
+                Problem(Path(m.split(": ", 1)[0]), None, None, m.split(": ", 1)[1])
+                if ": " in m
+                else Problem(folder, None, None, m)
+                for m in messages
+            ]
+        )
 
 
 def build_tables(raw_dir: Path | None = None, only: list[str] | None = None, bind=None) -> Tables:
@@ -310,7 +334,11 @@ FINDINGS_FILE = "findings.csv"
 def write_manifest(folder: Path, raw_version: str | None = None) -> Path:
     """manifest.json: the sha256 of every file `finsam build` wrote into folder, and the data
     version (data.version.raw_digest) of the raw folder it was built from."""
-    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+    files = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != MANIFEST
+    }
     path = folder / MANIFEST
     manifest = {"generated_by": "finsam build", "raw_digest": raw_version, "sha256": files}
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -356,7 +384,9 @@ def verify_manifest(folder: Path) -> list[Problem]:
         elif hashlib.sha256(file.read_bytes()).hexdigest() != digest:
             problems.append(Problem(file, None, None, f"differs from {MANIFEST} (edited by hand?); {rebuild}"))
     for name in sorted(present - set(expected)):
-        problems.append(Problem(folder / name, None, None, f"not written by finsam build (not in {MANIFEST}); {rebuild}"))
+        problems.append(
+            Problem(folder / name, None, None, f"not written by finsam build (not in {MANIFEST}); {rebuild}")
+        )
     return problems
 
 
@@ -379,9 +409,31 @@ def load_processed(processed_dir: Path | None = None, only: list[str] | None = N
 # pandas reads an empty or all-empty column as float64: a merge of a förbund's empty table with
 # another's would then fail on str vs float keys.
 TEXT_COLUMNS = (
-    "forbund", "document", "statement", "basis", "item", "unit", "section", "page", "note", "period",
-    "approx", "printed", "member", "member_kind", "intervention", "kind", "kommun", "parent",
-    "description", "group", "measure", "gender", "outcome", "base", "indicator",
+    "forbund",
+    "document",
+    "statement",
+    "basis",
+    "item",
+    "unit",
+    "section",
+    "page",
+    "note",
+    "period",
+    "approx",
+    "printed",
+    "member",
+    "member_kind",
+    "intervention",
+    "kind",
+    "kommun",
+    "parent",
+    "description",
+    "group",
+    "measure",
+    "gender",
+    "outcome",
+    "base",
+    "indicator",
 )
 
 

@@ -1,4 +1,5 @@
 """Errors that point the curator at the exact place: file, line, column, value, expectation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

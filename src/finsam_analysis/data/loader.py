@@ -3,6 +3,7 @@
 Every problem is collected and reported together as `file:line: column: what is wrong`, so a
 curator fixes a whole file in one pass instead of one error per build.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
 from finsam_analysis.data import metadata, paths
 from finsam_analysis.data.errors import CurationError, Problem
@@ -74,7 +74,14 @@ def inside(path: Path, root: Path | None, problems: list[Problem]) -> bool:
         problems.append(Problem(path, None, None, f"cannot be resolved ({exc}); expected a plain file"))
         return False
     if target != root and root not in target.parents:
-        problems.append(Problem(path, None, None, f"is a symlink to {target}, outside the raw data folder {root}; copy the file into data/raw instead"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                None,
+                f"is a symlink to {target}, outside the raw data folder {root}; copy the file into data/raw instead",
+            )
+        )
         return False
     return True
 
@@ -95,7 +102,9 @@ def read_bytes(path: Path, limit: int, what: str, problems: list[Problem], root:
     try:
         size = path.stat().st_size
         if size > limit:
-            problems.append(Problem(path, None, None, f"is {size} bytes, more than the limit of {limit}; expected {what}"))
+            problems.append(
+                Problem(path, None, None, f"is {size} bytes, more than the limit of {limit}; expected {what}")
+            )
             return None
         return path.read_bytes()
     except OSError as exc:
@@ -109,11 +118,19 @@ def decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(path, line, None, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8 (in Excel: CSV UTF-8)"))
+        problems.append(
+            Problem(path, line, None, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8 (in Excel: CSV UTF-8)")
+        )
         return None
 
 
-def read_yaml(path: Path, problems: list[Problem], kind: str | None = None, vocab: Vocabulary | None = None, root: Path | None = None) -> dict:
+def read_yaml(
+    path: Path,
+    problems: list[Problem],
+    kind: str | None = None,
+    vocab: Vocabulary | None = None,
+    root: Path | None = None,
+) -> dict:
     """A strictly parsed YAML mapping checked against its schema (metadata_schema.yaml), or {}."""
     data = read_bytes(path, MAX_YAML_BYTES, "a YAML file", problems, root)
     if data is None:
@@ -123,7 +140,9 @@ def read_yaml(path: Path, problems: list[Problem], kind: str | None = None, voca
     return _cached(key, path, lambda here, found: parse_metadata(here, data, kind, vocab, found), problems)
 
 
-def parse_metadata(path: Path, data: bytes, kind: str | None, vocab: Vocabulary | None, problems: list[Problem]) -> dict:
+def parse_metadata(
+    path: Path, data: bytes, kind: str | None, vocab: Vocabulary | None, problems: list[Problem]
+) -> dict:
     try:
         text = decode_utf8(data, path)
         parsed = parse_yaml(text, path)
@@ -131,7 +150,14 @@ def parse_metadata(path: Path, data: bytes, kind: str | None, vocab: Vocabulary 
         problems.append(Problem(path, exc.line, None, exc.message))
         return {}
     if not isinstance(parsed, dict):
-        problems.append(Problem(path, getattr(parsed, "line", None), None, f"{type(parsed).__name__ if parsed is not None else 'an empty file'}: expected a mapping of keys to values"))
+        problems.append(
+            Problem(
+                path,
+                getattr(parsed, "line", None),
+                None,
+                f"{type(parsed).__name__ if parsed is not None else 'an empty file'}: expected a mapping of keys to values",
+            )
+        )
         return {}
     if kind:
         found = metadata.check(parsed, kind, path, vocab)
@@ -150,11 +176,17 @@ def check_forbund_meta(path: Path, meta: dict, slug: str, vocab: Vocabulary, pro
     if not meta:
         return
     if meta.get("slug") != slug:
-        problems.append(Problem(path, line_of(meta, "slug"), "slug", f"{meta.get('slug')!r} does not match its folder name {slug!r}"))
+        problems.append(
+            Problem(
+                path, line_of(meta, "slug"), "slug", f"{meta.get('slug')!r} does not match its folder name {slug!r}"
+            )
+        )
     seen = set()
     for i, member in enumerate(meta.get("members") or []):
         if member["name"] in seen:
-            problems.append(Problem(path, line_of(meta["members"], i), f"members[{i}]", f"{member['name']!r} is listed twice"))
+            problems.append(
+                Problem(path, line_of(meta["members"], i), f"members[{i}]", f"{member['name']!r} is listed twice")
+            )
         seen.add(member["name"])
 
 
@@ -162,20 +194,65 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
     """source.yaml beyond its schema: names match the folders, years ordered, sha256 of source.txt."""
     path = folder / "source.yaml"
     if meta["forbund"] != slug:
-        problems.append(Problem(path, line_of(meta, "forbund"), "forbund", f"{meta['forbund']!r} does not match the förbund folder {slug!r}"))
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "forbund"),
+                "forbund",
+                f"{meta['forbund']!r} does not match the förbund folder {slug!r}",
+            )
+        )
     if not DOCUMENT_ID.match(folder.name):
-        problems.append(Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>"))
+        problems.append(
+            Problem(folder, None, None, "document folder is not named <kind>-<year> or <kind>-<yyyy-mm-dd>")
+        )
     if meta["document_id"] != folder.name:
-        problems.append(Problem(path, line_of(meta, "document_id"), "document_id", f"{meta['document_id']!r} does not match the folder name {folder.name!r}"))
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "document_id"),
+                "document_id",
+                f"{meta['document_id']!r} does not match the folder name {folder.name!r}",
+            )
+        )
     if folder.name.split("-", 1)[0] != meta["kind"]:
-        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r}"))
-    if meta["kind"] == "arsredovisning" and DOCUMENT_ID.match(folder.name) and folder.name != f"arsredovisning-{meta['fiscal_year']}":
-        problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r} does not match the folder name {folder.name!r}"))
+        problems.append(
+            Problem(
+                path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r}"
+            )
+        )
+    if (
+        meta["kind"] == "arsredovisning"
+        and DOCUMENT_ID.match(folder.name)
+        and folder.name != f"arsredovisning-{meta['fiscal_year']}"
+    ):
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "fiscal_year"),
+                "fiscal_year",
+                f"{meta['fiscal_year']!r} does not match the folder name {folder.name!r}",
+            )
+        )
     years = meta["years"]
     if years[0] > years[1]:
-        problems.append(Problem(path, line_of(meta, "years"), "years", f"{list(years)!r}: expected [first_year, last_year] with first <= last"))
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "years"),
+                "years",
+                f"{list(years)!r}: expected [first_year, last_year] with first <= last",
+            )
+        )
     if not years[0] <= meta["fiscal_year"] <= years[1] + 1:
-        problems.append(Problem(path, line_of(meta, "fiscal_year"), "fiscal_year", f"{meta['fiscal_year']!r}: expected a year within years {years[0]}-{years[1]}"))
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "fiscal_year"),
+                "fiscal_year",
+                f"{meta['fiscal_year']!r}: expected a year within years {years[0]}-{years[1]}",
+            )
+        )
     check_source_kind(folder, meta, problems)
     text = folder / "source.txt"
     data = read_bytes(text, MAX_TEXT_BYTES, "the text the figures were typed from", problems, root)
@@ -185,7 +262,9 @@ def check_source_meta(folder: Path, meta: dict, slug: str, problems: list[Proble
         return
     actual = hashlib.sha256(data).hexdigest()
     if actual != meta.get("sha256"):
-        problems.append(Problem(path, line_of(meta, "sha256"), "sha256", f"does not match source.txt (actual {actual})"))
+        problems.append(
+            Problem(path, line_of(meta, "sha256"), "sha256", f"does not match source.txt (actual {actual})")
+        )
 
 
 def check_source_kind(folder: Path, meta: dict, problems: list[Problem]) -> None:
@@ -195,14 +274,35 @@ def check_source_kind(folder: Path, meta: dict, problems: list[Problem]) -> None
     path = folder / "source.yaml"
     match = DOCUMENT_ID.match(folder.name)
     if match and match["kind"] != meta["kind"]:
-        problems.append(Problem(path, line_of(meta, "kind"), "kind", f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})"))
+        problems.append(
+            Problem(
+                path,
+                line_of(meta, "kind"),
+                "kind",
+                f"{meta['kind']!r} does not match the folder name {folder.name!r} (kind {match['kind']!r})",
+            )
+        )
     if "period" in meta and not is_period(meta["period"]):
         problems.append(Problem(path, line_of(meta, "period"), "period", period_problem(meta["period"])))
     if meta["kind"] == "webbtext":
         if not meta.get("url"):
-            problems.append(Problem(path, line_of(meta, "url"), "url", "a web or press text needs the address it was read at (http:// or https://)"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(meta, "url"),
+                    "url",
+                    "a web or press text needs the address it was read at (http:// or https://)",
+                )
+            )
         if not isinstance(meta.get("date"), dt.date):
-            problems.append(Problem(path, line_of(meta, "date"), "date", f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of(meta, "date"),
+                    "date",
+                    f"{meta.get('date')!r}: a web or press text needs its publication date YYYY-MM-DD",
+                )
+            )
 
 
 def document_period(source: dict) -> str:
@@ -266,7 +366,9 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem], root: Path 
     if data is None:
         return None
     digest = hashlib.sha256(data).hexdigest()
-    frame = _cached(("table", spec.name, digest), path, lambda here, found: parse_table(here, data, spec, found), problems)
+    frame = _cached(
+        ("table", spec.name, digest), path, lambda here, found: parse_table(here, data, spec, found), problems
+    )
     if frame is not None:
         frame.attrs["sha256"] = digest  # the content key of its schema check
     return frame
@@ -294,13 +396,24 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
     for name in missing:
         problems.append(Problem(path, 1, name, f"missing column; expected the header {','.join(spec.column_names)}"))
     for name in unknown:
-        problems.append(Problem(path, 1, name[:60], f"unknown column; expected the header {','.join(spec.column_names)}"))
+        problems.append(
+            Problem(path, 1, name[:60], f"unknown column; expected the header {','.join(spec.column_names)}")
+        )
     for name in repeated:
-        problems.append(Problem(path, 1, name, f"column appears {header.count(name)} times in the header; expected each once: {','.join(spec.column_names)}"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                name,
+                f"column appears {header.count(name)} times in the header; expected each once: {','.join(spec.column_names)}",
+            )
+        )
     if missing or unknown or repeated:
         return None
     if not any(any(cell.strip() for cell in row) for row in body) and not spec.may_be_empty:
-        problems.append(Problem(path, 2, None, "has a header but no rows; delete the file if the document has no such figures"))
+        problems.append(
+            Problem(path, 2, None, "has a header but no rows; delete the file if the document has no such figures")
+        )
         return None
     records = []
     for offset, row in enumerate(body):
@@ -308,12 +421,21 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(path, line, None, f"has {len(row)} fields; expected {len(header)} ({','.join(header)})"))
+            problems.append(
+                Problem(path, line, None, f"has {len(row)} fields; expected {len(header)} ({','.join(header)})")
+            )
             continue
         for name, cell in zip(header, row):
             bad = CONTROL.search(cell)
             if bad:
-                problems.append(Problem(path, line, name, f"contains the invisible control character U+{ord(bad.group()):04X}; expected plain text (retype the cell)"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        name,
+                        f"contains the invisible control character U+{ord(bad.group()):04X}; expected plain text (retype the cell)",
+                    )
+                )
         record = dict(zip(header, row))
         record["_line"] = line
         text = record.get("value", "")
@@ -348,22 +470,34 @@ def parse_table(path: Path, data: bytes, spec: TableSpec, problems: list[Problem
     return frame
 
 
-def validate_table(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
+def validate_table(
+    path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]
+) -> None:
     """Run the pandera schema; turn each failure into a file:line problem (cached per content)."""
-    content = frame.attrs.get("sha256") or hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
-    context = (ctx.first_year, ctx.last_year, tuple(sorted(ctx.members.items())) if ctx.members is not None else None, ctx.interventions)
+    content = (
+        frame.attrs.get("sha256")
+        or hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes()).hexdigest()
+    )
+    context = (
+        ctx.first_year,
+        ctx.last_year,
+        tuple(sorted(ctx.members.items())) if ctx.members is not None else None,
+        ctx.interventions,
+    )
     unparsed = tuple(sorted((p.line or 0, p.column or "") for p in problems if p.file == path))
     key = ("schema", spec.name, content, tuple(frame.columns), context, id(vocab), unparsed)
 
     def compute(here, found):
         shifted = [replace(p, file=here) for p in problems if p.file == path]
         check_schema(here, frame, spec, vocab, ctx, shifted)
-        found.extend(shifted[len([p for p in problems if p.file == path]):])
+        found.extend(shifted[len([p for p in problems if p.file == path]) :])
 
     _cached(key, path, compute, problems)
 
 
-def check_schema(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]) -> None:
+def check_schema(
+    path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext, problems: list[Problem]
+) -> None:
     schema = raw_schema(spec, vocab, ctx)
     unparsed = {(p.line, p.column) for p in problems if p.file == path}
     try:
@@ -391,7 +525,9 @@ def check_schema(path: Path, frame: pd.DataFrame, spec: TableSpec, vocab: Vocabu
             problems.append(Problem(path, int(row["_line"]), column, f"{value!r} {message}"))
 
 
-def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: list[Problem], root: Path | None = None) -> Document:
+def load_document(
+    folder: Path, forbund: Forbund, vocab: Vocabulary, problems: list[Problem], root: Path | None = None
+) -> Document:
     source = read_yaml(folder / "source.yaml", problems, "source.yaml", vocab, root)
     if source:
         check_source_meta(folder, source, forbund.slug, problems, root)
@@ -401,13 +537,24 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     doc = Document(forbund.slug, folder.name, folder, source)
     unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
     for name in unknown:
-        problems.append(Problem(folder / name, None, None, f"unknown table; expected one of {', '.join(f'{t}.csv' for t in TABLES)}"))
+        problems.append(
+            Problem(
+                folder / name, None, None, f"unknown table; expected one of {', '.join(f'{t}.csv' for t in TABLES)}"
+            )
+        )
     known = {"source.yaml", "checks.yaml", *(f"{t}.csv" for t in TABLES)}
     for path in sorted(folder.iterdir()):
         # "checks.yml" or "Financials.CSV" would otherwise be skipped without a word
         if path.suffix.lower() in (".yml", ".yaml") or (path.suffix.lower() == ".csv" and path.suffix != ".csv"):
             if path.name not in known:
-                problems.append(Problem(path, None, None, f"not a file the loader reads; expected one of source.yaml, checks.yaml, {', '.join(f'{t}.csv' for t in TABLES)}"))
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        None,
+                        f"not a file the loader reads; expected one of source.yaml, checks.yaml, {', '.join(f'{t}.csv' for t in TABLES)}",
+                    )
+                )
     parsed: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
@@ -439,9 +586,7 @@ def load_document(folder: Path, forbund: Forbund, vocab: Vocabulary, problems: l
     return doc
 
 
-def load_raw(
-    raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None, bind=None
-) -> list[Forbund]:
+def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None, bind=None) -> list[Forbund]:
     """Every förbund folder under raw_dir (except reference/), validated. Raises CurationError.
 
     Besides each file's own contract, every check a document declares (checks.yaml) must bind:
@@ -458,7 +603,9 @@ def load_raw(
         if only and folder.name not in only:
             continue
         if not paths.is_slug(folder.name):
-            problems.append(Problem(folder, None, None, "folder name is not a förbund slug (lowercase ASCII, digits, '-')"))
+            problems.append(
+                Problem(folder, None, None, "folder name is not a förbund slug (lowercase ASCII, digits, '-')")
+            )
             continue
         if not inside(folder, root, problems):
             continue
@@ -470,7 +617,11 @@ def load_raw(
                 forbund.documents.append(load_document(doc_folder, forbund, vocab, problems, root))
         result.append(forbund)
     if not result and not only and not problems:
-        problems.append(Problem(raw_dir, None, None, "no förbund folders; expected data/raw/<forbund>/forbund.yaml (is --raw right?)"))
+        problems.append(
+            Problem(
+                raw_dir, None, None, "no förbund folders; expected data/raw/<forbund>/forbund.yaml (is --raw right?)"
+            )
+        )
     if only:
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:

@@ -5,6 +5,7 @@ line (from the strict YAML loader) and the key path: `forbund.yaml:7: members: 5
 list of ...`. The spec language is documented at the top of metadata_schema.yaml and in
 docs/curation.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,13 +49,24 @@ def _describe(spec: dict) -> str:
     if kind == "list":
         return f"a list of {_describe(spec['items'])}" if "items" in spec else "a list"
     if kind == "word":
-        return "one of " + ", ".join(map(str, spec["enum"])) if "enum" in spec else f"a word from the vocabulary's {spec['domain']}"
+        return (
+            "one of " + ", ".join(map(str, spec["enum"]))
+            if "enum" in spec
+            else f"a word from the vocabulary's {spec['domain']}"
+        )
     return {
-        "text": "a non-empty text without spaces around it", "slug": "a slug (lowercase ASCII words joined by '-')",
-        "year": "a year like 2024", "integer": "a whole number", "number": "a number",
-        "boolean": "true or false", "date": "a date YYYY-MM-DD", "date_or_month": "a date YYYY-MM-DD or 'YYYY-MM'",
-        "sha256": "a sha256 (64 lowercase hex digits)", "scalar": "a plain text or number",
-        "filter": "a value, {not: value} or {in: [values]}", "any": "anything",
+        "text": "a non-empty text without spaces around it",
+        "slug": "a slug (lowercase ASCII words joined by '-')",
+        "year": "a year like 2024",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "date": "a date YYYY-MM-DD",
+        "date_or_month": "a date YYYY-MM-DD or 'YYYY-MM'",
+        "sha256": "a sha256 (64 lowercase hex digits)",
+        "scalar": "a plain text or number",
+        "filter": "a value, {not: value} or {in: [values]}",
+        "any": "anything",
     }[kind]
 
 
@@ -128,10 +140,15 @@ def _check(value, spec: dict, path: Path, where: str, line: int | None, vocab, o
         "number": lambda v: (_is_int(v) or isinstance(v, float)) and v == v and abs(v) != float("inf"),
         "boolean": lambda v: isinstance(v, bool),
         "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
-        "date_or_month": lambda v: (isinstance(v, dt.date) and not isinstance(v, dt.datetime)) or (isinstance(v, str) and bool(MONTH.match(v))),
+        "date_or_month": lambda v: (
+            (isinstance(v, dt.date) and not isinstance(v, dt.datetime)) or (isinstance(v, str) and bool(MONTH.match(v)))
+        ),
         "sha256": lambda v: isinstance(v, str) and bool(SHA256.match(v)),
         "scalar": _scalar_ok,
-        "word": lambda v: isinstance(v, str) and (v in spec["enum"] if "enum" in spec else vocab is None or v in vocab.domains.get(spec["domain"], {})),
+        "word": lambda v: (
+            isinstance(v, str)
+            and (v in spec["enum"] if "enum" in spec else vocab is None or v in vocab.domains.get(spec["domain"], {}))
+        ),
     }[kind]
     if not ok(value):
         return bad()

@@ -13,6 +13,7 @@ Kinds (what a column holds):
 - `share`: a number within 0-100 (a percentage of a whole)
 - `float`: any number in the grammar
 """
+
 from __future__ import annotations
 
 import re
@@ -48,13 +49,22 @@ def parse_number(text: str, kind: str = "float") -> tuple[float | int | None, st
     if not GRAMMAR.fullmatch(text):
         fix = _suggestion(text)
         if DECIMAL_COMMA.match(text):
-            return None, f"{shown} uses a decimal comma or a space; expected a plain number like {fix or text.replace(' ', '').replace(',', '.')}"
+            return (
+                None,
+                f"{shown} uses a decimal comma or a space; expected a plain number like {fix or text.replace(' ', '').replace(',', '.')}",
+            )
         if text.strip() != text:
             return None, f"{shown} has a space or tab around the number; expected {fix or 'the number alone'}"
         if " " in text or "\u00a0" in text:
-            return None, f"{shown} contains a space; expected digits only like {fix or text.replace(' ', '').replace(chr(160), '')}"
+            return (
+                None,
+                f"{shown} contains a space; expected digits only like {fix or text.replace(' ', '').replace(chr(160), '')}",
+            )
         if text.startswith("+"):
-            return None, f"{shown} has a plus sign; expected {fix or 'the number without +'} (a minus only for negative figures)"
+            return (
+                None,
+                f"{shown} has a plus sign; expected {fix or 'the number without +'} (a minus only for negative figures)",
+            )
         if any(ch.isdigit() and not ch.isascii() for ch in text):
             return None, f"{shown} has non-ASCII digits; expected ASCII digits 0-9{f' like {fix}' if fix else ''}"
         if "_" in text:
@@ -69,7 +79,11 @@ def parse_number(text: str, kind: str = "float") -> tuple[float | int | None, st
         return None, f"{shown} has {digits} significant digits; expected at most {MAX_DIGITS}"
     if kind in ("year", "int", "count"):
         if not INTEGER.fullmatch(text):
-            what = {"year": "a year", "int": "a whole number", "count": "a whole number (a count of persons or things)"}[kind]
+            what = {
+                "year": "a year",
+                "int": "a whole number",
+                "count": "a whole number (a count of persons or things)",
+            }[kind]
             return None, f"{shown} is not a whole number; expected {what} without decimals, like {text.split('.')[0]}"
         value = int(text)
         if kind == "year" and not YEARS[0] <= value <= YEARS[1]:

@@ -1,4 +1,5 @@
 """Every project path and naming rule in one place, from the project root (no string paths elsewhere)."""
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,9 @@ VARIANT = re.compile(r"(?:--[a-z0-9]+(?:-[a-z0-9]+)*)*")
 
 def _check_variant(variant: str) -> str:
     if not (isinstance(variant, str) and VARIANT.fullmatch(variant)):
-        raise ValueError(f"a report variant is '' or '--name-value' parts (document.parameters.variant), got {variant!r}")
+        raise ValueError(
+            f"a report variant is '' or '--name-value' parts (document.parameters.variant), got {variant!r}"
+        )
     return variant
 
 

@@ -5,6 +5,7 @@ A document may cover part of a year (a delårsrapport, "första halvåret"). Its
 `helar`). Part-year figures are kept in the processed tables and shown in their own section;
 they never enter full-year measures, precedence or report targets: `full_year` filters them out.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ report); at equal date an annual report beats board minutes. Within one document
 statement order below decides (the audited statements before the overview and the text).
 Disagreements between the candidates are the reconciliation's business, not this module's.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Each loader reads one CSV, checks its shape and returns a small DataFrame; a bro
 file raises ReferenceDataError naming the file and what is wrong. Provenance of every file is
 in data/raw/reference/source.yaml.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,11 +34,17 @@ def _read(name: str, columns: list[str], reference_dir: Path | str | None) -> tu
     UTF-8 (a BOM is accepted), no repeated or missing header names, at least one row."""
     path = Path(reference_dir if reference_dir is not None else paths.REFERENCE_DIR) / name
     if not path.is_file():
-        what = "is a directory; expected a CSV file" if path.is_dir() else "reference file not found; it belongs in data/raw/reference/ (see the README and source.yaml there)"
+        what = (
+            "is a directory; expected a CSV file"
+            if path.is_dir()
+            else "reference file not found; it belongs in data/raw/reference/ (see the README and source.yaml there)"
+        )
         raise ReferenceDataError(f"{path}: {what}")
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
-        raise ReferenceDataError(f"{path}: {len(data)} bytes, more than {MAX_BYTES}; a reference table is a few kilobytes")
+        raise ReferenceDataError(
+            f"{path}: {len(data)} bytes, more than {MAX_BYTES}; a reference table is a few kilobytes"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,18 +60,20 @@ def _read(name: str, columns: list[str], reference_dir: Path | str | None) -> tu
     header = rows[0]
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
-        raise ReferenceDataError(f"{path}:1: column(s) {repeated} appear more than once; expected header {','.join(columns)}")
+        raise ReferenceDataError(
+            f"{path}:1: column(s) {repeated} appear more than once; expected header {','.join(columns)}"
+        )
     missing = [c for c in columns if c not in header]
     if missing:
-        raise ReferenceDataError(
-            f"{path}: missing column(s) {missing}; expected header {','.join(columns)}"
-        )
+        raise ReferenceDataError(f"{path}: missing column(s) {missing}; expected header {','.join(columns)}")
     records = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise ReferenceDataError(f"{path}:{line}: has {len(row)} fields; expected {len(header)} ({','.join(header)})")
+            raise ReferenceDataError(
+                f"{path}:{line}: has {len(row)} fields; expected {len(header)} ({','.join(header)})"
+            )
         record = dict(zip(header, row))
         records.append({"_line": line, **{c: record[c] for c in columns}})
     if not records:
@@ -173,5 +182,7 @@ def check_reference(reference_dir: Path | str | None = None) -> list[str]:
     for name, meta in source["files"].items():
         path = folder / name
         if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
-            messages.append(f"{folder / 'source.yaml'}:{source['files'].line_of(name)}: files.{name}.sha256: does not match {name}; update it only with a deliberate, sourced change")
+            messages.append(
+                f"{folder / 'source.yaml'}:{source['files'].line_of(name)}: files.{name}.sha256: does not match {name}; update it only with a deliberate, sourced change"
+            )
     return messages

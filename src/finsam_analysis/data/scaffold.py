@@ -7,6 +7,7 @@ first row (the loader refuses a table with a header and no rows): `table_header(
 the header line to start it with (`finsam new` prints them). It is a plain function so that
 other tools (e.g. an ingest step) can reuse it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,7 +64,11 @@ def _forbund_yaml(forbund: str, meta: dict) -> str:
     lines = [
         f"slug: {forbund}",
         f"name: {_yaml_scalar(meta.get('name') or TODO)}    # as printed, e.g. Samordningsförbundet X",
-        (f'org_nr: "{org_nr}"    # as printed; quoted' if org_nr else "org_nr: null    # as printed, quoted: \"222000-1234\""),
+        (
+            f'org_nr: "{org_nr}"    # as printed; quoted'
+            if org_nr
+            else 'org_nr: null    # as printed, quoted: "222000-1234"'
+        ),
         f"county: {_yaml_scalar(meta.get('county') or TODO)}",
         "members:    # canonical names used in every CSV; kind staten | region | kommun (add the region and every kommun)",
     ]
@@ -96,7 +101,9 @@ def scaffold_document(raw_dir: Path, forbund: str, document: str, kind: str, sou
         raise ValueError(period_problem(period))
     date = meta.get("date") or id_date
     if date is None:
-        raise ValueError(f"{document}: give the date the document was adopted or published (--date YYYY-MM-DD, or YYYY-MM)")
+        raise ValueError(
+            f"{document}: give the date the document was adopted or published (--date YYYY-MM-DD, or YYYY-MM)"
+        )
     if isinstance(date, str):
         date = dt.date.fromisoformat(date) if len(date) == 10 else date
     url = meta.get("url")

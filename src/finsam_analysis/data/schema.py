@@ -3,6 +3,7 @@
 Parsing (text -> typed columns) happens in `load`; this module says what a typed table must
 look like, in terms of the vocabulary and of the document it belongs to.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -239,7 +240,9 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 )
             )
         if col.kind == "str" and col.required:
-            checks.append(pa.Check(lambda s: s.str.len() > 0, element_wise=False, error="is empty; a value is required"))
+            checks.append(
+                pa.Check(lambda s: s.str.len() > 0, element_wise=False, error="is empty; a value is required")
+            )
         dtype = {"int": "int64", "float": "float64", "str": None}[col.kind]
         columns[col.name] = pa.Column(dtype, checks=checks, nullable=not col.required)
     frame_checks = [
@@ -247,7 +250,9 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
             spec.key[-1] if spec.name != "financials" else "item",
             f"duplicate key ({', '.join(spec.key)}): the same figure is typed twice in one section",
             # a part-year figure and the full-year figure of the same key are two figures
-            lambda df, key=[*spec.key, *(["period"] if "period" in spec.column_names else [])]: ~df.duplicated(key, keep="first"),
+            lambda df, key=[*spec.key, *(["period"] if "period" in spec.column_names else [])]: (
+                ~df.duplicated(key, keep="first")
+            ),
         )
     ]
     if spec.name == "financials":
@@ -256,9 +261,11 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 "unit",
                 "does not fit the item's kind (money items take kr/tkr/mkr, count items count, pct items pct)",
                 lambda df: df.apply(
-                    lambda r: r["item"] not in vocab.domains["items"]
-                    or r["unit"] not in vocab.domains["units"]
-                    or unit_family(r["unit"]) == vocab.item_kind(r["item"]),
+                    lambda r: (
+                        r["item"] not in vocab.domains["items"]
+                        or r["unit"] not in vocab.domains["units"]
+                        or unit_family(r["unit"]) == vocab.item_kind(r["item"])
+                    ),
                     axis=1,
                 ).astype(bool),
             )
@@ -292,7 +299,10 @@ def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.D
                 ).astype(bool),
             )
         )
-    if spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey") and ctx.interventions is not None:
+    if (
+        spec.name in ("intervention_finance", "participants", "outcomes", "indicator_survey")
+        and ctx.interventions is not None
+    ):
         known_iv = list(ctx.interventions) + ["*"]
         frame_checks.append(
             _row_check(

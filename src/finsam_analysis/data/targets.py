@@ -9,6 +9,7 @@ and part-year figures never enter the full-year measures of a report. The runner
 this rule before any work; the template's `prepare` applies the same rule, so a target the
 runner accepts is never rejected inside a kernel.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -64,7 +65,9 @@ def reportable_years(tables) -> pd.DataFrame:
             frame = frame[frame["basis"] == "utfall"]
         parts.append(frame[["forbund", "year"]].assign(full_year=is_full_year(frame).to_numpy()))
     if not parts:
-        return pd.DataFrame({"forbund": pd.Series(dtype=str), "year": pd.Series(dtype="int64"), "full_year": pd.Series(dtype=bool)})
+        return pd.DataFrame(
+            {"forbund": pd.Series(dtype=str), "year": pd.Series(dtype="int64"), "full_year": pd.Series(dtype=bool)}
+        )
     pairs = pd.concat(parts, ignore_index=True)
     pairs = pairs.groupby(["forbund", "year"], as_index=False)["full_year"].any()
     pairs = pairs.astype({"year": "int64", "full_year": bool})
@@ -93,7 +96,9 @@ def unreportable(tables) -> dict[str, str]:
     for forbund in known_forbund(tables):
         if forbund in with_years:
             continue
-        documents = tables.sources.loc[tables.sources["forbund"] == forbund] if "forbund" in tables.sources else pd.DataFrame()
+        documents = (
+            tables.sources.loc[tables.sources["forbund"] == forbund] if "forbund" in tables.sources else pd.DataFrame()
+        )
         rows = sum(int((tables.table(name)["forbund"] == forbund).sum()) for name in OUTCOME_TABLES)
         if rows:
             reasons[forbund] = "Förbundets dokument har bara budget- eller prognossiffror, inga utfall."

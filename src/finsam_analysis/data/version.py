@@ -4,6 +4,7 @@ It names the data a document was made from, tells whether data/processed is olde
 data/raw (the manifest records the version it was built from), and is part of every
 report's inputs hash. Cheap enough to compute per run (data/raw is text, a few MB).
 """
+
 from __future__ import annotations
 
 import hashlib

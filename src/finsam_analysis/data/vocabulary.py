@@ -1,4 +1,5 @@
 """The project's vocabulary (vocabulary.yaml): the only code words a curated CSV may use."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,15 +46,17 @@ def load_vocabulary(path=None) -> Vocabulary:
 
     path = path or paths.VOCABULARY_FILE
     raw = load_yaml(path)  # strict: no duplicate words, no aliases (YamlFileError with the line)
-    for domain, words in (raw.items() if isinstance(raw, dict) else ()):
-        for word, meaning in (words.items() if isinstance(words, dict) else ()):
+    for domain, words in raw.items() if isinstance(raw, dict) else ():
+        for word, meaning in words.items() if isinstance(words, dict) else ():
             if not isinstance(meaning, dict):
                 continue
             missing = {"sv", "en"} - set(meaning or {})
             extra = set(meaning or {}) - {"sv", "en", "label", "kind", "factor"}
             if missing or extra:
                 # an unquoted comma inside {...} silently splits a meaning into extra keys
-                raise ValueError(f"{path}: {domain}.{word}: expected keys sv, en (label, kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas")
+                raise ValueError(
+                    f"{path}: {domain}.{word}: expected keys sv, en (label, kind, factor); missing {sorted(missing)}, unexpected {sorted(extra)} - quote meanings that contain commas"
+                )
     problems = metadata.check(raw, "vocabulary.yaml", path)
     if problems:
         raise ValueError("\n".join(map(str, problems)))

@@ -9,6 +9,7 @@ bomb" of a few hundred bytes exhausts memory) and raises bare exceptions for imp
 - returns mappings and lists that remember the line of each key and item (`Lined*`), so a
   schema check (`finsam_analysis.data.metadata`) can report `file:line: key: ...`.
 """
+
 from __future__ import annotations
 
 import re
@@ -71,9 +72,19 @@ class StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            raise ComposerError(None, None, f"alias *{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)", event.start_mark)
+            raise ComposerError(
+                None,
+                None,
+                f"alias *{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)",
+                event.start_mark,
+            )
         if getattr(event, "anchor", None) is not None:
-            raise ComposerError(None, None, f"anchor &{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)", event.start_mark)
+            raise ComposerError(
+                None,
+                None,
+                f"anchor &{event.anchor} is not allowed (no anchors or aliases in curated YAML; write the value out)",
+                event.start_mark,
+            )
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
@@ -94,10 +105,13 @@ def _construct_mapping(loader: StrictLoader, node):
         try:
             hash(key)
         except TypeError:
-            raise ConstructorError(None, None, f"a key must be a plain value, not {type(key).__name__}", key_node.start_mark) from None
+            raise ConstructorError(
+                None, None, f"a key must be a plain value, not {type(key).__name__}", key_node.start_mark
+            ) from None
         if key in data:
             raise ConstructorError(
-                None, None,
+                None,
+                None,
                 f"duplicate key {key!r} (first on line {data.key_lines[key]}); YAML would silently keep only the last",
                 key_node.start_mark,
             )
@@ -212,7 +226,9 @@ def load_yaml(path: Path | str):
     except FileNotFoundError:
         raise YamlFileError(path, None, "file is missing") from None
     if size > MAX_BYTES:
-        raise YamlFileError(path, None, f"is {size} bytes; larger than {MAX_BYTES} bytes, a metadata file is a few kilobytes")
+        raise YamlFileError(
+            path, None, f"is {size} bytes; larger than {MAX_BYTES} bytes, a metadata file is a few kilobytes"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

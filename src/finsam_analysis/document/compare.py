@@ -8,18 +8,28 @@ outcome figures; a förbund without figures for that year is shown for its own l
 alignment_sentence says so plainly. A förbund without some tables (e.g. participants only) is
 listed with its missing figures empty; one without any outcome year is listed without a year.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from finsam_analysis.data import reference
 from finsam_analysis.data.build import Tables
-from finsam_analysis.measures import costs, funding, health, trends
 from finsam_analysis.data.precedence import preferred_table
+from finsam_analysis.measures import costs, health, trends
 
 COLUMNS = [
-    "forbund", "name", "year", "same_year", "contributions_sek", "operating_costs_sek", "net_result_sek",
-    "equity_sek", "equity_cap_sek", "equity_pct_of_contributions", "admin_share_pct",
+    "forbund",
+    "name",
+    "year",
+    "same_year",
+    "contributions_sek",
+    "operating_costs_sek",
+    "net_result_sek",
+    "equity_sek",
+    "equity_cap_sek",
+    "equity_pct_of_contributions",
+    "admin_share_pct",
 ]
 
 
@@ -62,12 +72,17 @@ def alignment_sentence(tables: Tables, year: int | None = None) -> str:
     names = dict(zip(tables.forbund["forbund"], tables.forbund["name"]))
     others = years[~years["same_year"]]
     if common is None:
-        listed = ", ".join(f"{names.get(f, f)} {y if pd.notna(y) else '(inget år med utfall)'}" for f, y in zip(years["forbund"], years["year"]))
+        listed = ", ".join(
+            f"{names.get(f, f)} {y if pd.notna(y) else '(inget år med utfall)'}"
+            for f, y in zip(years["forbund"], years["year"])
+        )
         return f"Förbunden har inget gemensamt år med helårsutfall; varje förbund visas för sitt senaste år (markerat med * i tabellen): {listed}."
     text = f"Förbunden jämförs för {common}, det senaste år som alla har helårsutfall för."
     if len(others):
         listed = "; ".join(
-            f"{names.get(f, f)} saknar utfall för {common} och visas för {y}" if pd.notna(y) else f"{names.get(f, f)} har inget år med utfall"
+            f"{names.get(f, f)} saknar utfall för {common} och visas för {y}"
+            if pd.notna(y)
+            else f"{names.get(f, f)} har inget år med utfall"
             for f, y in zip(others["forbund"], others["year"])
         )
         text = f"Förbunden jämförs för {common}. Undantag: {listed} (år markerade med * i tabellen)."
@@ -94,15 +109,31 @@ def key_figures(tables: Tables, years: pd.DataFrame | None = None, year: int | N
     out = years.merge(tables.forbund[["forbund", "name"]], on="forbund", how="left")
     for item, column, sign in (("operating_costs", "operating_costs_sek", -1), ("net_result", "net_result_sek", 1)):
         series = trends.item_series(fin, item)[["forbund", "year", "value_sek"]]
-        out = out.merge(series.assign(value_sek=series["value_sek"] * sign).rename(columns={"value_sek": column}), on=["forbund", "year"], how="left")
+        out = out.merge(
+            series.assign(value_sek=series["value_sek"] * sign).rename(columns={"value_sek": column}),
+            on=["forbund", "year"],
+            how="left",
+        )
     guide = health.equity_vs_guideline(fin, members, reference.load_equity_bands())
-    guide = guide.rename(columns={"cap_sek": "equity_cap_sek"})[["forbund", "year", "contributions_sek", "equity_sek", "equity_cap_sek", "equity_pct_of_contributions"]]
+    guide = guide.rename(columns={"cap_sek": "equity_cap_sek"})[
+        ["forbund", "year", "contributions_sek", "equity_sek", "equity_cap_sek", "equity_pct_of_contributions"]
+    ]
     out = out.merge(guide, on=["forbund", "year"], how="left")
     admin = costs.admin_share(costs.cost_structure(tables.intervention_finance, tables.interventions))
     out = out.merge(admin[["forbund", "year", "admin_share_pct"]], on=["forbund", "year"], how="left")
     parts = preferred_table(tables, "participants")
-    active = parts[(parts["intervention"] == "*") & (parts["group"] == "*") & (parts["measure"] == "active") & (parts["gender"] == "total") & (parts["unit"] == "count")]
-    active = active.groupby(["forbund", "year"], as_index=False)["value"].first().rename(columns={"value": "active_participants"})
+    active = parts[
+        (parts["intervention"] == "*")
+        & (parts["group"] == "*")
+        & (parts["measure"] == "active")
+        & (parts["gender"] == "total")
+        & (parts["unit"] == "count")
+    ]
+    active = (
+        active.groupby(["forbund", "year"], as_index=False)["value"]
+        .first()
+        .rename(columns={"value": "active_participants"})
+    )
     out = out.merge(active, on=["forbund", "year"], how="left")
     return out[COLUMNS + ["active_participants"]].sort_values("forbund", ignore_index=True)
 
@@ -112,7 +143,13 @@ def display_table(figures: pd.DataFrame) -> pd.DataFrame:
     from finsam_analysis.document import fmt, labels
 
     item = labels.labels("items")
-    money = {"contributions_sek": item["member_contribution_total"], "operating_costs_sek": item["operating_costs"], "net_result_sek": item["net_result"], "equity_sek": "Eget kapital", "equity_cap_sek": "Riktvärde eget kapital"}
+    money = {
+        "contributions_sek": item["member_contribution_total"],
+        "operating_costs_sek": item["operating_costs"],
+        "net_result_sek": item["net_result"],
+        "equity_sek": "Eget kapital",
+        "equity_cap_sek": "Riktvärde eget kapital",
+    }
     same = figures["same_year"] if "same_year" in figures else pd.Series(True, index=figures.index)
     shown_year = [("–" if pd.isna(y) else f"{int(y)}" + ("" if s else " *")) for y, s in zip(figures["year"], same)]
     out = pd.DataFrame({"Förbund": figures["name"], "År": shown_year})
@@ -134,15 +171,17 @@ def quality_table(tables: Tables, results: pd.DataFrame | None = None) -> pd.Dat
     rows = []
     for forbund, group in results.groupby("forbund", sort=True):
         kinds = group.loc[group["status"] == "registered", "registered_kind"].value_counts()
-        rows.append({
-            "Förbund": names.get(forbund, forbund),
-            "Kontroller": len(group),
-            "Stämmer": int((group["status"] == "ok").sum()),
-            "Fel i källdokumenten": int(kinds.get("material", 0)),
-            "Skillnader i definition": int(kinds.get("definition", 0)),
-            "Avrundningar": int(kinds.get("rounding", 0)),
-            "Oförklarade": int((~group["status"].isin(["ok", "registered"])).sum()),
-        })
+        rows.append(
+            {
+                "Förbund": names.get(forbund, forbund),
+                "Kontroller": len(group),
+                "Stämmer": int((group["status"] == "ok").sum()),
+                "Fel i källdokumenten": int(kinds.get("material", 0)),
+                "Skillnader i definition": int(kinds.get("definition", 0)),
+                "Avrundningar": int(kinds.get("rounding", 0)),
+                "Oförklarade": int((~group["status"].isin(["ok", "registered"])).sum()),
+            }
+        )
     return pd.DataFrame(rows).set_index("Förbund") if rows else pd.DataFrame()
 
 
@@ -151,13 +190,15 @@ def title() -> list:
     from finsam_analysis.document import provenance
     from finsam_analysis.document.sections import Markdown
 
-    return [Markdown(
-        "# Jämförelse mellan samordningsförbunden\n\n"
-        "Samma nyckeltal för varje förbund, för samma år där alla har utfall för det. Belopp i tusentals kronor (tkr); "
-        "kostnader som positiva belopp.\n\n"
-        f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}. "
-        "<a href=\"index.html\">Alla analysdokument</a> · <a href=\"validering.html\">Avstämning av källdokumenten</a></small>"
-    )]
+    return [
+        Markdown(
+            "# Jämförelse mellan samordningsförbunden\n\n"
+            "Samma nyckeltal för varje förbund, för samma år där alla har utfall för det. Belopp i tusentals kronor (tkr); "
+            "kostnader som positiva belopp.\n\n"
+            f"<small>Skapad {provenance.generated_at()} · dataversion {provenance.data_version()}. "
+            '<a href="index.html">Alla analysdokument</a> · <a href="validering.html">Avstämning av källdokumenten</a></small>'
+        )
+    ]
 
 
 def key_figures_section(tables: Tables) -> list:
@@ -172,13 +213,24 @@ def key_figures_section(tables: Tables) -> list:
     notes = []
     fin = preferred_table(tables, "financials")
     for row in figures.itertuples(index=False):
-        rr = fin[(fin["forbund"] == row.forbund) & (fin["year"] == row.year) & (fin["statement"] == "income_statement") & (fin["basis"] == "utfall")]
+        rr = fin[
+            (fin["forbund"] == row.forbund)
+            & (fin["year"] == row.year)
+            & (fin["statement"] == "income_statement")
+            & (fin["basis"] == "utfall")
+        ]
         values = dict(zip(rr["item"], rr["value_sek"]))
         contrib, income = values.get("member_contribution_total"), values.get("operating_income")
         if contrib and income is not None and pd.notna(income) and contrib > income:
-            notes.append(f"- {fmt.md(row.name)} redovisar medlemsbidragen utanför verksamhetens intäkter i resultaträkningen; jämför årets resultat, inte intäkterna.")
-    notes.append("- Administrationens andel bygger på hur varje förbund delar in sina insatser; förbunden bokför kansli och styrelse olika.")
-    notes.append("- Eget kapital i % av bidragen jämförs med Nationella rådets rekommendation (högst 20 % av de första 7 mnkr, 15 % av 7–15 mnkr, 10 % därutöver).")
+            notes.append(
+                f"- {fmt.md(row.name)} redovisar medlemsbidragen utanför verksamhetens intäkter i resultaträkningen; jämför årets resultat, inte intäkterna."
+            )
+    notes.append(
+        "- Administrationens andel bygger på hur varje förbund delar in sina insatser; förbunden bokför kansli och styrelse olika."
+    )
+    notes.append(
+        "- Eget kapital i % av bidragen jämförs med Nationella rådets rekommendation (högst 20 % av de första 7 mnkr, 15 % av 7–15 mnkr, 10 % därutöver)."
+    )
     items.append(Markdown("**Att tänka på vid jämförelsen:**\n\n" + "\n".join(notes)))
     return items
 
@@ -191,6 +243,10 @@ def quality_section(tables: Tables) -> list:
     items = [Markdown("## Avstämning av källdokumenten")]
     if table.empty:
         return items + [Markdown("*Inga kontroller.*")]
-    items.append(Markdown("Antal kontrollerade summor, identiteter och upprepade uppgifter per förbund, och hur avstämningen utföll. Varje registrerad avvikelse förklaras i förbundets analysdokument."))
+    items.append(
+        Markdown(
+            "Antal kontrollerade summor, identiteter och upprepade uppgifter per förbund, och hur avstämningen utföll. Varje registrerad avvikelse förklaras i förbundets analysdokument."
+        )
+    )
     items.append(table)
     return items

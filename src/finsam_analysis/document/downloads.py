@@ -7,6 +7,7 @@ column-free way: the workbook's Förklaringar sheet says what ≈, ca, ×, – a
 cells stay "×": a masked count never reaches a file. Every section is one sheet; the sources
 and the provenance are the last sheet.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,9 @@ import pandas as pd
 
 from finsam_analysis.document import suppression
 
-NUMBER = re.compile(r"^(?P<mark>≈ |ca )?(?P<num>[+−-]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)(?:[\u00a0 ](?P<unit>kr|tkr|mnkr|%|procentenheter|personer))?$")
+NUMBER = re.compile(
+    r"^(?P<mark>≈ |ca )?(?P<num>[+−-]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)(?:[\u00a0 ](?P<unit>kr|tkr|mnkr|%|procentenheter|personer))?$"
+)
 SCALE = {"tkr": 1000.0, "mnkr": 1e6}
 XLSX_SUFFIX = ".xlsx"
 CSV_SUFFIX = "-tabeller.zip"
@@ -77,9 +80,16 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 def _about(ctx) -> pd.DataFrame:
     sources = ctx.tables.sources
-    rows = [("Förbund", ctx.name), ("År", ctx.year), ("Dataversion", ctx.data_version),
-            ("Röjandegräns", ctx.threshold), ("Basår för fasta priser", ctx.base_year),
-            ("×", suppression.legend(ctx.threshold)), ("≈", "beräknat av oss ur tryckta andelar"), ("ca", "ungefärligt i källan")]
+    rows = [
+        ("Förbund", ctx.name),
+        ("År", ctx.year),
+        ("Dataversion", ctx.data_version),
+        ("Röjandegräns", ctx.threshold),
+        ("Basår för fasta priser", ctx.base_year),
+        ("×", suppression.legend(ctx.threshold)),
+        ("≈", "beräknat av oss ur tryckta andelar"),
+        ("ca", "ungefärligt i källan"),
+    ]
     for r in sources.sort_values("document").itertuples(index=False) if len(sources) else []:
         rows.append(("Källa", f"{r.title} ({r.date}), {r.original_file}, SHA-256 {r.sha256}"))
     return pd.DataFrame(rows, columns=["Uppgift", "Värde"])
@@ -102,7 +112,11 @@ def workbook_bytes(ctx, tables: list | None = None) -> bytes:
                     for cell in col_cells:
                         if isinstance(cell.value, float):
                             original = frame.reset_index().iloc[cell.row - row - 2, cell.column - 1]
-                            cell.number_format = "0.0%" if str(original).endswith("%") else ("# ##0" if cell.value == round(cell.value) else "# ##0.00")
+                            cell.number_format = (
+                                "0.0%"
+                                if str(original).endswith("%")
+                                else ("# ##0" if cell.value == round(cell.value) else "# ##0.00")
+                            )
                 row += len(data) + 2
             for col in writer.sheets[sheet].columns:
                 width = max(len(str(c.value or "")) for c in col)
@@ -122,9 +136,14 @@ def csv_zip_bytes(ctx, tables: list | None = None) -> bytes:
                 n += 1
                 slug = re.sub(r"[^a-z0-9]+", "-", head.lower().translate(str.maketrans("åäöé", "aaoe"))).strip("-")
                 text = numeric(frame).to_csv(sep=";", decimal=",", index=False)
-                info = zipfile.ZipInfo(f"{n:02d}-{slug}{'-' + str(k) if len(frames) > 1 else ''}.csv", date_time=(2000, 1, 1, 0, 0, 0))
+                info = zipfile.ZipInfo(
+                    f"{n:02d}-{slug}{'-' + str(k) if len(frames) > 1 else ''}.csv", date_time=(2000, 1, 1, 0, 0, 0)
+                )
                 z.writestr(info, "\ufeff" + text)
-        z.writestr(zipfile.ZipInfo("kallor.csv", date_time=(2000, 1, 1, 0, 0, 0)), "\ufeff" + _about(ctx).to_csv(sep=";", index=False))
+        z.writestr(
+            zipfile.ZipInfo("kallor.csv", date_time=(2000, 1, 1, 0, 0, 0)),
+            "\ufeff" + _about(ctx).to_csv(sep=";", index=False),
+        )
     return buffer.getvalue()
 
 
@@ -137,8 +156,10 @@ def basename(ctx) -> str:
 def links(ctx) -> str:
     """The document's line of download links (relative: the files lie beside the HTML)."""
     name = basename(ctx)
-    return (f'<span class="downloads">Ladda ner tabellerna: <a href="{name}{XLSX_SUFFIX}">Excel (.xlsx)</a> · '
-            f'<a href="{name}{CSV_SUFFIX}">CSV (zip)</a></span>')
+    return (
+        f'<span class="downloads">Ladda ner tabellerna: <a href="{name}{XLSX_SUFFIX}">Excel (.xlsx)</a> · '
+        f'<a href="{name}{CSV_SUFFIX}">CSV (zip)</a></span>'
+    )
 
 
 def write(ctx, directory: Path, temp_token: str | None = None) -> list[Path]:

@@ -4,6 +4,7 @@ Swedish style: a no-break space as thousands separator, comma as decimal mark, t
 sign "−" (U+2212, as in Swedish typesetting: "−805"), "%" and units after a no-break space
 ("21,2 %"), so that no figure ever breaks across lines.
 """
+
 from __future__ import annotations
 
 import math

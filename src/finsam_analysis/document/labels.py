@@ -3,6 +3,7 @@
 The labels themselves live in data/vocabulary.yaml (`label`, else the Swedish meaning), next
 to the definition of each code; this module only looks them up for tables and charts.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -5,6 +5,7 @@ nothing written); `sections.prepare` applies the same checks when an analyst run
 template by hand. Reading the template's parameter names needs no papermill import: the
 `parameters` cell is plain Python assignments, parsed with `ast`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -16,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from finsam_analysis.data.paths import check_slug
-
 
 
 def _whole(value: Any) -> bool:

@@ -3,6 +3,7 @@
 Every function takes a tidy frame and returns the matplotlib Figure; the notebook shows it.
 Kvinnor and män have the same colours in every plot (GENDER_COLORS).
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,7 @@ matplotlib.use("Agg")  # headless: papermill runs have no display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
 from finsam_analysis.document import fmt, labels
 
@@ -31,7 +32,9 @@ SERIES_COLORS = [PALETTE[i] for i in (0, 3, 2, 4, 1, 5, 6, 8, 9)]
 def setup() -> None:
     """House style: white grid, colour-blind palette, deterministic figure size and DPI."""
     sns.set_theme(style="whitegrid", palette="colorblind")
-    plt.rcParams.update({"figure.figsize": (8, 4.2), "figure.dpi": 96, "axes.titleweight": "bold", "svg.hashsalt": "finsam"})
+    plt.rcParams.update(
+        {"figure.figsize": (8, 4.2), "figure.dpi": 96, "axes.titleweight": "bold", "svg.hashsalt": "finsam"}
+    )
 
 
 def swedish_axis(ax, axis: str = "y", decimals: int = 0, suffix: str = "") -> None:
@@ -43,14 +46,18 @@ def swedish_axis(ax, axis: str = "y", decimals: int = 0, suffix: str = "") -> No
 def wrap(text: str, width: int = 34) -> str:
     """A long Swedish name on at most three lines (tick labels must not collide)."""
     lines = textwrap.wrap(str(text), width) or [""]
-    return "\n".join(lines[:2] + ([textwrap.shorten(" ".join(lines[2:]), width, placeholder="…")] if len(lines) > 2 else []))
+    return "\n".join(
+        lines[:2] + ([textwrap.shorten(" ".join(lines[2:]), width, placeholder="…")] if len(lines) > 2 else [])
+    )
 
 
 def _legend_below(fig, ax, ncol: int = 3) -> None:
     """The legend under the axes, outside the data, whatever the number of bars or years."""
     handles, names = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, names, loc="lower center", ncol=min(ncol, len(handles)), frameon=False, bbox_to_anchor=(0.5, 0.0))
+        fig.legend(
+            handles, names, loc="lower center", ncol=min(ncol, len(handles)), frameon=False, bbox_to_anchor=(0.5, 0.0)
+        )
     height = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, min(0.3, 0.42 / height) if handles else 0, 1, 1))
 
@@ -66,7 +73,9 @@ def _few_bars(ax, n: int, slots: int = 5) -> None:
         ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
 
 
-def line_trend(df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str, scale: float = 1000.0) -> plt.Figure:
+def line_trend(
+    df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str, scale: float = 1000.0
+) -> plt.Figure:
     """One line per column in `series` ({column: Swedish label}), from a zero baseline (amounts)."""
     fig, ax = plt.subplots()
     years = _years(df[x])
@@ -81,7 +90,9 @@ def line_trend(df: pd.DataFrame, x: str, series: dict[str, str], title: str, yla
     return fig
 
 
-def amount_trends(df: pd.DataFrame, x: str, panels: dict[str, str], title: str, scale: float = 1000.0, unit: str = "tkr") -> plt.Figure:
+def amount_trends(
+    df: pd.DataFrame, x: str, panels: dict[str, str], title: str, scale: float = 1000.0, unit: str = "tkr"
+) -> plt.Figure:
     """Small multiples: one bar chart per amount ({column: Swedish title}), each from zero.
 
     A year without a figure has no bar (never a zero bar); negative amounts go below the zero
@@ -103,14 +114,16 @@ def amount_trends(df: pd.DataFrame, x: str, panels: dict[str, str], title: str, 
         swedish_axis(ax)
         if len(years) > 8:
             ax.tick_params(axis="x", labelrotation=45)
-    for ax in axes.ravel()[len(panels):]:
+    for ax in axes.ravel()[len(panels) :]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: dict[str, str], title: str) -> plt.Figure:
+def stacked_shares(
+    df: pd.DataFrame, x: str, category: str, share: str, labels: dict[str, str], title: str
+) -> plt.Figure:
     """Stacked bars of shares (per cent) per category and year; legend under the chart."""
     wide = df.pivot_table(index=x, columns=category, values=share, aggfunc="sum").fillna(0)
     wide = wide[[c for c in labels if c in wide.columns]]
@@ -128,7 +141,15 @@ def stacked_shares(df: pd.DataFrame, x: str, category: str, share: str, labels: 
     return fig
 
 
-def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count", suppressed: str = "suppressed", threshold: int = 5, derived: str | None = None) -> plt.Figure:
+def gender_bars(
+    df: pd.DataFrame,
+    category: str,
+    title: str,
+    count: str = "count",
+    suppressed: str = "suppressed",
+    threshold: int = 5,
+    derived: str | None = None,
+) -> plt.Figure:
     """Grouped bars of counts per gender. A masked cell has no bar and the label "×" (the same
     symbol as the tables); a gender the source does not give for a row is not drawn at all."""
     from finsam_analysis.document.suppression import MASK
@@ -144,14 +165,34 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
         part = df[df["gender"] == gender].set_index(category).reindex(categories)
         present = part[count].notna() | (part[suppressed].fillna(False).astype(bool) if suppressed in part else False)
         positions = [c + i * height for c in range(len(categories))]
-        hidden = part[suppressed].fillna(False).astype(bool) if suppressed in part else pd.Series(False, index=part.index)
+        hidden = (
+            part[suppressed].fillna(False).astype(bool) if suppressed in part else pd.Series(False, index=part.index)
+        )
         values = part[count].where(~hidden, 0).fillna(0)
-        ax.barh([p for p, ok in zip(positions, present) if ok], [v for v, ok in zip(values, present) if ok], height=height, color=GENDER_COLORS[gender], label=labels.label("genders", gender))
-        approx = part[derived].astype(str).str.contains("derived") if derived and derived in part else pd.Series(False, index=part.index)
+        ax.barh(
+            [p for p, ok in zip(positions, present) if ok],
+            [v for v, ok in zip(values, present) if ok],
+            height=height,
+            color=GENDER_COLORS[gender],
+            label=labels.label("genders", gender),
+        )
+        approx = (
+            part[derived].astype(str).str.contains("derived")
+            if derived and derived in part
+            else pd.Series(False, index=part.index)
+        )
         for pos, value, hide, ok, est in zip(positions, values, hidden, present, approx):
             if ok:
-                ax.text(value + top * 0.01, pos, MASK if hide else ("≈ " if est else "") + fmt.number(value), va="center", fontsize=9)
-    ax.set_yticks([c + height * (len(genders) - 1) / 2 for c in range(len(categories))], [wrap(c, 40) for c in categories])
+                ax.text(
+                    value + top * 0.01,
+                    pos,
+                    MASK if hide else ("≈ " if est else "") + fmt.number(value),
+                    va="center",
+                    fontsize=9,
+                )
+    ax.set_yticks(
+        [c + height * (len(genders) - 1) / 2 for c in range(len(categories))], [wrap(c, 40) for c in categories]
+    )
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel("Antal deltagare")
@@ -161,7 +202,9 @@ def gender_bars(df: pd.DataFrame, category: str, title: str, count: str = "count
     return fig
 
 
-def budget_vs_outcome(df: pd.DataFrame, label: str, budget: str, outcome: str, title: str, scale: float = 1000.0) -> plt.Figure:
+def budget_vs_outcome(
+    df: pd.DataFrame, label: str, budget: str, outcome: str, title: str, scale: float = 1000.0
+) -> plt.Figure:
     """Horizontal paired bars of budget and outcome per insats (tkr), from zero; the legend
     under the chart; long names wrapped. The caller passes insatser only, never subtotals."""
     n = max(len(df), 1)
@@ -186,7 +229,15 @@ def equity_vs_cap(df: pd.DataFrame, x: str, equity: str, cap: str, title: str, s
     fig, ax = plt.subplots(figsize=(8, 3.8))
     years = _years(df[x])
     ax.bar(years, df[equity] / scale, color=PALETTE[0], label="Eget kapital", width=0.6)
-    ax.plot(years, df[cap] / scale, color=PALETTE[3], marker="D", markersize=9, linestyle="--" if len(years) > 1 else "none", label="Nationella rådets riktvärde (högsta nivå)")
+    ax.plot(
+        years,
+        df[cap] / scale,
+        color=PALETTE[3],
+        marker="D",
+        markersize=9,
+        linestyle="--" if len(years) > 1 else "none",
+        label="Nationella rådets riktvärde (högsta nivå)",
+    )
     ax.axhline(0, color="#444", linewidth=0.8)
     _few_bars(ax, len(years))
     ax.set_title(title)

@@ -1,10 +1,9 @@
 """Provenance of an analysis document: when it was made, from which data, with which parameters."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-
-from finsam_analysis.data import paths
 
 try:  # the documents are read in Sweden
     from zoneinfo import ZoneInfo

@@ -6,6 +6,7 @@ check id), a unit and a sign, and sorted: material errors first by size, definit
 next, roundings collapsed into one count; differences between a plan and its outcome go to the
 budget section (they are not errors); the full list is the appendix.
 """
+
 from __future__ import annotations
 
 import re
@@ -76,28 +77,74 @@ def registered_findings(ctx) -> pd.DataFrame:
     """This förbund's registered findings with Swedish label, explanation, unit and document title."""
     findings = ctx.findings
     if findings is None or findings.empty:
-        return pd.DataFrame(columns=["document", "check_id", "kind", "difference", "unit_sv", "label", "explanation_sv", "title", "plan"])
+        return pd.DataFrame(
+            columns=[
+                "document",
+                "check_id",
+                "kind",
+                "difference",
+                "unit_sv",
+                "label",
+                "explanation_sv",
+                "title",
+                "plan",
+            ]
+        )
     found = findings[findings["status"].isin(["registered", "changed"])].copy()
     if "explanation_sv" not in found.columns or not found["explanation_sv"].astype(str).str.strip().any():
         # findings made before the Swedish text travelled with them: read the registrations
         known = registered(ctx.tables.raw) if ctx.tables.raw else pd.DataFrame()
-        sv = known.set_index(["document", "check_id"])["explanation_sv"] if "explanation_sv" in known.columns else pd.Series(dtype=str)
-        found["explanation_sv"] = [sv.get((d, c)) if (d, c) in sv.index else None for d, c in zip(found["document"], found["check_id"])]
-    found["explanation_sv"] = [s if isinstance(s, str) and s.strip() else "Förklaring på svenska saknas; se källdokumentet." for s in found["explanation_sv"]]
-    titles = dict(zip(ctx.tables.sources["document"], ctx.tables.sources["title"])) if not ctx.tables.sources.empty else {}
+        sv = (
+            known.set_index(["document", "check_id"])["explanation_sv"]
+            if "explanation_sv" in known.columns
+            else pd.Series(dtype=str)
+        )
+        found["explanation_sv"] = [
+            sv.get((d, c)) if (d, c) in sv.index else None for d, c in zip(found["document"], found["check_id"])
+        ]
+    found["explanation_sv"] = [
+        s if isinstance(s, str) and s.strip() else "Förklaring på svenska saknas; se källdokumentet."
+        for s in found["explanation_sv"]
+    ]
+    titles = (
+        dict(zip(ctx.tables.sources["document"], ctx.tables.sources["title"])) if not ctx.tables.sources.empty else {}
+    )
     found["title"] = found["document"].map(titles).fillna("källdokumentet")
-    dates = dict(zip(ctx.tables.sources["document"], ctx.tables.sources["date"].astype(str))) if not ctx.tables.sources.empty else {}
+    dates = (
+        dict(zip(ctx.tables.sources["document"], ctx.tables.sources["date"].astype(str)))
+        if not ctx.tables.sources.empty
+        else {}
+    )
     found["date"] = found["document"].map(dates).fillna("")
     found["kind"] = found["registered_kind"]
     found["unit_sv"] = found["unit"].map(UNIT_SV).fillna("")
     from finsam_analysis.document import labels
 
     statements, items = labels.labels("statements"), labels.labels("items")
-    found["label"] = [_label(c, r, e, statements, items) for c, r, e in zip(found["check_id"], found["rule"], found["explanation_sv"])]
+    found["label"] = [
+        _label(c, r, e, statements, items) for c, r, e in zip(found["check_id"], found["rule"], found["explanation_sv"])
+    ]
     found["explanation_sv"] = [_body(e, lab) for e, lab in zip(found["explanation_sv"], found["label"])]
-    found["plan"] = [(k == "definition") and bool(PLAN_WORDS.search(c) or PLAN_WORDS.search(e)) for k, c, e in zip(found["kind"], found["check_id"], found["explanation_sv"])]
+    found["plan"] = [
+        (k == "definition") and bool(PLAN_WORDS.search(c) or PLAN_WORDS.search(e))
+        for k, c, e in zip(found["kind"], found["check_id"], found["explanation_sv"])
+    ]
     found["size"] = found["difference"].abs()
-    return found[["document", "check_id", "kind", "difference", "size", "unit_sv", "label", "explanation_sv", "title", "date", "plan"]].reset_index(drop=True)
+    return found[
+        [
+            "document",
+            "check_id",
+            "kind",
+            "difference",
+            "size",
+            "unit_sv",
+            "label",
+            "explanation_sv",
+            "title",
+            "date",
+            "plan",
+        ]
+    ].reset_index(drop=True)
 
 
 def material_findings(ctx) -> pd.DataFrame:
@@ -107,11 +154,16 @@ def material_findings(ctx) -> pd.DataFrame:
 
 def _bullets(frame: pd.DataFrame, with_title: bool = True) -> str:
     """One bullet per finding; grouped under each source document's title when there are several."""
+
     def line(r) -> str:
         decimals = 2 if abs(r.difference) < 10 and r.difference != round(r.difference) else 0
         return f"- **{fmt.md(r.label)}**, differens {fmt.signed(r.difference, decimals, r.unit_sv)}: {fmt.md(r.explanation_sv)}"
 
-    titles = list(dict.fromkeys(frame.sort_values("date", ascending=False, kind="stable")["title"])) if "date" in frame else list(dict.fromkeys(frame["title"]))
+    titles = (
+        list(dict.fromkeys(frame.sort_values("date", ascending=False, kind="stable")["title"]))
+        if "date" in frame
+        else list(dict.fromkeys(frame["title"]))
+    )
     if not with_title or len(titles) <= 1:
         return "\n".join(line(r) for r in frame.itertuples(index=False))
     blocks = []
@@ -135,23 +187,40 @@ def section(ctx) -> list:
     definition = reg[(reg["kind"] == "definition") & ~reg["plan"]].sort_values("size", ascending=False, kind="stable")
     plan = reg[reg["plan"]]
     rounding = reg[reg["kind"] == "rounding"]
-    text = (f"Vi har stämt av {fmt.number(len(results))} summor, identiteter och upprepade uppgifter i källdokumenten: "
-            f"{fmt.number(ok)} stämmer exakt eller inom avrundning. Övriga är kända och förklarade: "
-            f"{fmt.plural(len(material), 'fel i källdokumenten', 'fel i källdokumenten')}, "
-            f"{fmt.plural(len(definition), 'skillnad i definition', 'skillnader i definition')}, "
-            f"{fmt.plural(len(rounding), 'avrundningsdifferens', 'avrundningsdifferenser')}"
-            + (f" och {fmt.plural(len(plan), 'skillnad mellan plan och utfall', 'skillnader mellan plan och utfall')} (under Budget och utfall)" if len(plan) else "")
-            + ".")
+    text = (
+        f"Vi har stämt av {fmt.number(len(results))} summor, identiteter och upprepade uppgifter i källdokumenten: "
+        f"{fmt.number(ok)} stämmer exakt eller inom avrundning. Övriga är kända och förklarade: "
+        f"{fmt.plural(len(material), 'fel i källdokumenten', 'fel i källdokumenten')}, "
+        f"{fmt.plural(len(definition), 'skillnad i definition', 'skillnader i definition')}, "
+        f"{fmt.plural(len(rounding), 'avrundningsdifferens', 'avrundningsdifferenser')}"
+        + (
+            f" och {fmt.plural(len(plan), 'skillnad mellan plan och utfall', 'skillnader mellan plan och utfall')} (under Budget och utfall)"
+            if len(plan)
+            else ""
+        )
+        + "."
+    )
     if len(failing):
         text += f" **{fmt.plural(len(failing), 'avvikelse är oförklarad', 'avvikelser är oförklarade')}** och behöver granskas."
     items.append(Markdown(text))
     if len(material):
-        items.append(Markdown("**Fel i källdokumenten**, största först. Analysen använder den uppgift som dokumentets räkenskaper (resultat- och balansräkning, noter) anger.\n\n" + _bullets(material)))
+        items.append(
+            Markdown(
+                "**Fel i källdokumenten**, största först. Analysen använder den uppgift som dokumentets räkenskaper (resultat- och balansräkning, noter) anger.\n\n"
+                + _bullets(material)
+            )
+        )
     if len(definition):
-        items.append(Markdown("**Skillnader i definition** (samma namn, olika innehåll; inget fel):\n\n" + _bullets(definition)))
+        items.append(
+            Markdown("**Skillnader i definition** (samma namn, olika innehåll; inget fel):\n\n" + _bullets(definition))
+        )
     if len(rounding):
         largest = rounding.loc[rounding["size"].idxmax()]
-        items.append(Markdown(f"**Avrundningar:** {fmt.plural(len(rounding), 'differens', 'differenser')} beror på att tryckta belopp avrundats (störst {fmt.signed(largest['difference'], 0, largest['unit_sv'])}: {fmt.md(largest['label'])}). Alla finns i bilagan."))
+        items.append(
+            Markdown(
+                f"**Avrundningar:** {fmt.plural(len(rounding), 'differens', 'differenser')} beror på att tryckta belopp avrundats (störst {fmt.signed(largest['difference'], 0, largest['unit_sv'])}: {fmt.md(largest['label'])}). Alla finns i bilagan."
+            )
+        )
     return items
 
 
@@ -162,12 +231,16 @@ def plan_differences(ctx) -> list:
     if plan.empty:
         return []
     plan = plan.sort_values("size", ascending=False, kind="stable")
-    return [Markdown("**Skillnader mellan plan och utfall som avstämningen noterat** (budget och prognos mäter något annat än utfallet; inga fel):\n\n" + _bullets(plan))]
+    return [
+        Markdown(
+            "**Skillnader mellan plan och utfall som avstämningen noterat** (budget och prognos mäter något annat än utfallet; inga fel):\n\n"
+            + _bullets(plan)
+        )
+    ]
 
 
 def definitions_section(ctx) -> list:
     """Where figures are not comparable, generated from the data and the registered findings."""
-    from finsam_analysis.document import sections as s
     from finsam_analysis.document.sections import Markdown, heading
 
     items = [heading("Att tänka på vid jämförelser")]
@@ -175,25 +248,54 @@ def definitions_section(ctx) -> list:
     fin = ctx.fin
     if not fin.empty:
         rr = fin[(fin["statement"] == "income_statement") & (fin["year"] == ctx.year) & (fin["basis"] == "utfall")]
-        get = lambda item: float(rr.loc[rr["item"] == item, "value_sek"].iloc[0]) if (rr["item"] == item).any() and rr.loc[rr["item"] == item, "value_sek"].notna().any() else None  # noqa: E731
-        contrib, income, financial = get("member_contribution_total"), get("operating_income"), get("financial_items_total")
+
+        def get(item):
+            return (
+                float(rr.loc[rr["item"] == item, "value_sek"].iloc[0])
+                if (rr["item"] == item).any() and rr.loc[rr["item"] == item, "value_sek"].notna().any()
+                else None
+            )  # noqa: E731
+
+        contrib, income, financial = (
+            get("member_contribution_total"),
+            get("operating_income"),
+            get("financial_items_total"),
+        )
         if contrib and income is not None and contrib > income:
-            where = " bland de finansiella posterna" if financial is not None and financial >= contrib * 0.9 else " utanför verksamhetens intäkter"
-            notes.append(f"- **Medlemsbidragen redovisas{where}.** I resultaträkningen {ctx.year} är verksamhetens intäkter {fmt.tkr(income)} medan medlemsbidragen är {fmt.tkr(contrib)}"
-                         + (f" (finansiella poster totalt {fmt.tkr(financial)})" if financial is not None else "")
-                         + ". Verksamhetens intäkter och verksamhetens resultat kan därför inte jämföras med förbund som redovisar medlemsbidragen som verksamhetens intäkter; årets resultat kan jämföras.")
+            where = (
+                " bland de finansiella posterna"
+                if financial is not None and financial >= contrib * 0.9
+                else " utanför verksamhetens intäkter"
+            )
+            notes.append(
+                f"- **Medlemsbidragen redovisas{where}.** I resultaträkningen {ctx.year} är verksamhetens intäkter {fmt.tkr(income)} medan medlemsbidragen är {fmt.tkr(contrib)}"
+                + (f" (finansiella poster totalt {fmt.tkr(financial)})" if financial is not None else "")
+                + ". Verksamhetens intäkter och verksamhetens resultat kan därför inte jämföras med förbund som redovisar medlemsbidragen som verksamhetens intäkter; årets resultat kan jämföras."
+            )
     reg = ctx.registered
     if not reg.empty:
         years = {str(ctx.year), str(ctx.year - 1)}
         defs = reg[(reg["kind"] == "definition") & ~reg["plan"]]
-        defs = defs[[bool(set(re.findall(r"\b(?:19|20)\d\d\b", c + " " + e)) & years) for c, e in zip(defs["check_id"], defs["explanation_sv"])]]
+        defs = defs[
+            [
+                bool(set(re.findall(r"\b(?:19|20)\d\d\b", c + " " + e)) & years)
+                for c, e in zip(defs["check_id"], defs["explanation_sv"])
+            ]
+        ]
         for r in defs.sort_values("size", ascending=False, kind="stable").itertuples(index=False):
             notes.append(f"- **{fmt.md(r.label)}:** {fmt.md(r.explanation_sv)}")
     if ctx.tables.participants is not None and not ctx.parts.empty and "source" in ctx.parts.columns:
         pass
     if not notes:
-        return items + [Markdown(f"Källdokumenten för {ctx.year} ger inga kända skillnader i definition mellan uppgifterna.")]
-    items.append(Markdown("Här skiljer sig definitionerna mellan dokumentets tabeller, eller från hur andra förbund brukar redovisa. Uppgifterna nedan är härledda ur data och ur avstämningen av källdokumenten.\n\n" + "\n".join(notes)))
+        return items + [
+            Markdown(f"Källdokumenten för {ctx.year} ger inga kända skillnader i definition mellan uppgifterna.")
+        ]
+    items.append(
+        Markdown(
+            "Här skiljer sig definitionerna mellan dokumentets tabeller, eller från hur andra förbund brukar redovisa. Uppgifterna nedan är härledda ur data och ur avstämningen av källdokumenten.\n\n"
+            + "\n".join(notes)
+        )
+    )
     return items
 
 
@@ -207,21 +309,42 @@ def appendix(ctx) -> list:
     else:
         order = {"material": 0, "definition": 1, "rounding": 2}
         reg = reg.assign(o=reg["kind"].map(order)).sort_values(["o", "size"], ascending=[True, False], kind="stable")
-        for kind, group in reg.groupby("o", sort=True):
+        for _kind, group in reg.groupby("o", sort=True):
             name = KIND_SV.get(group["kind"].iloc[0], "övrigt").capitalize()
             items.append(Markdown(f"**{name}** ({len(group)})\n\n" + _bullets(group)))
     sources = ctx.tables.sources.sort_values("document") if not ctx.tables.sources.empty else ctx.tables.sources
     if len(sources):
         items.append(Markdown("**Källdokument**"))
-        columns = {"title": ("Dokument", None), "date": ("Datum", None), "original_file": ("Fil", None), "sha256": ("Kontrollsumma (SHA-256, början)", lambda v: str(v)[:12])}
+        columns = {
+            "title": ("Dokument", None),
+            "date": ("Datum", None),
+            "original_file": ("Fil", None),
+            "sha256": ("Kontrollsumma (SHA-256, början)", lambda v: str(v)[:12]),
+        }
         if "url" in sources and sources["url"].map(lambda u: isinstance(u, str) and u.startswith("http")).any():
-            columns["url"] = ("Adress", lambda u: u if isinstance(u, str) and u.startswith("http") else "")  # a web or press text
+            columns["url"] = (
+                "Adress",
+                lambda u: u if isinstance(u, str) and u.startswith("http") else "",
+            )  # a web or press text
         items.append(table(sources, columns))
         names = set()
-        for name in ("financials", "member_contributions", "intervention_finance", "participants", "outcomes", "indicator_survey"):
+        for name in (
+            "financials",
+            "member_contributions",
+            "intervention_finance",
+            "participants",
+            "outcomes",
+            "indicator_survey",
+        ):
             frame = ctx.tables.table(name)
             if frame is not None and len(frame) and "section" in frame.columns:
                 names.update(frame["section"].dropna().astype(str))
         if names:
-            items.append(Markdown("Avsnitt i källdokumenten som siffrorna hämtats från: " + "; ".join(fmt.md(n) for n in sorted(names)) + "."))
+            items.append(
+                Markdown(
+                    "Avsnitt i källdokumenten som siffrorna hämtats från: "
+                    + "; ".join(fmt.md(n) for n in sorted(names))
+                    + "."
+                )
+            )
     return items

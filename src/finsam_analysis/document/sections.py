@@ -14,6 +14,7 @@ Content rules every section keeps (tests/test_document_content.py guards them):
   shows as typed and never as markup;
 - derived figures are marked "≈", approximate ones (column `approx`) "ca".
 """
+
 from __future__ import annotations
 
 import io
@@ -161,7 +162,8 @@ def shown_tables() -> list[tuple[str, list[pd.DataFrame]]]:
 def show(items: list[Item]) -> None:
     """Display section items in a notebook; figures are closed after display. Every table shown
     is remembered for the downloads (publish_downloads), under its section's heading."""
-    from IPython.display import Image, Markdown as IPyMarkdown, display
+    from IPython.display import Image, display
+    from IPython.display import Markdown as IPyMarkdown
 
     for item in items:
         if isinstance(item, Markdown):
@@ -214,7 +216,12 @@ def figure_png(figure: plt.Figure) -> bytes:
 
 def table(df: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> pd.DataFrame:
     """A display table: {column: (Swedish header, formatter)}; the first column is the index."""
-    out = pd.DataFrame({label: df[col].map(formatter) if formatter else df[col].astype(str) for col, (label, formatter) in columns.items()})
+    out = pd.DataFrame(
+        {
+            label: df[col].map(formatter) if formatter else df[col].astype(str)
+            for col, (label, formatter) in columns.items()
+        }
+    )
     return out.set_index(out.columns[0])
 
 
@@ -230,7 +237,10 @@ def none_line(what: str) -> list[Item]:
 def uses_symbols(df: pd.DataFrame) -> bool:
     """Whether a display table shows ×, – or .. (then the legend goes under it)."""
     text = df.astype(str)
-    return bool(text.isin([MASK, suppression.NOT_APPLICABLE, suppression.MISSING]).any().any() or text.apply(lambda c: c.str.startswith(MASK)).any().any())
+    return bool(
+        text.isin([MASK, suppression.NOT_APPLICABLE, suppression.MISSING]).any().any()
+        or text.apply(lambda c: c.str.startswith(MASK)).any().any()
+    )
 
 
 def legend(ctx: ReportContext) -> Markdown:
@@ -284,8 +294,14 @@ def active_participants(ctx: ReportContext, year: int | None = None) -> float | 
     parts = ctx.parts
     if parts.empty:
         return None
-    row = parts[(parts["year"] == (year or ctx.year)) & (parts["intervention"] == "*") & (parts["group"] == "*")
-                & (parts["measure"] == "active") & (parts["gender"] == "total") & (parts["unit"] == "count")]
+    row = parts[
+        (parts["year"] == (year or ctx.year))
+        & (parts["intervention"] == "*")
+        & (parts["group"] == "*")
+        & (parts["measure"] == "active")
+        & (parts["gender"] == "total")
+        & (parts["unit"] == "count")
+    ]
     return float(row["value"].iloc[0]) if len(row) else None
 
 
@@ -298,6 +314,7 @@ def insatser_only(frame: pd.DataFrame, interventions: pd.DataFrame, column: str 
 
 
 # ----------------------------------------------------------------------------- sections
+
 
 def title(ctx: ReportContext) -> list[Item]:
     """Title, sources, provenance (date, data version, parameters) and the downloads."""
@@ -321,8 +338,9 @@ def title(ctx: ReportContext) -> list[Item]:
 def non_default(ctx: ReportContext) -> bool:
     """Whether the document was made with other parameters than the defaults."""
     p = ctx.parameters
-    return (p.get("suppression_threshold", suppression.DEFAULT_THRESHOLD) != suppression.DEFAULT_THRESHOLD
-            or p.get("base_year") not in (None, ctx.year))
+    return p.get("suppression_threshold", suppression.DEFAULT_THRESHOLD) != suppression.DEFAULT_THRESHOLD or p.get(
+        "base_year"
+    ) not in (None, ctx.year)
 
 
 def at_a_glance(ctx: ReportContext) -> list[Item]:
@@ -360,14 +378,40 @@ def member_funding(ctx: ReportContext) -> list[Item]:
     shares = shares[shares["year"] == ctx.year]
     if shares.empty:
         return items + [Markdown(f"*Medlemsbidrag per medlem saknas för {ctx.year}.*")]
-    items.append(Markdown("Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."))
+    items.append(
+        Markdown(
+            "Enligt lagen (2003:1210) 5 § betalar staten hälften, regionen en fjärdedel och kommunerna tillsammans en fjärdedel."
+        )
+    )
     shares = shares.assign(kind_sv=labels.label_series(shares["member_kind"], "member_kinds"))
-    items.append(table(shares, {"kind_sv": ("Medlem", None), "value_sek": ("Bidrag", fmt.kronor), "share_pct": ("Andel", lambda v: fmt.percent(v, 2)), "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)), "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3))}))
+    items.append(
+        table(
+            shares,
+            {
+                "kind_sv": ("Medlem", None),
+                "value_sek": ("Bidrag", fmt.kronor),
+                "share_pct": ("Andel", lambda v: fmt.percent(v, 2)),
+                "law_share_pct": ("Enligt lag", lambda v: fmt.percent(v, 0)),
+                "deviation_pp": ("Avvikelse (procentenheter)", lambda v: fmt.number(v, 3)),
+            },
+        )
+    )
     split = funding.kommun_split(mc)
     split = split[split["year"] == ctx.year]
     if len(split):
         items.append(Markdown("Kommunernas fördelning (enligt förbundsordningen):"))
-        items.append(table(split, {"member": ("Kommun", None), "value_sek": ("Bidrag", fmt.kronor), "share_of_total_pct": ("Andel av alla medlemsbidrag", lambda v: fmt.percent(v, 1)), "share_of_kommun_part_pct": ("Andel av kommunernas del", lambda v: fmt.percent(v, 1)), "printed_share_pct": ("Tryckt andel", lambda v: fmt.percent(v, 0, missing=suppression.MISSING))}))
+        items.append(
+            table(
+                split,
+                {
+                    "member": ("Kommun", None),
+                    "value_sek": ("Bidrag", fmt.kronor),
+                    "share_of_total_pct": ("Andel av alla medlemsbidrag", lambda v: fmt.percent(v, 1)),
+                    "share_of_kommun_part_pct": ("Andel av kommunernas del", lambda v: fmt.percent(v, 1)),
+                    "printed_share_pct": ("Tryckt andel", lambda v: fmt.percent(v, 0, missing=suppression.MISSING)),
+                },
+            )
+        )
     return items
 
 
@@ -407,26 +451,70 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     display = pd.DataFrame({"År": shown["year"]})
     for item, *_ in rows:
         display[names[item]] = [fmt.tkr(v, missing=suppression.MISSING) for v in wide[item]]
-    items.append(Markdown("Belopp i tkr, löpande priser, så som de tryckts i årsredovisningarnas flerårsöversikter och räkenskaper. Kostnader visas som positiva belopp."))
+    items.append(
+        Markdown(
+            "Belopp i tkr, löpande priser, så som de tryckts i årsredovisningarnas flerårsöversikter och räkenskaper. Kostnader visas som positiva belopp."
+        )
+    )
     by_year = display.set_index("År").T
     by_year.columns.name, by_year.index.name = None, "Post"
     items.append(by_year)
     panels = {item: names[item] for item, *_ in rows if item != "member_contribution_total"}
     if wide[list(panels)].isna().any().any():
-        items.append(Markdown("<small>.. = uppgift saknas i källan; ett år utan stapel i diagrammet saknar uppgift (det är inte noll).</small>"))
-    items.append(plots.amount_trends(wide, "year", panels, f"Intäkter, kostnader, resultat och eget kapital {int(wide['year'].min())}–{ctx.year}" if len(wide) > 1 else f"Intäkter, kostnader, resultat och eget kapital {ctx.year}"))
+        items.append(
+            Markdown(
+                "<small>.. = uppgift saknas i källan; ett år utan stapel i diagrammet saknar uppgift (det är inte noll).</small>"
+            )
+        )
+    items.append(
+        plots.amount_trends(
+            wide,
+            "year",
+            panels,
+            f"Intäkter, kostnader, resultat och eget kapital {int(wide['year'].min())}–{ctx.year}"
+            if len(wide) > 1
+            else f"Intäkter, kostnader, resultat och eget kapital {ctx.year}",
+        )
+    )
     # contributions in fixed prices: the real development the members pay for
     contrib = next((s for item, _, _, s in rows if item == "member_contribution_total"), None)
     if contrib is not None and len(contrib) >= 2:
         real = trends.nominal_and_real(contrib, kpi, ctx.base_year, missing="nan")  # a year without KPI: nominal only
-        items.append(Markdown(f"**Medlemsbidrag i löpande och fasta priser** (tkr; fasta priser i {ctx.base_year} års penningvärde enligt KPI)"))
-        items.append(table(real, {"year": ("År", str), "value_sek": ("Löpande priser", fmt.tkr), fixed: ("Fasta priser", fmt.tkr), "change_pct": ("Förändring", fmt.percent), "real_change_pct": ("Real förändring", fmt.percent)}))
-        items.append(plots.line_trend(real, "year", {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"}, "Medlemsbidrag i löpande och fasta priser", "tkr"))
+        items.append(
+            Markdown(
+                f"**Medlemsbidrag i löpande och fasta priser** (tkr; fasta priser i {ctx.base_year} års penningvärde enligt KPI)"
+            )
+        )
+        items.append(
+            table(
+                real,
+                {
+                    "year": ("År", str),
+                    "value_sek": ("Löpande priser", fmt.tkr),
+                    fixed: ("Fasta priser", fmt.tkr),
+                    "change_pct": ("Förändring", fmt.percent),
+                    "real_change_pct": ("Real förändring", fmt.percent),
+                },
+            )
+        )
+        items.append(
+            plots.line_trend(
+                real,
+                "year",
+                {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"},
+                "Medlemsbidrag i löpande och fasta priser",
+                "tkr",
+            )
+        )
         nominal = trends.cagr(real[["forbund", "year", "value_sek"]])
         in_fixed = trends.cagr(real[["forbund", "year", fixed]].rename(columns={fixed: "value_sek"}))
         if len(nominal) and pd.notna(nominal["cagr_pct"].iloc[0]):
             g, r = nominal.iloc[0], in_fixed.iloc[0]
-            items.append(Markdown(f"Medlemsbidragen förändrades med i genomsnitt {fmt.percent(g['cagr_pct'])} per år {int(g['start_year'])}–{int(g['end_year'])} i löpande priser och {fmt.percent(r['cagr_pct'])} per år i fasta priser."))
+            items.append(
+                Markdown(
+                    f"Medlemsbidragen förändrades med i genomsnitt {fmt.percent(g['cagr_pct'])} per år {int(g['start_year'])}–{int(g['end_year'])} i löpande priser och {fmt.percent(r['cagr_pct'])} per år i fasta priser."
+                )
+            )
         items += delar.uncovered_sentence(prices.uncovered_years(contrib, kpi), ctx.base_year)
     return items
 
@@ -448,12 +536,34 @@ def cost_structure_section(ctx: ReportContext) -> list[Item]:
     structure = structure.assign(kind_sv=labels.label_series(structure["kind"], "intervention_kinds"))
     this_year = structure[structure["year"] == ctx.year]
     if len(this_year):
-        items.append(table(this_year, {"kind_sv": ("Slag av insats", None), "value_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))), "share_pct": ("Andel", fmt.percent)}))
+        items.append(
+            table(
+                this_year,
+                {
+                    "kind_sv": ("Slag av insats", None),
+                    "value_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))),
+                    "share_pct": ("Andel", fmt.percent),
+                },
+            )
+        )
     admin = costs.admin_share(structure)
     admin = admin[admin["year"] == ctx.year]
     if len(admin) and pd.notna(admin["admin_share_pct"].iloc[0]):
-        items.append(Markdown(f"Administrationens andel av kostnaderna {ctx.year}: {fmt.percent(admin['admin_share_pct'].iloc[0])}. Slaget av varje insats är vår läsning av dokumentet; förbunden bokför administration olika."))
-    items.append(plots.stacked_shares(structure, "year", "kind", "share_pct", {k: v for k, v in labels.labels("intervention_kinds").items() if k != "summa"}, "Kostnadernas fördelning per slag av insats"))
+        items.append(
+            Markdown(
+                f"Administrationens andel av kostnaderna {ctx.year}: {fmt.percent(admin['admin_share_pct'].iloc[0])}. Slaget av varje insats är vår läsning av dokumentet; förbunden bokför administration olika."
+            )
+        )
+    items.append(
+        plots.stacked_shares(
+            structure,
+            "year",
+            "kind",
+            "share_pct",
+            {k: v for k, v in labels.labels("intervention_kinds").items() if k != "summa"},
+            "Kostnadernas fördelning per slag av insats",
+        )
+    )
     return items
 
 
@@ -476,7 +586,10 @@ def whole_forbund_cost_per_participant(ctx: ReportContext) -> dict | None:
         return None
     cost = -float(total["value_sek"].iloc[0])
     leaves = costs.leaf_interventions(ctx.tables.interventions)
-    names = sorted(set(leaves.loc[leaves["kind"] == "individ", "intervention"]) & set(finance.loc[(finance["year"] == ctx.year) & (finance["basis"] == "utfall"), "intervention"]))
+    names = sorted(
+        set(leaves.loc[leaves["kind"] == "individ", "intervention"])
+        & set(finance.loc[(finance["year"] == ctx.year) & (finance["basis"] == "utfall"), "intervention"])
+    )
     return {"cost_sek": cost, "participants": count, "per_participant_sek": cost / count, "insatser": names}
 
 
@@ -486,31 +599,61 @@ def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
     whole = whole_forbund_cost_per_participant(ctx)
     finance, parts = _frame(ctx, "intervention_finance"), ctx.parts
     if whole is not None and whole["participants"] >= ctx.threshold:
-        items.append(Markdown(
-            f"**Förbundet som helhet {ctx.year}:** individinriktade insatser kostade {fmt.kronor(whole['cost_sek'])} "
-            f"och {fmt.number(whole['participants'])} deltagare var aktuella under året: "
-            f"**≈ {fmt.kronor(whole['per_participant_sek'])} per deltagare**. "
-            f"Insatserna som ingår: {fmt.md(', '.join(whole['insatser']))}. Deltagarantalet är förbundets totala antal aktuella "
-            "deltagare enligt årsredovisningen; omfattar det även deltagare i projekt, eller ingår insatser utan egen deltagarräkning "
-            "i kostnaden, är kvoten en uppskattning (≈)."))
+        items.append(
+            Markdown(
+                f"**Förbundet som helhet {ctx.year}:** individinriktade insatser kostade {fmt.kronor(whole['cost_sek'])} "
+                f"och {fmt.number(whole['participants'])} deltagare var aktuella under året: "
+                f"**≈ {fmt.kronor(whole['per_participant_sek'])} per deltagare**. "
+                f"Insatserna som ingår: {fmt.md(', '.join(whole['insatser']))}. Deltagarantalet är förbundets totala antal aktuella "
+                "deltagare enligt årsredovisningen; omfattar det även deltagare i projekt, eller ingår insatser utan egen deltagarräkning "
+                "i kostnaden, är kvoten en uppskattning (≈)."
+            )
+        )
     rows = []
     if not finance.empty and not parts.empty:
         for measure in ("active", "started"):
             try:
-                result = costs.cost_per_participant(finance[finance["basis"] == "utfall"], parts, participant_measure=measure)
+                result = costs.cost_per_participant(
+                    finance[finance["basis"] == "utfall"], parts, participant_measure=measure
+                )
             except Exception:  # a measure that cannot be computed is left out, the definition says which
                 continue
-            result = result[(result["year"] == ctx.year) & result["cost_per_participant_sek"].notna() & (result["intervention"] != "*")]
+            result = result[
+                (result["year"] == ctx.year)
+                & result["cost_per_participant_sek"].notna()
+                & (result["intervention"] != "*")
+            ]
             rows.append(insatser_only(result, ctx.tables.interventions))
     data = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if whole is None and data.empty:
-        return items + [Markdown(f"*Kostnad per deltagare kan inte beräknas för {ctx.year}: källdokumenten ger inte både kostnad och antal aktuella deltagare.*")]
+        return items + [
+            Markdown(
+                f"*Kostnad per deltagare kan inte beräknas för {ctx.year}: källdokumenten ger inte både kostnad och antal aktuella deltagare.*"
+            )
+        ]
     if len(data):
-        data = data.assign(definition=labels.label_series(data["participant_measure"], "participant_measures"), count=data["participants"])
+        data = data.assign(
+            definition=labels.label_series(data["participant_measure"], "participant_measures"),
+            count=data["participants"],
+        )
         data = suppression.suppress_small_counts(data, ctx.threshold, part=None)
-        data["cost_shown"] = [(MASK if hidden else fmt.kronor(v)) for hidden, v in zip(data["suppressed"], data["cost_per_participant_sek"])]
+        data["cost_shown"] = [
+            (MASK if hidden else fmt.kronor(v))
+            for hidden, v in zip(data["suppressed"], data["cost_per_participant_sek"])
+        ]
         items.append(Markdown(f"**Per insats {ctx.year}** (där dokumentet ger både kostnad och antal deltagare):"))
-        items.append(table(data, {"intervention": ("Insats", None), "definition": ("Deltagare", None), "count_display": ("Antal", None), "cost_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))), "cost_shown": ("Kostnad per deltagare", None)}))
+        items.append(
+            table(
+                data,
+                {
+                    "intervention": ("Insats", None),
+                    "definition": ("Deltagare", None),
+                    "count_display": ("Antal", None),
+                    "cost_sek": ("Kostnad", lambda v: fmt.kronor(abs(v))),
+                    "cost_shown": ("Kostnad per deltagare", None),
+                },
+            )
+        )
         if data["suppressed"].any():
             items.append(legend(ctx))
     items.append(Markdown(PER_PARTICIPANT_DEFINITION))
@@ -530,19 +673,37 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     parts = ctx.parts
     if parts.empty:
         return items + none_line("Deltagare per kön")
-    parts = parts[(parts["year"] == ctx.year) & parts["measure"].isin(["active", "started", "exited"]) & (parts["group"] == "*")]
-    parts = parts[(parts["intervention"] == "*") | parts["intervention"].isin(set(insatser_only(parts, ctx.tables.interventions)["intervention"])) | ~parts["intervention"].isin(set(ctx.tables.interventions.get("intervention", [])))]
+    parts = parts[
+        (parts["year"] == ctx.year) & parts["measure"].isin(["active", "started", "exited"]) & (parts["group"] == "*")
+    ]
+    parts = parts[
+        (parts["intervention"] == "*")
+        | parts["intervention"].isin(set(insatser_only(parts, ctx.tables.interventions)["intervention"]))
+        | ~parts["intervention"].isin(set(ctx.tables.interventions.get("intervention", [])))
+    ]
     if parts.empty:
         return items + none_line("Deltagare per kön")
     split = participants.gender_split(parts)
     split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part="gender")
-    split["count_display"] = [d if s else _count_text(c, src) for d, s, c, src in zip(split["count_display"], split["suppressed"], split["count"], split.get("source", [None] * len(split)))]
-    split = split.assign(label=labels.place_series(split["intervention"]) + " – " + labels.label_series(split["measure"], "participant_measures"), gender_sv=labels.label_series(split["gender"], "genders"))
+    split["count_display"] = [
+        d if s else _count_text(c, src)
+        for d, s, c, src in zip(
+            split["count_display"], split["suppressed"], split["count"], split.get("source", [None] * len(split))
+        )
+    ]
+    split = split.assign(
+        label=labels.place_series(split["intervention"])
+        + " – "
+        + labels.label_series(split["measure"], "participant_measures"),
+        gender_sv=labels.label_series(split["gender"], "genders"),
+    )
     shown = split[split["gender"] != "total"]
     order = [g for g in labels.labels("genders").values() if g in set(shown["gender_sv"])]
     wide = shown.pivot_table(index="label", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     wide = wide[[g for g in order if g in wide.columns]]
-    share = shown.pivot_table(index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False)
+    share = shown.pivot_table(
+        index="label", columns="gender_sv", values="share_pct_display", aggfunc="first", sort=False
+    )
     share = share[[g for g in order if g in share.columns]]
     totals = split[split["gender"] == "total"].set_index("label")["count_display"]
     display = wide.join(share.add_suffix(" (andel)")).join(totals.rename("Totalt"))
@@ -554,26 +715,43 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     if (display == suppression.NOT_APPLICABLE).any().any():
         notes.append("– i en könskolumn: källan redovisar inte den uppdelningen för raden.")
     if derived:
-        notes.append("≈ = antalet är beräknat av oss ur en tryckt andel och det tryckta totalantalet; det exakta antalet kan avvika med några personer.")
+        notes.append(
+            "≈ = antalet är beräknat av oss ur en tryckt andel och det tryckta totalantalet; det exakta antalet kan avvika med några personer."
+        )
     if notes:
         items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
     items += _participants_by_kommun(ctx)
     plot_data = suppression.masked(shown).assign(label=shown["label"])
     plot_data = plot_data[plot_data["measure"] == "active"]
     if len(plot_data):
-        items.append(plots.gender_bars(plot_data, "label", f"Aktuella deltagare {ctx.year} efter kön", threshold=ctx.threshold, derived="source"))
+        items.append(
+            plots.gender_bars(
+                plot_data,
+                "label",
+                f"Aktuella deltagare {ctx.year} efter kön",
+                threshold=ctx.threshold,
+                derived="source",
+            )
+        )
     return items
 
 
 def _participants_by_kommun(ctx: ReportContext) -> list[Item]:
     """Active participants per kommun and gender, masked along both kommun and gender."""
     parts = ctx.parts
-    parts = parts[(parts["year"] == ctx.year) & (parts["measure"] == "active") & (parts["unit"] == "count") & (parts["intervention"] == "*")]
+    parts = parts[
+        (parts["year"] == ctx.year)
+        & (parts["measure"] == "active")
+        & (parts["unit"] == "count")
+        & (parts["intervention"] == "*")
+    ]
     if not (parts["group"] != "*").any():
         return []
     split = participants.gender_split(parts)
     split = suppression.suppress_small_counts(split, ctx.threshold, count="count", part=("gender", "group"))
-    split = split.assign(gender_sv=labels.label_series(split["gender"], "genders"), kommun=labels.place_series(split["group"]))
+    split = split.assign(
+        gender_sv=labels.label_series(split["gender"], "genders"), kommun=labels.place_series(split["group"])
+    )
     wide = split.pivot_table(index="kommun", columns="gender_sv", values="count_display", aggfunc="first", sort=False)
     wide = wide[[g for g in labels.labels("genders").values() if g in wide.columns]]
     wide.index.name, wide.columns.name = "Kommun", None
@@ -591,23 +769,47 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
         return items + none_line(f"Avslut och resultat {ctx.year}")
     rates = outcomes.outcome_rates(out, ctx.parts)
     rates = suppression.suppress_outcomes(rates, ctx.threshold)
-    derived = rates["source"].astype(str).str.contains("pct") if "source" in rates.columns else pd.Series(False, index=rates.index)
-    rates["count_display"] = [d if s else (f"≈ {d}" if der and d not in (suppression.MISSING,) else d) for d, s, der in zip(rates["count_display"], rates["suppressed"], derived)]
-    rates["rate_pct_display"] = [d if s else (suppression.NOT_APPLICABLE if d == suppression.MISSING else d) for d, s in zip(rates["rate_pct_display"], rates["suppressed"])]
-    rates = rates.assign(outcome_sv=labels.label_series(rates["outcome"], "outcomes"), base_sv=rates["base"].map(labels.labels("participant_measures")).fillna("ingen bas angiven"))
+    derived = (
+        rates["source"].astype(str).str.contains("pct")
+        if "source" in rates.columns
+        else pd.Series(False, index=rates.index)
+    )
+    rates["count_display"] = [
+        d if s else (f"≈ {d}" if der and d not in (suppression.MISSING,) else d)
+        for d, s, der in zip(rates["count_display"], rates["suppressed"], derived)
+    ]
+    rates["rate_pct_display"] = [
+        d if s else (suppression.NOT_APPLICABLE if d == suppression.MISSING else d)
+        for d, s in zip(rates["rate_pct_display"], rates["suppressed"])
+    ]
+    rates = rates.assign(
+        outcome_sv=labels.label_series(rates["outcome"], "outcomes"),
+        base_sv=rates["base"].map(labels.labels("participant_measures")).fillna("ingen bas angiven"),
+    )
     rates["label"] = labels.place_series(rates["intervention"]) + " – " + rates["outcome_sv"]
     columns = {"label": ("Insats – utfall", None)}
     if (rates["gender"] != "total").any():
         rates = rates.assign(gender_sv=labels.label_series(rates["gender"], "genders"))
         columns["gender_sv"] = ("Kön", None)
-    columns.update({"count_display": ("Antal", None), "rate_pct_display": ("Andel", None), "base_sv": ("Andel av", None), "base_count_display": ("Basens antal", None)})
+    columns.update(
+        {
+            "count_display": ("Antal", None),
+            "rate_pct_display": ("Andel", None),
+            "base_sv": ("Andel av", None),
+            "base_count_display": ("Basens antal", None),
+        }
+    )
     shown = table(rates, columns)
     items.append(shown)
-    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + ["Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."]
+    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + [
+        "Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."
+    ]
     if (rates["base_sv"] == "ingen bas angiven").any():
         notes.append("Där källan inte anger någon bas kan ingen andel beräknas (–).")
     if derived.any():
-        notes.append("≈ = antalet är beräknat av oss ur den tryckta andelen och basen; summan av sådana antal kan avvika något från basen.")
+        notes.append(
+            "≈ = antalet är beräknat av oss ur den tryckta andelen och basen; summan av sådana antal kan avvika något från basen."
+        )
     items.append(Markdown("<small>" + " ".join(notes) + "</small>"))
     return items
 
@@ -621,15 +823,49 @@ def financial_health(ctx: ReportContext) -> list[Item]:
     balance = health.balance_requirement(fin)
     balance = balance[balance["year"] <= ctx.year].tail(6)
     if len(balance):
-        balance = balance.assign(met=balance["requirement_met"].map({True: "Ja", False: "Nej"}).fillna(suppression.MISSING))
-        items.append(table(balance, {"year": ("År", str), "net_result_sek": ("Årets resultat", fmt.kronor), "balance_requirement_result_sek": ("Balanskravsresultat", fmt.kronor), "met": ("Balanskravet uppfyllt", None)}))
-        items.append(Markdown("Balanskravsresultat = årets resultat − realisationsvinster ± orealiserade vinster och förluster i värdepapper. Ett planerat underskott för att använda eget kapital är ett beslut, inte ett misslyckande."))
+        balance = balance.assign(
+            met=balance["requirement_met"].map({True: "Ja", False: "Nej"}).fillna(suppression.MISSING)
+        )
+        items.append(
+            table(
+                balance,
+                {
+                    "year": ("År", str),
+                    "net_result_sek": ("Årets resultat", fmt.kronor),
+                    "balance_requirement_result_sek": ("Balanskravsresultat", fmt.kronor),
+                    "met": ("Balanskravet uppfyllt", None),
+                },
+            )
+        )
+        items.append(
+            Markdown(
+                "Balanskravsresultat = årets resultat − realisationsvinster ± orealiserade vinster och förluster i värdepapper. Ett planerat underskott för att använda eget kapital är ett beslut, inte ett misslyckande."
+            )
+        )
     guide = health.equity_vs_guideline(fin, ctx.mc, reference.load_equity_bands())
     guide = guide[guide["equity_sek"].notna() & guide["cap_sek"].notna() & (guide["year"] <= ctx.year)]
     if len(guide):
-        items.append(Markdown("**Eget kapital mot Nationella rådets rekommendation:** högst 20 % av de första 7 mnkr i medlemsbidrag, 15 % av delen 7–15 mnkr och 10 % därutöver."))
-        items.append(table(guide, {"year": ("År", str), "contributions_sek": ("Medlemsbidrag", fmt.kronor), "equity_sek": ("Eget kapital", fmt.kronor), "cap_sek": ("Riktvärde (högst)", fmt.kronor), "equity_pct_of_contributions": ("Eget kapital i % av bidragen", fmt.percent), "excess_sek": ("Över (+) eller under (−) riktvärdet", lambda v: fmt.signed(v))}))
-        items.append(plots.equity_vs_cap(guide, "year", "equity_sek", "cap_sek", "Eget kapital mot Nationella rådets riktvärde"))
+        items.append(
+            Markdown(
+                "**Eget kapital mot Nationella rådets rekommendation:** högst 20 % av de första 7 mnkr i medlemsbidrag, 15 % av delen 7–15 mnkr och 10 % därutöver."
+            )
+        )
+        items.append(
+            table(
+                guide,
+                {
+                    "year": ("År", str),
+                    "contributions_sek": ("Medlemsbidrag", fmt.kronor),
+                    "equity_sek": ("Eget kapital", fmt.kronor),
+                    "cap_sek": ("Riktvärde (högst)", fmt.kronor),
+                    "equity_pct_of_contributions": ("Eget kapital i % av bidragen", fmt.percent),
+                    "excess_sek": ("Över (+) eller under (−) riktvärdet", lambda v: fmt.signed(v)),
+                },
+            )
+        )
+        items.append(
+            plots.equity_vs_cap(guide, "year", "equity_sek", "cap_sek", "Eget kapital mot Nationella rådets riktvärde")
+        )
     if len(items) == 1:
         items += none_line("Ekonomisk ställning")
     return items
@@ -649,32 +885,108 @@ def budget_section(ctx: ReportContext) -> list[Item]:
         year = int(plan["year"].max()) if len(plan) else ctx.year
         plan = plan[plan["year"] == year].reset_index(drop=True)
         if len(plan):
-            later = "" if year == ctx.year else f" (senaste år med både budget och utfall per insats; för {ctx.year} saknas budget per insats)"
+            later = (
+                ""
+                if year == ctx.year
+                else f" (senaste år med både budget och utfall per insats; för {ctx.year} saknas budget per insats)"
+            )
             items.append(Markdown(f"**Budget och utfall per insats {year} (kostnader)**{later}"))
-            total = pd.DataFrame([{"intervention": "Summa, alla insatser ovan", "planned_sek": plan["planned_sek"].sum(), "actual_sek": plan["actual_sek"].sum(), "deviation_sek": plan["deviation_sek"].sum()}])
+            total = pd.DataFrame(
+                [
+                    {
+                        "intervention": "Summa, alla insatser ovan",
+                        "planned_sek": plan["planned_sek"].sum(),
+                        "actual_sek": plan["actual_sek"].sum(),
+                        "deviation_sek": plan["deviation_sek"].sum(),
+                    }
+                ]
+            )
             total["deviation_pct"] = total["deviation_sek"] / total["planned_sek"].abs() * 100
             shown = pd.concat([plan, total], ignore_index=True)
-            items.append(table(shown, {"intervention": ("Insats", None), "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))), "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))), "deviation_sek": ("Avvikelse (+ = lägre kostnad)", lambda v: fmt.signed(v)), "deviation_pct": ("Avvikelse i % av budget", lambda v: fmt.signed(v, 1, "%"))}))
+            items.append(
+                table(
+                    shown,
+                    {
+                        "intervention": ("Insats", None),
+                        "planned_sek": ("Budget", lambda v: fmt.kronor(abs(v))),
+                        "actual_sek": ("Utfall", lambda v: fmt.kronor(abs(v))),
+                        "deviation_sek": ("Avvikelse (+ = lägre kostnad)", lambda v: fmt.signed(v)),
+                        "deviation_pct": ("Avvikelse i % av budget", lambda v: fmt.signed(v, 1, "%")),
+                    },
+                )
+            )
             chart = plan.assign(budget=plan["planned_sek"].abs(), outcome=plan["actual_sek"].abs())
-            items.append(plots.budget_vs_outcome(chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {year}"))
+            items.append(
+                plots.budget_vs_outcome(
+                    chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {year}"
+                )
+            )
     if not ctx.fin.empty:
         items_plan = budget.budget_vs_outcome_items(ctx.fin)
         items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
         if len(items_plan):
             items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
-            basis_sv = items_plan["planned_basis"].map(labels.labels("bases") if labels.labels("bases") else {}).fillna(items_plan["planned_basis"])
-            items_plan = items_plan.assign(item_sv=labels.label_series(items_plan["item"], "items") + " " + items_plan["year"].astype(str) + " (" + basis_sv + ")")
+            basis_sv = (
+                items_plan["planned_basis"]
+                .map(labels.labels("bases") if labels.labels("bases") else {})
+                .fillna(items_plan["planned_basis"])
+            )
+            items_plan = items_plan.assign(
+                item_sv=labels.label_series(items_plan["item"], "items")
+                + " "
+                + items_plan["year"].astype(str)
+                + " ("
+                + basis_sv
+                + ")"
+            )
             # a percentage of a negative or sign-changing plan says nothing: only for same-sign amounts
-            pct = [fmt.signed(d, 1, "%") if item != "net_result" and ((p > 0 and a > 0) or (p < 0 and a < 0)) else suppression.NOT_APPLICABLE for d, p, a, item in zip(items_plan["deviation_pct"], items_plan["planned_sek"], items_plan["actual_sek"], items_plan["item"])]
+            pct = [
+                fmt.signed(d, 1, "%")
+                if item != "net_result" and ((p > 0 and a > 0) or (p < 0 and a < 0))
+                else suppression.NOT_APPLICABLE
+                for d, p, a, item in zip(
+                    items_plan["deviation_pct"], items_plan["planned_sek"], items_plan["actual_sek"], items_plan["item"]
+                )
+            ]
             items_plan = items_plan.assign(pct=pct)
-            items.append(table(items_plan, {"item_sv": ("Post", None), "planned_sek": ("Plan", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Utfall − plan", lambda v: fmt.signed(v)), "pct": ("i % av planen", None)}))
-            items.append(Markdown("<small>– = en procentuell avvikelse är inte meningsfull när planen och utfallet har olika tecken eller planen är ett underskott.</small>"))
+            items.append(
+                table(
+                    items_plan,
+                    {
+                        "item_sv": ("Post", None),
+                        "planned_sek": ("Plan", fmt.kronor),
+                        "actual_sek": ("Utfall", fmt.kronor),
+                        "deviation_sek": ("Utfall − plan", lambda v: fmt.signed(v)),
+                        "pct": ("i % av planen", None),
+                    },
+                )
+            )
+            items.append(
+                Markdown(
+                    "<small>– = en procentuell avvikelse är inte meningsfull när planen och utfallet har olika tecken eller planen är ett underskott.</small>"
+                )
+            )
         forecast = budget.forecast_accuracy(ctx.fin)
-        forecast = forecast[forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)]
+        forecast = forecast[
+            forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)
+        ]
         if len(forecast):
             items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
-            forecast = forecast.assign(item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str))
-            items.append(table(forecast, {"item_sv": ("Post", None), "planned_sek": ("Prognos", fmt.kronor), "actual_sek": ("Utfall", fmt.kronor), "deviation_sek": ("Prognosfel", fmt.kronor), "abs_pct_error": ("Absolut fel %", fmt.percent)}))
+            forecast = forecast.assign(
+                item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str)
+            )
+            items.append(
+                table(
+                    forecast,
+                    {
+                        "item_sv": ("Post", None),
+                        "planned_sek": ("Prognos", fmt.kronor),
+                        "actual_sek": ("Utfall", fmt.kronor),
+                        "deviation_sek": ("Prognosfel", fmt.kronor),
+                        "abs_pct_error": ("Absolut fel %", fmt.percent),
+                    },
+                )
+            )
     items += quality.plan_differences(ctx)
     if len(items) == 1:
         items += none_line("Budget och prognos")
@@ -693,16 +1005,27 @@ def survey_section(ctx: ReportContext) -> list[Item]:
     if len(positive):
         wide = positive.pivot_table(index="indicator", columns="year", values="value", aggfunc="first").sort_index()
         for year in wide.columns:
-            wide[year] = [MASK if year in small_years else fmt.percent(v, 0, missing=suppression.MISSING) for v in wide[year]]
+            wide[year] = [
+                MASK if year in small_years else fmt.percent(v, 0, missing=suppression.MISSING) for v in wide[year]
+            ]
         wide.columns = [f"Andel positiva {c}" for c in wide.columns]
         wide.index.name = "Fråga"
         items.append(wide)
     other = survey[survey["measure"] != "positive_share"]
     if len(other):
-        other = other.assign(label=labels.label_series(other["measure"], "survey_measures") + " " + other["year"].astype(str))
+        other = other.assign(
+            label=labels.label_series(other["measure"], "survey_measures") + " " + other["year"].astype(str)
+        )
         counts = other.assign(count=other["value"].where(other["unit"] == "count"))
         masked = suppression.suppress_small_counts(counts, ctx.threshold, part=None)
-        other = other.assign(shown=[MASK if (s and u == "count") or (y in small_years and u == "pct") else (fmt.percent(v, 0) if u == "pct" else fmt.number(v)) for v, u, s, y in zip(masked["value"], masked["unit"], masked["suppressed"], masked["year"])])
+        other = other.assign(
+            shown=[
+                MASK
+                if (s and u == "count") or (y in small_years and u == "pct")
+                else (fmt.percent(v, 0) if u == "pct" else fmt.number(v))
+                for v, u, s, y in zip(masked["value"], masked["unit"], masked["suppressed"], masked["year"])
+            ]
+        )
         items.append(table(other, {"label": ("Uppgift", None), "shown": ("Värde", None)}))
     if small_years:
         items.append(legend(ctx))
@@ -731,9 +1054,23 @@ def appendix(ctx: ReportContext) -> list[Item]:
     return quality.appendix(ctx)
 
 
-SECTIONS = (title, at_a_glance, definitions, trend_section, part_year_section, member_funding, cost_structure_section,
-            cost_per_participant_section, participants_section, outcomes_section, financial_health,
-            budget_section, survey_section, data_quality, appendix)
+SECTIONS = (
+    title,
+    at_a_glance,
+    definitions,
+    trend_section,
+    part_year_section,
+    member_funding,
+    cost_structure_section,
+    cost_per_participant_section,
+    participants_section,
+    outcomes_section,
+    financial_health,
+    budget_section,
+    survey_section,
+    data_quality,
+    appendix,
+)
 
 
 def all_items(ctx: ReportContext) -> list[tuple[str, list[Item]]]:

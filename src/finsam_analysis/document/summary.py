@@ -4,11 +4,11 @@ Everything here is generated from the measures and the registered findings; noth
 per förbund. A figure the documents do not give is left out (the row, or the sentence), never
 shown as zero.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from finsam_analysis.data import reference
 from finsam_analysis.document import delar, fmt, labels, suppression
 from finsam_analysis.measures import funding, health, participants
 
@@ -22,7 +22,9 @@ KEY_ITEMS = (
 )
 
 
-def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", with_pct: bool = True, approx: str | None = None) -> dict | None:
+def _row(
+    name: str, prev: float | None, cur: float | None, kind: str = "kr", with_pct: bool = True, approx: str | None = None
+) -> dict | None:
     if cur is None:
         return None
     show = {"kr": fmt.kronor, "pct": fmt.percent, "count": fmt.number}[kind]
@@ -36,14 +38,15 @@ def _row(name: str, prev: float | None, cur: float | None, kind: str = "kr", wit
         "Nyckeltal": name,
         "prev": show(prev, missing=suppression.MISSING) if prev is not None else suppression.MISSING,
         "cur": f"{'ca' if approx in ('True', 'true', True) else approx} {cur_text}" if approx else cur_text,
-        "Förändring": fmt.signed(change, 1 if kind == "pct" else 0, unit) if change is not None else suppression.NOT_APPLICABLE,
+        "Förändring": fmt.signed(change, 1 if kind == "pct" else 0, unit)
+        if change is not None
+        else suppression.NOT_APPLICABLE,
         "Förändring %": fmt.signed(pct, 1, "%") if pct is not None else suppression.NOT_APPLICABLE,
     }
 
 
 def key_figures(ctx) -> pd.DataFrame:
     """The key figure table: one row per figure the documents give for the report year."""
-    from finsam_analysis.document import delar
     from finsam_analysis.document import sections as s
 
     y, p = ctx.year, ctx.year - 1
@@ -70,9 +73,17 @@ def key_figures(ctx) -> pd.DataFrame:
     active = s.active_participants(ctx, y)
     if active is not None and active >= ctx.threshold:
         prev = s.active_participants(ctx, p)
-        row = _row("Aktuella deltagare under året", prev if prev and prev >= ctx.threshold else None, active, "count", True)
+        row = _row(
+            "Aktuella deltagare under året", prev if prev and prev >= ctx.threshold else None, active, "count", True
+        )
         parts = ctx.parts
-        own = parts[(parts["year"] == y) & (parts["intervention"] == "*") & (parts["group"] == "*") & (parts["measure"] == "active") & (parts["gender"] == "total")]
+        own = parts[
+            (parts["year"] == y)
+            & (parts["intervention"] == "*")
+            & (parts["group"] == "*")
+            & (parts["measure"] == "active")
+            & (parts["gender"] == "total")
+        ]
         word = s._approx(own)
         if word:  # "drygt 260", as the source prints it
             row["cur"] = delar.as_printed(active, "count", word)
@@ -91,7 +102,8 @@ def key_figures(ctx) -> pd.DataFrame:
 
 def sentences(ctx) -> list[str]:
     """3–6 sentences on the year, each from a measure; a sentence whose figures are missing is left out."""
-    from finsam_analysis.document import quality, sections as s
+    from finsam_analysis.document import quality
+    from finsam_analysis.document import sections as s
 
     y = ctx.year
     out: list[str] = []
@@ -101,19 +113,33 @@ def sentences(ctx) -> list[str]:
         if len(row) and pd.notna(row["net_result_sek"].iloc[0]):
             r = row.iloc[0]
             prev = balance[balance["year"] == y - 1]
-            before = f" (föregående år {fmt.kronor(prev['net_result_sek'].iloc[0])})" if len(prev) and pd.notna(prev["net_result_sek"].iloc[0]) else ""
+            before = (
+                f" (föregående år {fmt.kronor(prev['net_result_sek'].iloc[0])})"
+                if len(prev) and pd.notna(prev["net_result_sek"].iloc[0])
+                else ""
+            )
             met = r.get("requirement_met")
             req = ""
             if pd.notna(r.get("balance_requirement_result_sek")):
                 req = f"; balanskravsresultatet är {fmt.kronor(r['balance_requirement_result_sek'])} och balanskravet är {'uppfyllt' if met else 'inte uppfyllt'}"
-            word = "ett överskott" if r["net_result_sek"] > 0 else ("ett underskott" if r["net_result_sek"] < 0 else "ett nollresultat")
+            word = (
+                "ett överskott"
+                if r["net_result_sek"] > 0
+                else ("ett underskott" if r["net_result_sek"] < 0 else "ett nollresultat")
+            )
             out.append(f"Året gav {word} på {fmt.kronor(abs(r['net_result_sek']))}{before}{req}.")
     guide = s._guideline(ctx)
     if len(guide) and pd.notna(guide["cap_sek"].iloc[0]):
         g = guide.iloc[0]
         over = g["excess_sek"]
-        where = f"{fmt.kronor(abs(over))} {'över' if over > 0 else 'under'} riktvärdet" if pd.notna(over) and over != 0 else "i nivå med riktvärdet"
-        out.append(f"Eget kapital är {fmt.kronor(g['equity_sek'])}, {fmt.percent(g['equity_pct_of_contributions'])} av medlemsbidragen: {where} enligt Nationella rådets rekommendation (högst {fmt.kronor(g['cap_sek'])}).")
+        where = (
+            f"{fmt.kronor(abs(over))} {'över' if over > 0 else 'under'} riktvärdet"
+            if pd.notna(over) and over != 0
+            else "i nivå med riktvärdet"
+        )
+        out.append(
+            f"Eget kapital är {fmt.kronor(g['equity_sek'])}, {fmt.percent(g['equity_pct_of_contributions'])} av medlemsbidragen: {where} enligt Nationella rådets rekommendation (högst {fmt.kronor(g['cap_sek'])})."
+        )
     if not ctx.mc.empty:
         shares = funding.funding_shares(ctx.mc)
         shares = shares[shares["year"] == y]
@@ -127,7 +153,12 @@ def sentences(ctx) -> list[str]:
     if active is not None and active >= ctx.threshold:
         text = f"{fmt.number(active)} deltagare var aktuella under året"
         parts = ctx.parts
-        rows = parts[(parts["year"] == y) & (parts["intervention"] == "*") & (parts["group"] == "*") & (parts["measure"] == "active")]
+        rows = parts[
+            (parts["year"] == y)
+            & (parts["intervention"] == "*")
+            & (parts["group"] == "*")
+            & (parts["measure"] == "active")
+        ]
         if (rows["gender"] != "total").any():
             split = suppression.suppress_small_counts(participants.gender_split(rows), ctx.threshold, part="gender")
             women = split[(split["gender"] == "kvinna") & ~split["suppressed"]]
@@ -137,14 +168,20 @@ def sentences(ctx) -> list[str]:
         out.append(text + ".")
     whole = s.whole_forbund_cost_per_participant(ctx)
     if whole is not None and whole["participants"] >= ctx.threshold:
-        out.append(f"De individinriktade insatserna kostade {fmt.mnkr(whole['cost_sek'])}, ≈ {fmt.kronor(whole['per_participant_sek'])} per aktuell deltagare.")
+        out.append(
+            f"De individinriktade insatserna kostade {fmt.mnkr(whole['cost_sek'])}, ≈ {fmt.kronor(whole['per_participant_sek'])} per aktuell deltagare."
+        )
     material = quality.material_findings(ctx)
     if len(material):
         newest = material[material["date"] == material["date"].max()]  # the year's own report first
         top = newest.iloc[0] if len(newest) else material.iloc[0]
-        out.append(f"Avstämningen av källdokumenten fann {fmt.plural(len(material), 'fel', 'fel')} som inte är avrundningar; det största ({fmt.md(top['title'])}): {fmt.md(top['label'][:1].lower() + top['label'][1:])}, {fmt.signed(top['difference'], 0, top['unit_sv'])}. Se Datakvalitet.")
+        out.append(
+            f"Avstämningen av källdokumenten fann {fmt.plural(len(material), 'fel', 'fel')} som inte är avrundningar; det största ({fmt.md(top['title'])}): {fmt.md(top['label'][:1].lower() + top['label'][1:])}, {fmt.signed(top['difference'], 0, top['unit_sv'])}. Se Datakvalitet."
+        )
     else:
-        out.append("Avstämningen av källdokumenten fann inga fel utöver avrundningar och kända skillnader i definitioner.")
+        out.append(
+            "Avstämningen av källdokumenten fann inga fel utöver avrundningar och kända skillnader i definitioner."
+        )
     return out[:6]
 
 
@@ -155,8 +192,17 @@ def section(ctx) -> list:
     figures = key_figures(ctx)
     text = sentences(ctx)
     part_year = getattr(ctx, "part_year", None)
-    if figures.empty and part_year is not None and not part_year.financials.empty and (part_year.financials["year"] == ctx.year).any():
-        return items + [Markdown(f"*Nyckeltal för helåret {ctx.year} saknas ännu; dokumenten ger bara delårsuppgifter för {ctx.year} (avsnittet Delårsuppgifter).*")]
+    if (
+        figures.empty
+        and part_year is not None
+        and not part_year.financials.empty
+        and (part_year.financials["year"] == ctx.year).any()
+    ):
+        return items + [
+            Markdown(
+                f"*Nyckeltal för helåret {ctx.year} saknas ännu; dokumenten ger bara delårsuppgifter för {ctx.year} (avsnittet Delårsuppgifter).*"
+            )
+        ]
     if figures.empty and not text:
         return items + [Markdown("*Nyckeltal: uppgifter saknas i källdokumenten.*")]
     if text:
@@ -167,5 +213,9 @@ def section(ctx) -> list:
         items += delar.missing_key_figures(ctx)
     if not figures.empty:
         items.append(figures)
-        items.append(Markdown(f"<small>Förändring = {ctx.year} − {ctx.year - 1}; för kostnader betyder + högre kostnad. {suppression.MISSING} = uppgift saknas i källan; – = ej tillämpligt (t.ex. procentuell förändring av ett resultat som bytt tecken). ≈ = beräknat av oss.</small>"))
+        items.append(
+            Markdown(
+                f"<small>Förändring = {ctx.year} − {ctx.year - 1}; för kostnader betyder + högre kostnad. {suppression.MISSING} = uppgift saknas i källan; – = ej tillämpligt (t.ex. procentuell förändring av ett resultat som bytt tecken). ≈ = beräknat av oss.</small>"
+            )
+        )
     return items

@@ -13,19 +13,15 @@ NOT_APPLICABLE ("–") and MISSING ("..") are distinct from it (the symbols of S
 Sweden's tables); `legend()` says so in one line under every table that uses them.
 
 """
+
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from finsam_analysis.document import fmt
-from finsam_analysis.data import paths
 
 DEFAULT_THRESHOLD = 5
 MASK = "×"  # masked to protect individuals (small, or would reveal a small count)
@@ -52,6 +48,7 @@ def _complement(parts: pd.DataFrame, reasons: dict, count: str, threshold: int) 
     whose sum is below the threshold reveal a small group. Both are closed by suppressing
     the smallest shown part, repeatedly.
     """
+
     def hidden():
         return [i for i in parts.index if reasons.get(i)]
 
@@ -131,9 +128,11 @@ def _add_displays(out: pd.DataFrame, count: str, threshold: int) -> pd.DataFrame
     for column in MASKABLE:
         if column in out.columns and column != count:
             formatter = fmt.number if column == "base_count" else fmt.percent
-            text = out[column].map(lambda v: formatter(v, missing=MISSING))
+            text = out[column].map(lambda v, formatter=formatter: formatter(v, missing=MISSING))
             if column == "base_count":  # a base is masked only when it is small itself
-                hide = out["suppression_reason"].isin([SMALL_BASE]) | (out[column].between(0, threshold, inclusive="neither"))
+                hide = out["suppression_reason"].isin([SMALL_BASE]) | (
+                    out[column].between(0, threshold, inclusive="neither")
+                )
                 out[f"{column}_display"] = np.where(hide, MASK, text)
             else:
                 out[f"{column}_display"] = np.where(out["suppressed"], MASK, text)
@@ -176,7 +175,9 @@ OUTCOME_PARTS = {"work_or_studies": ("work", "studies")}
 OUTCOME_KEYS = ("forbund", "year", "intervention", "gender", "base")
 
 
-def suppress_outcomes(rates: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, count: str = "count", base: str = "base_count") -> pd.DataFrame:
+def suppress_outcomes(
+    rates: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, count: str = "count", base: str = "base_count"
+) -> pd.DataFrame:
     """Suppression of an outcome table with complementary suppression across its breakdowns.
 
     sv: som suppress_small_counts, och dessutom: inom samma insats, kön och bas får inget
@@ -205,7 +206,11 @@ def suppress_outcomes(rates: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, c
                     continue
                 _close_relation(out, ids, reasons, count, threshold)
             # the outcomes as a partition of the base
-            leaves = [i for o, i in by_outcome.items() if o not in OUTCOME_PARTS or not all(c in by_outcome for c in OUTCOME_PARTS[o])]
+            leaves = [
+                i
+                for o, i in by_outcome.items()
+                if o not in OUTCOME_PARTS or not all(c in by_outcome for c in OUTCOME_PARTS[o])
+            ]
             if base in group.columns and leaves:
                 b = group[base].dropna()
                 if len(b) and abs(out.loc[leaves, count].sum() - float(b.iloc[0])) <= max(1.0, 0.01 * float(b.iloc[0])):

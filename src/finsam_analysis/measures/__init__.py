@@ -6,6 +6,7 @@ and docs/measures.md collects them for analysts. Inputs are the processed tables
 one row per key first (finsam_analysis.data.precedence.preferred); a measure that still finds two
 different figures for one key raises MeasureError instead of summing them.
 """
+
 from finsam_analysis.measures._frames import STATEMENT_PREFERENCE, MeasureError
 from finsam_analysis.measures.budget import (
     budget_vs_outcome,

@@ -1,4 +1,5 @@
 """Small helpers shared by the measures: column checks, one-row-per-key guard, safe division."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

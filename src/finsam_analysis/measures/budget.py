@@ -1,4 +1,5 @@
 """Budget against outcome (budget mot utfall) and forecast accuracy (prognossäkerhet)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -38,13 +39,15 @@ def compare_to_plan(
     planned = one_per_key(df.loc[df["basis"] == planned_basis, cols], keys, value, what + " planned")[[*keys, value]]
     actual = one_per_key(df.loc[df["basis"] == "utfall", cols], keys, value, what + " utfall")[[*keys, value]]
     out = planned.rename(columns={value: "planned_sek"}).merge(
-        actual.rename(columns={value: "actual_sek"}), on=keys, how="outer" if keep_unplanned else "left")
+        actual.rename(columns={value: "actual_sek"}), on=keys, how="outer" if keep_unplanned else "left"
+    )
     out = out.astype({"planned_sek": "float64", "actual_sek": "float64"})
     out.insert(len(keys), "planned_basis", planned_basis)
     out["deviation_sek"] = out["actual_sek"] - out["planned_sek"]
     out["deviation_pct"] = ratio(out["deviation_sek"], out["planned_sek"].abs(), 100)
-    reason = np.select([out["planned_sek"].isna(), out["actual_sek"].isna()],
-                       [f"no {planned_basis}", "no utfall"], default=None)
+    reason = np.select(
+        [out["planned_sek"].isna(), out["actual_sek"].isna()], [f"no {planned_basis}", "no utfall"], default=None
+    )
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
     return out.sort_values(keys, ignore_index=True)
 

@@ -1,4 +1,5 @@
 """Costs by kind of insats (cost structure), admin share, and cost per participant."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -33,11 +34,15 @@ def leaf_interventions(interventions: pd.DataFrame) -> pd.DataFrame:
 
 
 def _leaf_rows(finance: pd.DataFrame, interventions: pd.DataFrame, measure: str, basis: str) -> pd.DataFrame:
-    require_columns(finance, ["forbund", "document", "year", "basis", "intervention", "measure", "value_sek"],
-                    "intervention_finance")
+    require_columns(
+        finance,
+        ["forbund", "document", "year", "basis", "intervention", "measure", "value_sek"],
+        "intervention_finance",
+    )
     rows = finance.loc[(finance["measure"] == measure) & (finance["basis"] == basis)]
     kinds = interventions[["forbund", "document", "intervention", "kind"]].drop_duplicates(
-        ["forbund", "document", "intervention"])
+        ["forbund", "document", "intervention"]
+    )
     rows = rows.merge(kinds, on=["forbund", "document", "intervention"], how="left")
     unknown = rows.loc[rows["kind"].isna(), "intervention"].unique().tolist()
     if unknown:
@@ -70,7 +75,8 @@ def cost_structure(
     out["total_sek"] = out.groupby(["forbund", "year", "basis"])["value_sek"].transform("sum")
     out["share_pct"] = ratio(out["value_sek"], out["total_sek"], 100)
     return out.astype({"year": "int64", "value_sek": "float64", "total_sek": "float64"}).sort_values(
-        ["forbund", "year", "kind"], ignore_index=True)
+        ["forbund", "year", "kind"], ignore_index=True
+    )
 
 
 def admin_share(structure: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +94,9 @@ def admin_share(structure: pd.DataFrame) -> pd.DataFrame:
     admin = structure.loc[structure["kind"] == "admin", ["forbund", "year", "basis", "value_sek"]]
     out = totals.merge(admin.rename(columns={"value_sek": "admin_sek"}), on=["forbund", "year", "basis"], how="left")
     out["admin_share_pct"] = ratio(out["admin_sek"], out["total_sek"], 100)
-    out["reason"] = pd.Series(np.where(out["admin_sek"].isna(), "no admin insats in the data", None),
-                              index=out.index, dtype="str")
+    out["reason"] = pd.Series(
+        np.where(out["admin_sek"].isna(), "no admin insats in the data", None), index=out.index, dtype="str"
+    )
     columns = ["forbund", "year", "basis", "admin_sek", "total_sek", "admin_share_pct", "reason"]
     return out[columns].reset_index(drop=True)
 
@@ -111,7 +118,8 @@ def total_costs(
     rows = rows.loc[rows["kind"].isin(list(kinds))]
     out = rows.groupby(["forbund", "year", "basis"], as_index=False)["value_sek"].sum()
     return out.assign(intervention="*", measure=measure, kinds="+".join(kinds))[
-        ["forbund", "year", "basis", "intervention", "measure", "kinds", "value_sek"]]
+        ["forbund", "year", "basis", "intervention", "measure", "kinds", "value_sek"]
+    ]
 
 
 def _check_pairing(bases: Sequence[str], participant_measure: str) -> None:
@@ -155,20 +163,26 @@ def cost_per_participant(
     cost_per_participant_sek, reason.
     """
     require_columns(costs, ["forbund", "year", "intervention", "basis", "value_sek"], "cost_per_participant costs")
-    require_columns(participants, ["forbund", "year", "intervention", "group", "measure", "gender", "value", "unit"],
-                    "cost_per_participant participants")
+    require_columns(
+        participants,
+        ["forbund", "year", "intervention", "group", "measure", "gender", "value", "unit"],
+        "cost_per_participant participants",
+    )
     if "measure" in costs.columns:
         costs = costs.loc[costs["measure"] == cost_measure]
     _check_pairing(sorted(costs["basis"].unique()), participant_measure)
     key = ["forbund", "year", "intervention", "basis"]
     costs = one_per_key(costs, key, "value_sek", "cost_per_participant costs")
     counts = participants.loc[
-        (participants["measure"] == participant_measure) & (participants["group"] == "*")
-        & (participants["gender"] == "total") & (participants["unit"] == "count"),
+        (participants["measure"] == participant_measure)
+        & (participants["group"] == "*")
+        & (participants["gender"] == "total")
+        & (participants["unit"] == "count"),
         ["forbund", "year", "intervention", "value"],
     ]
-    counts = counts.merge(costs[["forbund", "year", "intervention"]].drop_duplicates(),
-                          on=["forbund", "year", "intervention"])  # only the counts needed here
+    counts = counts.merge(
+        costs[["forbund", "year", "intervention"]].drop_duplicates(), on=["forbund", "year", "intervention"]
+    )  # only the counts needed here
     counts = one_per_key(counts, ["forbund", "year", "intervention"], "value", "cost_per_participant participants")
     out = costs[key + ["value_sek"]].merge(counts, on=["forbund", "year", "intervention"], how="left")
     out = out.rename(columns={"value": "participants"})
@@ -182,6 +196,20 @@ def cost_per_participant(
         default=None,
     )
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
-    return out[["forbund", "year", "intervention", "basis", "cost_sek", "participant_measure", "participants",
-                "cost_per_participant_sek", "reason"]].astype({"year": "int64"}).sort_values(
-        ["forbund", "year", "intervention"], ignore_index=True)
+    return (
+        out[
+            [
+                "forbund",
+                "year",
+                "intervention",
+                "basis",
+                "cost_sek",
+                "participant_measure",
+                "participants",
+                "cost_per_participant_sek",
+                "reason",
+            ]
+        ]
+        .astype({"year": "int64"})
+        .sort_values(["forbund", "year", "intervention"], ignore_index=True)
+    )

@@ -1,4 +1,5 @@
 """Member funding (medlemsbidrag): totals, shares per member kind against the law, kommun split."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,9 @@ MEMBER_KEY = ["forbund", "year", "basis", "member"]
 
 
 def _members(member_contributions: pd.DataFrame, basis: str) -> pd.DataFrame:
-    require_columns(member_contributions, ["forbund", "year", "basis", "member", "member_kind", "value_sek"],
-                    "member_contributions")
+    require_columns(
+        member_contributions, ["forbund", "year", "basis", "member", "member_kind", "value_sek"], "member_contributions"
+    )
     rows = member_contributions.loc[(member_contributions["basis"] == basis) & (member_contributions["member"] != "*")]
     return one_per_key(rows, MEMBER_KEY, "value_sek", "member_contributions")
 
@@ -43,7 +45,8 @@ def contribution_totals(
     summed = summed.assign(contributions_source="sum of members")
     out = pd.concat([item, star, summed], ignore_index=True).drop_duplicates(["forbund", "year"], keep="first")
     out = out.rename(columns={"value_sek": "contributions_sek"}).astype(
-        {"forbund": "str", "year": "int64", "contributions_sek": "float64", "contributions_source": "str"})
+        {"forbund": "str", "year": "int64", "contributions_sek": "float64", "contributions_source": "str"}
+    )
     return out.sort_values(["forbund", "year"], ignore_index=True)
 
 
@@ -91,7 +94,18 @@ def kommun_split(member_contributions: pd.DataFrame, basis: str = "utfall") -> p
     printed = kommuner["share_pct"] if "share_pct" in kommuner.columns else pd.Series(np.nan, index=kommuner.index)
     kommuner["printed_share_pct"] = pd.to_numeric(printed, errors="coerce").astype("float64")
     kommuner["difference_pp"] = kommuner["share_of_total_pct"] - kommuner["printed_share_pct"]
-    cols = ["forbund", "year", "member", "value_sek", "share_of_total_pct", "share_of_kommun_part_pct",
-            "printed_share_pct", "difference_pp"]
-    return kommuner[cols].astype({"year": "int64", "value_sek": "float64"}).sort_values(
-        ["forbund", "year", "member"], ignore_index=True)
+    cols = [
+        "forbund",
+        "year",
+        "member",
+        "value_sek",
+        "share_of_total_pct",
+        "share_of_kommun_part_pct",
+        "printed_share_pct",
+        "difference_pp",
+    ]
+    return (
+        kommuner[cols]
+        .astype({"year": "int64", "value_sek": "float64"})
+        .sort_values(["forbund", "year", "member"], ignore_index=True)
+    )

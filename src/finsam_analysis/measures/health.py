@@ -1,4 +1,5 @@
 """Financial health (ekonomisk ställning): balanskrav, equity ratio, equity against Nationella rådet's guideline."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,8 +19,9 @@ def _item(financials: pd.DataFrame, item: str, name: str, basis: str = "utfall")
 def _printed_pct(financials: pd.DataFrame, item: str, name: str) -> pd.DataFrame:
     """A printed percentage item (unit pct, in `value`) per förbund and year; empty if not curated."""
     if "value" not in financials.columns:
-        return pd.DataFrame({"forbund": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
-                             name: pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {"forbund": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), name: pd.Series(dtype="float64")}
+        )
     series = item_series(financials, item, value="value")
     return series[[*YEAR_KEY, "value"]].rename(columns={"value": name})
 
@@ -118,7 +120,9 @@ def equity_vs_guideline(
     out["excess_sek"] = out["equity_sek"] - out["cap_sek"]
     out["above_cap"] = pd.array(np.where(out["excess_sek"].isna(), pd.NA, out["excess_sek"] > 0), dtype="boolean")
     out = out.merge(_item(financials, "equity_guideline_cap", "printed_cap_sek"), on=YEAR_KEY, how="left")
-    out = out.merge(_printed_pct(financials, "equity_share_of_contributions", "printed_equity_pct"),
-                    on=YEAR_KEY, how="left")
+    out = out.merge(
+        _printed_pct(financials, "equity_share_of_contributions", "printed_equity_pct"), on=YEAR_KEY, how="left"
+    )
     return out.astype({"printed_cap_sek": "float64", "printed_equity_pct": "float64"}).sort_values(
-        YEAR_KEY, ignore_index=True)
+        YEAR_KEY, ignore_index=True
+    )

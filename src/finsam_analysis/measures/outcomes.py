@@ -1,4 +1,5 @@
 """Outcome rates (utfall efter avslut): how many went to work, studies, continued rehab, ... and of what base."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,20 +30,34 @@ def outcome_rates(outcomes: pd.DataFrame, participants: pd.DataFrame) -> pd.Data
     printed_pct, count_min, count_max, source, reason.
     """
     require_columns(outcomes, [*OUTCOME_KEY, "value", "unit", "base"], "outcome_rates outcomes")
-    require_columns(participants, ["forbund", "year", "intervention", "group", "measure", "gender", "value", "unit"],
-                    "outcome_rates participants")
-    counts = one_per_key(outcomes.loc[outcomes["unit"] == "count", [*OUTCOME_KEY, "base", "value"]],
-                         OUTCOME_KEY, "value", "outcome_rates (counts)")
-    pcts = one_per_key(outcomes.loc[outcomes["unit"] == "pct", [*OUTCOME_KEY, "base", "value"]],
-                       OUTCOME_KEY, "value", "outcome_rates (pct)")
+    require_columns(
+        participants,
+        ["forbund", "year", "intervention", "group", "measure", "gender", "value", "unit"],
+        "outcome_rates participants",
+    )
+    counts = one_per_key(
+        outcomes.loc[outcomes["unit"] == "count", [*OUTCOME_KEY, "base", "value"]],
+        OUTCOME_KEY,
+        "value",
+        "outcome_rates (counts)",
+    )
+    pcts = one_per_key(
+        outcomes.loc[outcomes["unit"] == "pct", [*OUTCOME_KEY, "base", "value"]],
+        OUTCOME_KEY,
+        "value",
+        "outcome_rates (pct)",
+    )
     rows = counts.rename(columns={"value": "count"}).merge(
-        pcts.rename(columns={"value": "printed_pct", "base": "_pct_base"}), on=OUTCOME_KEY, how="outer")
+        pcts.rename(columns={"value": "printed_pct", "base": "_pct_base"}), on=OUTCOME_KEY, how="outer"
+    )
     rows["base"] = rows["base"].fillna(rows["_pct_base"])
     rows = rows.drop(columns="_pct_base")
     rows["source"] = np.where(rows["count"].notna(), "printed count", "printed pct")
 
-    bases = participants.loc[(participants["group"] == "*") & (participants["unit"] == "count"),
-                             ["forbund", "year", "intervention", "gender", "measure", "value"]]
+    bases = participants.loc[
+        (participants["group"] == "*") & (participants["unit"] == "count"),
+        ["forbund", "year", "intervention", "gender", "measure", "value"],
+    ]
     bases = bases.rename(columns={"measure": "base", "value": "base_count"})
     bases = bases.merge(rows[BASE_KEY].drop_duplicates(), on=BASE_KEY)  # only the bases needed here
     bases = one_per_key(bases, BASE_KEY, "base_count", "outcome_rates (base counts)")
@@ -63,7 +78,19 @@ def outcome_rates(outcomes: pd.DataFrame, participants: pd.DataFrame) -> pd.Data
     )
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
     out.loc[out["base_count"] == 0, "rate_pct"] = np.nan
-    cols = [*OUTCOME_KEY[:-1], "outcome", "gender", "base", "base_count", "count", "rate_pct", "printed_pct",
-            "count_min", "count_max", "source", "reason"]
+    cols = [
+        *OUTCOME_KEY[:-1],
+        "outcome",
+        "gender",
+        "base",
+        "base_count",
+        "count",
+        "rate_pct",
+        "printed_pct",
+        "count_min",
+        "count_max",
+        "source",
+        "reason",
+    ]
     cols = list(dict.fromkeys(cols))
     return out[cols].astype({"year": "int64"}).sort_values(OUTCOME_KEY, ignore_index=True)

@@ -1,4 +1,5 @@
 """Participants by gender (deltagare per kön): counts, shares, and counts derived from printed shares."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -46,8 +47,9 @@ def gender_counts(participants: pd.DataFrame, keys: Sequence[str] = PARTICIPANT_
     counts = one_per_key(counts, [*keys, "gender"], "value", "gender_counts (counts)")
     # a pct row for gender 'total' is not a gender share (e.g. Sjuhärad's 29 % from outside the
     # area, Sydnärke's referral shares by group): it has no count to derive here
-    pcts = participants.loc[(participants["unit"] == "pct") & (participants["gender"] != "total"),
-                            [*keys, "gender", "value"]]
+    pcts = participants.loc[
+        (participants["unit"] == "pct") & (participants["gender"] != "total"), [*keys, "gender", "value"]
+    ]
     pcts = one_per_key(pcts, [*keys, "gender"], "value", "gender_counts (pct)")
     base = counts.loc[counts["gender"] == "total", [*keys, "value"]].rename(columns={"value": "base"})
 
@@ -76,8 +78,18 @@ def gender_counts(participants: pd.DataFrame, keys: Sequence[str] = PARTICIPANT_
     ok = np.where(out["base"].notna() & out["_parts"].notna(), out["_parts"] == out["base"], pd.NA)
     out["parts_sum_ok"] = pd.array(ok, dtype="boolean")
     out = out.drop(columns="_parts")
-    cols = [*keys, "gender", "count", "source", "printed_pct", "base", "count_min", "count_max", "rounding_ok",
-            "parts_sum_ok"]
+    cols = [
+        *keys,
+        "gender",
+        "count",
+        "source",
+        "printed_pct",
+        "base",
+        "count_min",
+        "count_max",
+        "rounding_ok",
+        "parts_sum_ok",
+    ]
     return _sort(out[cols], keys)
 
 
@@ -100,14 +112,26 @@ def gender_split(participants: pd.DataFrame, keys: Sequence[str] = PARTICIPANT_K
     sums = parts.groupby(keys, dropna=False, as_index=False)["count"].sum(min_count=1)
     missing_total = sums.merge(printed_total[keys], on=keys, how="left", indicator=True)
     missing_total = missing_total.loc[missing_total["_merge"] == "left_only"].drop(columns="_merge")
-    synthetic = missing_total.assign(gender="total", source="sum of parts",
-                                     count_min=missing_total["count"], count_max=missing_total["count"])
+    synthetic = missing_total.assign(
+        gender="total", source="sum of parts", count_min=missing_total["count"], count_max=missing_total["count"]
+    )
     out = pd.concat([counts, synthetic], ignore_index=True)
     totals = out.loc[out["gender"] == "total", [*keys, "count", "source"]].rename(
-        columns={"count": "total", "source": "total_source"})
+        columns={"count": "total", "source": "total_source"}
+    )
     totals["total_source"] = totals["total_source"].replace({"derived from pct": "printed"})
     out = out.merge(totals, on=keys, how="left")
     out["share_pct"] = ratio(out["count"], out["total"], 100)
-    cols = [*keys, "gender", "count", "share_pct", "total", "total_source", "source", "count_min", "count_max",
-            "rounding_ok"]
+    cols = [
+        *keys,
+        "gender",
+        "count",
+        "share_pct",
+        "total",
+        "total_source",
+        "source",
+        "count_min",
+        "count_max",
+        "rounding_ok",
+    ]
     return _sort(out[cols], keys).astype({"count": "float64", "total": "float64"})

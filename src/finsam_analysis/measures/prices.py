@@ -1,4 +1,5 @@
 """Fixed prices (fasta priser): nominal kronor re-expressed in the prices of a base year."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -53,12 +54,16 @@ def to_fixed_prices(
     out_col = fixed_column(value)
     if base_year not in levels.index:
         raise MeasureError(
-            f"price index has no figure for base year {base_year}; it covers "
-            f"{levels.index.min()}-{levels.index.max()}"
+            f"price index has no figure for base year {base_year}; it covers {levels.index.min()}-{levels.index.max()}"
         )
     if df.empty:
-        return df.assign(**{out_col: pd.Series(dtype="float64"), "deflator": pd.Series(dtype="float64"),
-                            "price_base_year": pd.Series(dtype="int64")})
+        return df.assign(
+            **{
+                out_col: pd.Series(dtype="float64"),
+                "deflator": pd.Series(dtype="float64"),
+                "price_base_year": pd.Series(dtype="int64"),
+            }
+        )
     years = df[year].astype("int64")
     absent = sorted(set(years) - set(levels.index))
     if absent and missing == "raise":
@@ -68,9 +73,11 @@ def to_fixed_prices(
         )
     deflator = levels[base_year] / years.map(levels).astype("float64")
     return df.assign(
-        **{out_col: df[value].astype("float64") * deflator.to_numpy(),
-           "deflator": deflator.to_numpy(),
-           "price_base_year": base_year}
+        **{
+            out_col: df[value].astype("float64") * deflator.to_numpy(),
+            "deflator": deflator.to_numpy(),
+            "price_base_year": base_year,
+        }
     )
 
 

@@ -1,4 +1,5 @@
 """Trends: one financial item as a yearly series, year-over-year change and CAGR."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -113,8 +114,16 @@ def cagr(
             rate = ((last / first) ** (1 / (end - start)) - 1) * 100
         rows.append((*key, start, end, first, last, rate, reason))
     out = pd.DataFrame(rows, columns=[*by, "start_year", "end_year", "start_value", "end_value", "cagr_pct", "reason"])
-    return out.astype({"start_year": "int64", "end_year": "int64", "start_value": "float64",
-                       "end_value": "float64", "cagr_pct": "float64", "reason": "str"})
+    return out.astype(
+        {
+            "start_year": "int64",
+            "end_year": "int64",
+            "start_value": "float64",
+            "end_value": "float64",
+            "cagr_pct": "float64",
+            "reason": "str",
+        }
+    )
 
 
 def nominal_and_real(

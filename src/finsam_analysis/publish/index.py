@@ -5,6 +5,7 @@ Also writes validering.html, the reconciliation of every förbund's source docum
 Both pages are self-contained (inline CSS, relative links, no script) and deterministic: the
 same record, files and data give the same bytes (dates come from the record, not the clock).
 """
+
 from __future__ import annotations
 
 import html
@@ -74,7 +75,10 @@ def _catalogue(entries: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[t
 
         tables, _ = _data()
         names = {str(f): str(n) for f, n in zip(tables.forbund["forbund"], tables.forbund["name"])}
-        wanted = pd.DataFrame([(str(e["forbund"]), int(e["year"])) for e in entries if str(e["forbund"]) in names], columns=["forbund", "year"])
+        wanted = pd.DataFrame(
+            [(str(e["forbund"]), int(e["year"])) for e in entries if str(e["forbund"]) in names],
+            columns=["forbund", "year"],
+        )
         lines: dict[tuple[str, int], str] = {}
         if len(wanted):
             figures = compare.key_figures(tables, wanted)
@@ -85,7 +89,11 @@ def _catalogue(entries: list[Mapping[str, Any]]) -> tuple[dict[str, str], dict[t
                 if pd.notna(r.net_result_sek):
                     parts.append(f"resultat {fmt.tkr(r.net_result_sek)}")
                 if pd.notna(r.equity_sek):
-                    cap = f" ({fmt.percent(r.equity_pct_of_contributions)} av bidragen)" if pd.notna(r.equity_pct_of_contributions) else ""
+                    cap = (
+                        f" ({fmt.percent(r.equity_pct_of_contributions)} av bidragen)"
+                        if pd.notna(r.equity_pct_of_contributions)
+                        else ""
+                    )
                     parts.append(f"eget kapital {fmt.tkr(r.equity_sek)}{cap}")
                 if pd.notna(r.active_participants) and r.active_participants >= 5:
                     parts.append(f"{fmt.number(r.active_participants)} aktuella deltagare")
@@ -133,16 +141,11 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
                 if (out_dir / rel).exists():
                     links.append(f'<a href="{html.escape(rel)}" class="note">{what}</a>')
         if status == "failed" and (out_dir / failed_rel).exists():
-            links.append(
-                f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>'
-            )
+            links.append(f'<a href="{html.escape(failed_rel)}" class="note">misslyckad notebook</a>')
         log_rel = entry.get("log")
         if status == "failed" and log_rel and (out_dir / log_rel).exists():
             links.append(f'<a href="{html.escape(log_rel)}" class="note">logg</a>')
-        status_cell = (
-            f'<span class="status-{html.escape(status)}">'
-            f"{html.escape(STATUS_SV.get(status, status))}</span>"
-        )
+        status_cell = f'<span class="status-{html.escape(status)}">{html.escape(STATUS_SV.get(status, status))}</span>'
         if status == "failed":
             detail = str(entry.get("error") or "")
             if entry.get("failing_cell"):
@@ -150,7 +153,9 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
             status_cell += f'<div class="error">{html.escape(detail)}</div>'
         name = names.get(forbund, forbund)
         if suffix:
-            name += " (" + ", ".join(f"{k} = {v}" for k, v in sorted(params.items()) if k not in ("forbund", "year")) + ")"
+            name += (
+                " (" + ", ".join(f"{k} = {v}" for k, v in sorted(params.items()) if k not in ("forbund", "year")) + ")"
+            )
         rows.append(
             "<tr>"
             f"<td>{html.escape(name)}</td>"
@@ -165,14 +170,18 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
         # a förbund in data/raw without any reportable year: listed with the reason, never hidden
         rows.append(
             "<tr>"
-            f"<td>{html.escape(names.get(forbund, str(forbund)))}</td><td>–</td><td class=\"figures\"></td><td></td>"
+            f'<td>{html.escape(names.get(forbund, str(forbund)))}</td><td>–</td><td class="figures"></td><td></td>'
             f'<td><span class="status-failed">ingen rapport</span><div class="error">{html.escape(str(reason))}</div></td>'
             "<td><span class=note>saknas</span></td>"
             "</tr>"
         )
     body = "\n".join(rows) if rows else '<tr><td colspan="6">Inga analysdokument ännu.</td></tr>'
     dates = sorted(d for d in (_date(e) for e in entries) if d)
-    made = f"<p class=\"note\">Senast uppdaterat {dates[-1]}. Varje dokument anger sitt datum, sin dataversion och sina parametrar.</p>" if dates else ""
+    made = (
+        f'<p class="note">Senast uppdaterat {dates[-1]}. Varje dokument anger sitt datum, sin dataversion och sina parametrar.</p>'
+        if dates
+        else ""
+    )
     nav = []
     if (out_dir / COMPARISON_NAME).exists():
         nav.append(f'<a href="{COMPARISON_NAME}">Jämförelse mellan förbunden</a>')
