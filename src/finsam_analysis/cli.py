@@ -18,10 +18,9 @@ from finsam_analysis.data.errors import CurationError
 
 
 def _load(args):
-    from finsam_analysis.checks.reconcile import binding_problems
     from finsam_analysis.data.build import build_tables
 
-    return build_tables(Path(args.raw), only=args.forbund or None, bind=binding_problems)
+    return build_tables(Path(args.raw), only=args.forbund or None)  # reconcile binds the checks
 
 
 def cmd_build(args) -> int:

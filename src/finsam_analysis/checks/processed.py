@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from finsam_analysis.checks.reconcile import binding_problems, reconcile
+from finsam_analysis.checks.reconcile import reconcile
 from finsam_analysis.data import paths
 from finsam_analysis.data.build import Tables, build_tables, is_current, load_processed, write_processed
 from finsam_analysis.data.lock import DEFAULT_WAIT
@@ -23,7 +23,7 @@ def build_and_write(
     """Build the tables from raw_dir, reconcile them, write both atomically to out_dir (waiting
     up to `wait` seconds for another build of the same folder)."""
     raw_dir = Path(raw_dir or paths.RAW_DIR)
-    tables = build_tables(raw_dir, only=only, bind=binding_problems)
+    tables = build_tables(raw_dir, only=only)  # reconcile binds every check first
     out = write_processed(tables, out_dir, raw_dir=raw_dir, findings=reconcile(tables), wait=wait)
     return tables, out
 

@@ -23,7 +23,7 @@ import pandas as pd
 from finsam_analysis.data import metadata, paths
 from finsam_analysis.data.approx import allowance
 from finsam_analysis.data.build import Tables
-from finsam_analysis.data.errors import Problem
+from finsam_analysis.data.errors import CurationError, Problem
 from finsam_analysis.data.loader import DATA_TABLES, Forbund
 from finsam_analysis.data.numbers import printed_decimals
 from finsam_analysis.data.schema import TABLES
@@ -842,7 +842,13 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
     status: ok (within tolerance) | registered (a finding explained in known_discrepancies.csv)
     | unexplained (a finding nobody explained) | changed (registered with another difference:
     a figure moved) | stale (registered, but the check no longer finds it).
+
+    First every document check must bind (binding_problems): a typo is a CurationError naming
+    file, line and rule, never a check that silently matches nothing.
     """
+    problems = [p for forbund in forbunds for p in binding_problems(forbund)]
+    if problems:
+        raise CurationError(problems)
     frames = [evaluate_forbund(f) for f in forbunds]
     results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
     known = registered(forbunds)

@@ -170,11 +170,9 @@ def check_reference_folder(raw_dir: Path) -> None:
         )
 
 
-def build_tables(raw_dir: Path | None = None, only: list[str] | None = None, bind=None) -> Tables:
-    """Load and validate every raw folder; return the processed tables in memory.
-
-    bind: checks.reconcile.binding_problems to also prove that every document check names
-    real items and rows (build and validate pass it)."""
+def build_tables(raw_dir: Path | None = None, only: list[str] | None = None) -> Tables:
+    """Load and validate every raw folder; return the processed tables in memory (the checks
+    bind and run in checks.reconcile, which sits above data/)."""
     from finsam_analysis.data.loader import DATA_TABLES, load_raw
     from finsam_analysis.data.schema import TABLES, processed_schema
 
@@ -185,7 +183,7 @@ def build_tables(raw_dir: Path | None = None, only: list[str] | None = None, bin
     except CurationError as exc:
         problems.extend(exc.problems)
     try:
-        forbunds = load_raw(raw_dir, only=only, bind=bind)
+        forbunds = load_raw(raw_dir, only=only)
     except CurationError as exc:
         problems.extend(exc.problems)
     if problems:

@@ -586,11 +586,11 @@ def load_document(
     return doc
 
 
-def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None, bind=None) -> list[Forbund]:
+def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | None = None) -> list[Forbund]:
     """Every förbund folder under raw_dir (except reference/), validated. Raises CurationError.
 
-    Besides each file's own contract, every check a document declares (checks.yaml) must bind:
-    each name it filters on exists in the vocabulary and in the document's data.
+    Every check a document declares (checks.yaml) must also bind to real names and rows:
+    checks.reconcile proves that before it evaluates anything (data/ never imports checks/).
     """
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
@@ -626,12 +626,6 @@ def load_raw(raw_dir: Path, vocab: Vocabulary | None = None, only: list[str] | N
         unknown = sorted(set(only) - {f.slug for f in result})
         for slug in unknown:
             problems.append(Problem(raw_dir / slug, None, None, "no such förbund folder"))
-    if not problems and bind is not None:
-        # bind every document's checks to the vocabulary and its data: `bind` is
-        # checks.reconcile.binding_problems, passed in by build and validate (data/ never
-        # imports checks/, which sits above it)
-        for forbund in result:
-            problems.extend(bind(forbund, vocab or load_vocabulary()))
     if problems:
         raise CurationError(problems)
     return result
