@@ -51,17 +51,9 @@ def cmd_build(args) -> int:
         message = exc if isinstance(exc, LockUnavailable) else os_error_message(exc, Path(args.out))
         print(f"error: {message}", file=sys.stderr)
         return 2
-    counts = ", ".join(
-        f"{name} {len(tables.table(name))}"
-        for name in (
-            "financials",
-            "member_contributions",
-            "intervention_finance",
-            "participants",
-            "outcomes",
-            "indicator_survey",
-        )
-    )
+    from finsam_analysis.data.targets import OUTCOME_TABLES  # the tables of curated figures
+
+    counts = ", ".join(f"{name} {len(tables.table(name))}" for name in OUTCOME_TABLES)
     print(f"built {out} in {time.perf_counter() - started:.2f} s: {counts}")
     return 0
 

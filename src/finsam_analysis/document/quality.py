@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from finsam_analysis.checks.reconcile import registered
+from finsam_analysis.data.targets import OUTCOME_TABLES
 from finsam_analysis.document import fmt
 
 KIND_SV = {"material": "fel i källdokumentet", "definition": "olika definitioner", "rounding": "avrundning"}
@@ -328,14 +329,7 @@ def appendix(ctx) -> list:
             )  # a web or press text
         items.append(table(sources, columns))
         names = set()
-        for name in (
-            "financials",
-            "member_contributions",
-            "intervention_finance",
-            "participants",
-            "outcomes",
-            "indicator_survey",
-        ):
+        for name in OUTCOME_TABLES:  # every table of curated figures
             frame = ctx.tables.table(name)
             if frame is not None and len(frame) and "section" in frame.columns:
                 names.update(frame["section"].dropna().astype(str))
