@@ -68,6 +68,8 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_scaling.py --sizes 10 30
+	$(BIN)/python benchmarks/bench_propose.py
 
 ## clean: remove generated data/processed and reports/ (not the venv)
 clean:
