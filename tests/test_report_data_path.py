@@ -81,3 +81,15 @@ def test_a_stale_processed_folder_is_not_read(project, monkeypatch):
     monkeypatch.setattr(sections, "load_processed", lambda *a, **k: pytest.fail("read a stale data/processed"))
     ctx = sections.prepare(forbund)
     assert set(ctx.tables.financials["forbund"]) <= {forbund}
+
+
+def test_curation_proposals_do_not_change_the_data_version(project):
+    from finsam_analysis.data.version import raw_digest
+
+    before = raw_digest()
+    document = next(paths.RAW_DIR.glob("*/*/source.yaml")).parent
+    (document / "proposed").mkdir(exist_ok=True)
+    (document / "proposed" / "financials.csv").write_text("statement,year\n", encoding="utf-8")
+    assert raw_digest() == before
+    (document / "notes.txt").write_text("x", encoding="utf-8")
+    assert raw_digest() != before  # anything else under data/raw counts

@@ -14,14 +14,16 @@ from finsam_analysis.data import paths
 
 
 def raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
-    """Every file under raw_dir as (relative posix path, path), sorted; hidden files and
-    __pycache__ left out (editor and tool droppings are not data)."""
+    """Every file under raw_dir as (relative posix path, path), sorted; hidden files,
+    __pycache__ and `proposed/` folders (curation proposals, not yet curated) left out."""
     if not raw_dir.is_dir():
         return []
     found = []
     for path in raw_dir.rglob("*"):
         rel = path.relative_to(raw_dir)
-        if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+        if path.is_file() and not any(
+            part.startswith(".") or part in ("__pycache__", "proposed") for part in rel.parts
+        ):
             found.append((rel.as_posix(), path))
     return sorted(found)
 
