@@ -32,6 +32,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from finsam_analysis.data.version import raw_digest
+
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
 RECORD_NAME = "build-record.json"
@@ -162,17 +164,17 @@ def library_versions() -> dict[str, str]:
 
 
 def inputs_digest(raw_dir: Path, package_dir: Path, template: Path) -> str:
-    """sha256 over every file under raw_dir, every file of the package (code, vocabularies,
+    """sha256 over the data version of raw_dir (data.version.raw_digest), every file of the package (code, vocabularies,
     rules, HTML templates), the report template and the library versions.
 
     Shared by all targets of a run; `target_hash` adds each target's parameters.
     A missing raw_dir counts as empty (logged), so the hash is still defined.
     """
-    h = hashlib.sha256(b"finsam-reports-inputs-v2\0")
+    h = hashlib.sha256(b"finsam-reports-inputs-v3\0")
     if not raw_dir.is_dir():
         logger.warning("raw data folder %s does not exist; hashing without it", raw_dir)
-    for rel, path in _files_under(raw_dir, ["*"]):
-        _hash_file(h, "raw", rel, path)
+    # the data version (data.version): the same hash data/processed records and documents show
+    h.update(f"raw\0{raw_digest(raw_dir)}\0".encode())
     for rel, path in _files_under(package_dir, PACKAGE_INPUTS):
         _hash_file(h, "package", rel, path)
     _hash_file(h, "template", template.name, template)
