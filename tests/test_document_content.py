@@ -264,7 +264,7 @@ def test_no_external_url_is_loaded_by_a_document():
 
 def test_workbook_holds_the_figures_the_document_shows(contexts):
     ctx = contexts["sjuharad"]
-    tables = downloads.section_tables(ctx)
+    tables = report.section_tables(ctx)
     book = pd.read_excel(io.BytesIO(downloads.workbook_bytes(ctx, tables)), sheet_name=None)
     assert (
         list(book)[:2] == ["Året i korthet 2024", "Att tänka på vid jämförelser"][: len(book)]
@@ -290,7 +290,7 @@ def test_workbook_holds_the_figures_the_document_shows(contexts):
 
 def test_csv_zip_has_every_table_with_swedish_headers(contexts):
     ctx = contexts["sydnarke"]
-    data = zipfile.ZipFile(io.BytesIO(downloads.csv_zip_bytes(ctx)))
+    data = zipfile.ZipFile(io.BytesIO(downloads.csv_zip_bytes(ctx, report.section_tables(ctx))))
     names = data.namelist()
     assert "kallor.csv" in names and any("aret-i-korthet" in n for n in names)
     first = pd.read_csv(
@@ -399,4 +399,4 @@ def test_a_sparse_forbund_gets_a_whole_document_without_errors(synthetic_raw):
     assert "Deltagare per kön: uppgifter saknas i källdokumenten." in text
     assert "Året gav ett överskott på 100\u00a0000\u00a0kr" in text
     assert not ENGLISH.findall(text) and not CODE_ID.findall(text)
-    assert downloads.workbook_bytes(ctx)  # and the downloads of such a document
+    assert downloads.workbook_bytes(ctx, report.section_tables(ctx))  # and the downloads of such a document

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_analysis.checks.personnummer import (
+from finsam_analysis.data import paths
+from finsam_analysis.data.personnummer import (
     find_personnummer,
     is_personnummer,
     luhn_ok,
     scan_for_personnummer,
 )
-from finsam_analysis.data import paths
 from finsam_analysis.document.suppression import (
     COMPLEMENTARY,
     SMALL,
@@ -302,7 +302,7 @@ def test_two_dimensions_kommun_by_gender():
     ],
 )
 def test_scan_text_finds_every_separator(text):
-    from finsam_analysis.checks.personnummer import scan_text
+    from finsam_analysis.data.personnummer import scan_text
 
     hits = scan_text(text)
     assert len(hits) == 1, (text, hits)
@@ -327,6 +327,6 @@ def test_scan_text_finds_every_separator(text):
     ],
 )
 def test_scan_text_leaves_organisationsnummer_and_figures_alone(text):
-    from finsam_analysis.checks.personnummer import scan_text
+    from finsam_analysis.data.personnummer import scan_text
 
     assert scan_text(text) == []

@@ -12,7 +12,7 @@ from finsam_analysis.checks import processed
 from finsam_analysis.checks.reconcile import reconcile
 from finsam_analysis.data import build, paths
 from finsam_analysis.data.targets import reportable_years
-from finsam_analysis.document import sections
+from finsam_analysis.document import context, sections
 
 SECTIONS = (
     "title",
@@ -56,7 +56,7 @@ def test_processed_is_current_only_for_the_raw_data_it_was_built_from(project):
 def test_a_kernel_reads_its_forbund_from_processed_and_shows_the_same_as_from_raw(project, monkeypatch):
     every = processed.refresh_processed()
     calls = []
-    monkeypatch.setattr(sections, "build_tables", lambda *a, **k: calls.append(k) or build.build_tables(*a, **k))
+    monkeypatch.setattr(context, "build_tables", lambda *a, **k: calls.append(k) or build.build_tables(*a, **k))
     for forbund in sorted(set(reportable_years(every)["forbund"])):
         from_disk = sections.prepare(forbund)
         assert set(from_disk.tables.financials["forbund"]) == {forbund}
@@ -78,7 +78,7 @@ def test_a_stale_processed_folder_is_not_read(project, monkeypatch):
     (paths.RAW_DIR / forbund / "forbund.yaml").write_text(
         (paths.RAW_DIR / forbund / "forbund.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
-    monkeypatch.setattr(sections, "load_processed", lambda *a, **k: pytest.fail("read a stale data/processed"))
+    monkeypatch.setattr(context, "load_processed", lambda *a, **k: pytest.fail("read a stale data/processed"))
     ctx = sections.prepare(forbund)
     assert set(ctx.tables.financials["forbund"]) <= {forbund}
 

@@ -24,10 +24,10 @@ def _load(args):
 
 
 def cmd_build(args) -> int:
-    from finsam_analysis.checks.personnummer import scan_for_personnummer
     from finsam_analysis.checks.processed import build_and_write
     from finsam_analysis.data.errors import Problem
     from finsam_analysis.data.lock import LockUnavailable
+    from finsam_analysis.data.personnummer import scan_for_personnummer
 
     started = time.perf_counter()
     hits = scan_for_personnummer(Path(args.raw))  # no personal data ever reaches data/processed
@@ -92,9 +92,9 @@ def cmd_validate(args) -> int:
 
     --verbose also lists the registered findings and skipped package rules; --all every check.
     """
-    from finsam_analysis.checks.personnummer import scan_for_personnummer
     from finsam_analysis.checks.reconcile import FAILING, reconcile, skipped_rules
     from finsam_analysis.data.build import verify_manifest
+    from finsam_analysis.data.personnummer import scan_for_personnummer
 
     started = time.perf_counter()
     tables = _load(args)

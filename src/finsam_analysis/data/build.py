@@ -299,7 +299,7 @@ def write_processed(
 def _refuse_personnummer(staging: Path, raw_dir: Path | None, out_dir: Path) -> None:
     """No personnummer reaches data/processed: the raw folder (where the curator can fix it,
     file and line) and the staged tables are scanned before the swap; hits are shown masked."""
-    from finsam_analysis.checks.personnummer import scan_for_personnummer
+    from finsam_analysis.data.personnummer import scan_for_personnummer
 
     problems = []
     if raw_dir is not None and Path(raw_dir).is_dir():

@@ -8,6 +8,7 @@ they never enter full-year measures, precedence or report targets: `full_year` f
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -90,15 +91,16 @@ def part_year(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def split_tables(tables):
-    """(full-year Tables, part-year Tables) of a finsam_analysis.data.build.Tables."""
-    from finsam_analysis.data.build import TABLE_FILES, Tables
-
+    """(full-year Tables, part-year Tables) of a finsam_analysis.data.build.Tables (any dataclass
+    of frames: this module stays below build, which imports it through the loader)."""
     full, part = {}, {}
-    for name in TABLE_FILES:
-        frame = tables.table(name)
+    for spec in dataclasses.fields(tables):
+        frame = getattr(tables, spec.name)
+        if not isinstance(frame, pd.DataFrame):
+            continue
         if PERIOD_COLUMN in frame.columns:
-            full[name] = full_year(frame).reset_index(drop=True)
-            part[name] = part_year(frame).reset_index(drop=True)
+            full[spec.name] = full_year(frame).reset_index(drop=True)
+            part[spec.name] = part_year(frame).reset_index(drop=True)
         else:
-            full[name] = part[name] = frame
-    return Tables(**full, raw=tables.raw), Tables(**part, raw=tables.raw)
+            full[spec.name] = part[spec.name] = frame
+    return dataclasses.replace(tables, **full), dataclasses.replace(tables, **part)

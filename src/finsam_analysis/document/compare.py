@@ -16,6 +16,7 @@ import pandas as pd
 from finsam_analysis.data import reference
 from finsam_analysis.data.build import Tables
 from finsam_analysis.data.precedence import preferred_table
+from finsam_analysis.document.items import Markdown
 from finsam_analysis.measures import costs, health, trends
 
 COLUMNS = [
@@ -188,7 +189,6 @@ def quality_table(tables: Tables, results: pd.DataFrame | None = None) -> pd.Dat
 def title() -> list:
     """The comparison document's heading, date and data version."""
     from finsam_analysis.document import provenance
-    from finsam_analysis.document.sections import Markdown
 
     return [
         Markdown(
@@ -204,7 +204,6 @@ def title() -> list:
 def key_figures_section(tables: Tables) -> list:
     """The key figures side by side, with what makes them hard to compare."""
     from finsam_analysis.document import fmt
-    from finsam_analysis.document.sections import Markdown
 
     figures = key_figures(tables)
     if figures.empty:
@@ -237,7 +236,6 @@ def key_figures_section(tables: Tables) -> list:
 
 def quality_section(tables: Tables) -> list:
     """The reconciliation of every förbund's source documents, in Swedish."""
-    from finsam_analysis.document.sections import Markdown
 
     table = quality_table(tables)
     items = [Markdown("## Avstämning av källdokumenten")]

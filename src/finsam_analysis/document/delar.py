@@ -16,12 +16,12 @@ from finsam_analysis.data.numbers import printed_decimals
 from finsam_analysis.data.precedence import document_rank
 from finsam_analysis.data.vocabulary import load_vocabulary
 from finsam_analysis.document import fmt, labels
+from finsam_analysis.document.items import Markdown
 
 UNIT_TEXT = {"kr": "kr", "tkr": "tkr", "mkr": "mnkr", "count": "", "pct": "%"}
 
 
 def _md(text: str):
-    from finsam_analysis.document.sections import Markdown
 
     return Markdown(text)
 

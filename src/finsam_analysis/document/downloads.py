@@ -49,25 +49,6 @@ def numeric(df: pd.DataFrame) -> pd.DataFrame:
     return out.map(parse_cell)
 
 
-def section_tables(ctx) -> list[tuple[str, list[pd.DataFrame]]]:
-    """(section heading, its tables) for every section that shows a table, in document order."""
-    from finsam_analysis.document import sections
-
-    out = []
-    for name, items in sections.all_items(ctx):
-        tables = [i for i in items if isinstance(i, pd.DataFrame)]
-        for item in items:
-            if hasattr(item, "savefig"):
-                import matplotlib.pyplot as plt
-
-                plt.close(item)
-        if not tables:
-            continue
-        head = next((str(i)[3:].strip() for i in items if isinstance(i, str) and str(i).startswith("## ")), name)
-        out.append((head, tables))
-    return out
-
-
 def _sheet_name(text: str, used: set[str]) -> str:
     name = re.sub(r"[\[\]:*?/\\]", " ", text)[:31].strip() or "Tabell"
     base, n = name, 2
@@ -95,9 +76,8 @@ def _about(ctx) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Uppgift", "Värde"])
 
 
-def workbook_bytes(ctx, tables: list | None = None) -> bytes:
+def workbook_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> bytes:
     """One .xlsx: a sheet per section (its tables one under the other), then Källor."""
-    tables = section_tables(ctx) if tables is None else tables
     buffer = io.BytesIO()
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -125,9 +105,8 @@ def workbook_bytes(ctx, tables: list | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def csv_zip_bytes(ctx, tables: list | None = None) -> bytes:
+def csv_zip_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> bytes:
     """Every table as a CSV (semicolon, decimal comma, UTF-8 with BOM: what Swedish Excel opens)."""
-    tables = section_tables(ctx) if tables is None else tables
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         n = 0
@@ -162,22 +141,7 @@ def links(ctx) -> str:
     )
 
 
-def write(ctx, directory: Path, temp_token: str | None = None) -> list[Path]:
-    """Write the workbook and the CSV zip into `directory`; with temp_token, under temporary names
-    (<name>.<token>.tmp) for the caller to rename into place. Returns the written paths."""
-    tables = section_tables(ctx)
-    directory = Path(directory)
-    written = []
-    for suffix, data in ((XLSX_SUFFIX, workbook_bytes(ctx, tables)), (CSV_SUFFIX, csv_zip_bytes(ctx, tables))):
-        path = directory / f"{basename(ctx)}{suffix}"
-        if temp_token:
-            path = path.with_name(f"{path.name}.{temp_token}.tmp")
-        path.write_bytes(data)
-        written.append(path)
-    return written
-
-
-def publish(ctx, tables: list | None = None) -> list[Path]:
+def publish(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> list[Path]:
     """Write the workbook and the CSV zip to the paths the report runner names in the
     environment (FINSAM_DOWNLOAD_XLSX, FINSAM_DOWNLOAD_ZIP: its temp files, renamed into place
     with the HTML); nothing when they are not set (an analyst running the template by hand)."""
@@ -186,7 +150,6 @@ def publish(ctx, tables: list | None = None) -> list[Path]:
     targets = {"FINSAM_DOWNLOAD_XLSX": workbook_bytes, "FINSAM_DOWNLOAD_ZIP": csv_zip_bytes}
     if not any(os.environ.get(v) for v in targets):
         return []
-    tables = tables or section_tables(ctx)
     written = []
     for variable, make in targets.items():
         if os.environ.get(variable):

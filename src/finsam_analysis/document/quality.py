@@ -16,6 +16,7 @@ import pandas as pd
 from finsam_analysis.checks.reconcile import registered
 from finsam_analysis.data.targets import OUTCOME_TABLES
 from finsam_analysis.document import fmt
+from finsam_analysis.document.items import Markdown, heading, table
 
 KIND_SV = {"material": "fel i källdokumentet", "definition": "olika definitioner", "rounding": "avrundning"}
 UNIT_SV = {"money": "kr", "count": "personer", "pct": "procentenheter"}
@@ -175,7 +176,6 @@ def _bullets(frame: pd.DataFrame, with_title: bool = True) -> str:
 
 
 def section(ctx) -> list:
-    from finsam_analysis.document.sections import Markdown, heading
 
     items = [heading("Datakvalitet")]
     results = ctx.findings
@@ -226,7 +226,6 @@ def section(ctx) -> list:
 
 
 def plan_differences(ctx) -> list:
-    from finsam_analysis.document.sections import Markdown
 
     plan = ctx.registered[ctx.registered["plan"]] if not ctx.registered.empty else ctx.registered
     if plan.empty:
@@ -242,7 +241,6 @@ def plan_differences(ctx) -> list:
 
 def definitions_section(ctx) -> list:
     """Where figures are not comparable, generated from the data and the registered findings."""
-    from finsam_analysis.document.sections import Markdown, heading
 
     items = [heading("Att tänka på vid jämförelser")]
     notes = []
@@ -301,7 +299,6 @@ def definitions_section(ctx) -> list:
 
 
 def appendix(ctx) -> list:
-    from finsam_analysis.document.sections import Markdown, heading, table
 
     items = [heading("Bilaga: alla registrerade avvikelser och källorna")]
     reg = ctx.registered

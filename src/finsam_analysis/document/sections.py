@@ -18,132 +18,21 @@ Content rules every section keeps (tests/test_document_content.py guards them):
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from finsam_analysis.data import paths, periods, reference
-from finsam_analysis.data.build import TABLE_FILES, Tables, build_tables, is_current, load_findings, load_processed
-from finsam_analysis.data.precedence import preferred_table
-from finsam_analysis.data.targets import check_target
-from finsam_analysis.document import delar, fmt, labels, plots, provenance, suppression
-from finsam_analysis.document.parameters import check_values
+from finsam_analysis.data import reference
+from finsam_analysis.document import delar, downloads, fmt, labels, plots, provenance, quality, suppression
+from finsam_analysis.document import summary as year_in_brief
+from finsam_analysis.document.context import ReportContext, prepare  # noqa: F401 - the notebook's entry point
+from finsam_analysis.document.facts import (
+    insatser_only,
+    whole_forbund_cost_per_participant,
+    whole_year_table,
+)
+from finsam_analysis.document.items import MASK, Item, Markdown, compact, heading, none_line, table, uses_symbols
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
-
-Item = object  # a Markdown string, a DataFrame or a matplotlib Figure
-MASK = suppression.MASK
-
-
-class Markdown(str):
-    """Report text in Markdown (rendered by the notebook's display)."""
-
-
-@dataclass
-class ReportContext:
-    """Everything a report section needs: parameters and this förbund's tables."""
-
-    forbund: str
-    year: int
-    threshold: int
-    base_year: int
-    name: str
-    tables: Tables  # filtered to this förbund, every full-year figure as curated
-    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
-    parameters: dict = field(default_factory=dict)  # as passed (None = default)
-    part_year: Tables | None = None  # figures for part of a year (delår): shown apart, never mixed in
-
-    # cached: every section reads these, and picking one figure per key sorts the table
-    @cached_property
-    def fin(self) -> pd.DataFrame:
-        """Financials with one figure per (year, basis, item, statement): newest document wins."""
-        return whole_year(preferred_table(self.tables, "financials"))
-
-    @cached_property
-    def mc(self) -> pd.DataFrame:
-        """Member contributions with one figure per (year, basis, member, kind)."""
-        return whole_year(preferred_table(self.tables, "member_contributions"))
-
-    @cached_property
-    def parts(self) -> pd.DataFrame:
-        """Participants with one figure per key (precedence.preferred_table)."""
-        return whole_year(preferred_table(self.tables, "participants"))
-
-    @cached_property
-    def outs(self) -> pd.DataFrame:
-        return whole_year(preferred_table(self.tables, "outcomes"))
-
-    @cached_property
-    def registered(self) -> pd.DataFrame:
-        """The registered findings with their Swedish explanation (quality.registered_findings)."""
-        from finsam_analysis.document import quality
-
-        return quality.registered_findings(self)
-
-    @cached_property
-    def data_version(self) -> str:
-        return provenance.data_version()
-
-
-def whole_year(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows that cover the whole year (column `period` = 'helar', where the data has it):
-    the annual document never mixes a part-year figure into a year's figures."""
-    if frame is None or "period" not in frame.columns:
-        return frame
-    return frame[frame["period"].isna() | (frame["period"].astype(str) == "helar")].reset_index(drop=True)
-
-
-def _filter(tables: Tables, forbund: str) -> Tables:
-    frames = {}
-    for name in TABLE_FILES:
-        frame = tables.table(name)
-        frames[name] = frame[frame["forbund"] == forbund].reset_index(drop=True)
-    return Tables(**frames, raw=[f for f in tables.raw if f.slug == forbund])
-
-
-def prepare(
-    forbund: str,
-    year: int | None = None,
-    suppression_threshold: int = suppression.DEFAULT_THRESHOLD,
-    base_year: int | None = None,
-    tables: Tables | None = None,
-) -> ReportContext:
-    """Check the report parameters against the data and collect this förbund's tables.
-
-    Fails at once, before any work, on a value outside its declared range (document.parameters)
-    or a target the report-target rule does not give (data.targets). Without `tables`, only this
-    förbund's folder is loaded: a kernel never reads the other förbund's data.
-    """
-    passed = {"forbund": forbund, "year": year, "suppression_threshold": suppression_threshold, "base_year": base_year}
-    check_values(passed)
-    findings = None
-    if tables is None:
-        tables, findings = _own_tables(forbund)
-    target = check_target(tables, forbund, year)
-    # default: the report year's money, or the nearest year the KPI covers (never a failure)
-    base_year = prices.base_year_for(target.year, reference.load_kpi()) if base_year is None else base_year
-    check_values({"base_year": base_year})
-    plots.setup()
-    name = tables.forbund.loc[tables.forbund["forbund"] == forbund, "name"].iloc[0]
-    own = _filter(tables, forbund)
-    if findings is None:
-        from finsam_analysis.checks.reconcile import reconcile
-
-        findings = reconcile(own)
-    full, part = periods.split_tables(own)
-    return ReportContext(forbund, target.year, suppression_threshold, base_year, name, full, findings, passed, part)
-
-
-def _own_tables(forbund: str) -> tuple[Tables, pd.DataFrame | None]:
-    """Only this förbund's tables (and checks): read from data/processed when it is current
-    (what `finsam reports` guarantees), else built from its raw folder (an analyst editing
-    data/raw in JupyterLab sees the edit at once)."""
-    if is_current():
-        return load_processed(only=[forbund]), load_findings(only=[forbund])
-    only = [forbund] if paths.is_slug(forbund) and (paths.RAW_DIR / forbund).is_dir() else None
-    return build_tables(only=only), None
-
 
 # ----------------------------------------------------------------------------- display
 
@@ -187,19 +76,6 @@ def show(items: list[Item]) -> None:
                 _SHOWN.append((head, item))
 
 
-def compact(df: pd.DataFrame) -> pd.DataFrame:
-    """A display table as a reader wants it: the index's name in the header row (not on a row of
-    its own), and no column in which the source gives nothing at all."""
-    if not isinstance(df, pd.DataFrame):
-        return df
-    out = df.copy()
-    empty = [c for c in out.columns if len(out) and out[c].astype(str).isin([suppression.MISSING, ""]).all()]
-    out = out.drop(columns=empty)
-    if out.index.name and out.columns.name is None:
-        out.columns.name, out.index.name = out.index.name, None
-    return out
-
-
 def alt_text(figure: plt.Figure) -> str:
     """The figure's alternative text: its title and the titles of its panels."""
     titles = [figure._suptitle.get_text()] if getattr(figure, "_suptitle", None) else []
@@ -214,103 +90,8 @@ def figure_png(figure: plt.Figure) -> bytes:
     return buffer.getvalue()
 
 
-def table(df: pd.DataFrame, columns: dict[str, tuple[str, object]]) -> pd.DataFrame:
-    """A display table: {column: (Swedish header, formatter)}; the first column is the index."""
-    out = pd.DataFrame(
-        {
-            label: df[col].map(formatter) if formatter else df[col].astype(str)
-            for col, (label, formatter) in columns.items()
-        }
-    )
-    return out.set_index(out.columns[0])
-
-
-def heading(text: str) -> Markdown:
-    return Markdown(f"## {text}")
-
-
-def none_line(what: str) -> list[Item]:
-    """The one line a section shows when the förbund's documents have no data for it."""
-    return [Markdown(f"*{what}: uppgifter saknas i källdokumenten.*")]
-
-
-def uses_symbols(df: pd.DataFrame) -> bool:
-    """Whether a display table shows ×, – or .. (then the legend goes under it)."""
-    text = df.astype(str)
-    return bool(
-        text.isin([MASK, suppression.NOT_APPLICABLE, suppression.MISSING]).any().any()
-        or text.apply(lambda c: c.str.startswith(MASK)).any().any()
-    )
-
-
 def legend(ctx: ReportContext) -> Markdown:
     return Markdown(f"<small>{suppression.legend(ctx.threshold)}</small>")
-
-
-def _frame(ctx: ReportContext, name: str) -> pd.DataFrame:
-    """A table of this förbund, whole-year rows only; empty when the documents have none."""
-    try:
-        frame = ctx.tables.table(name)
-    except (AttributeError, KeyError):  # a table this data set does not have
-        frame = None
-    return whole_year(frame) if frame is not None else pd.DataFrame()
-
-
-def _approx(frame: pd.DataFrame) -> str | None:
-    """The approximation word ('ca', 'drygt', ...) the source prints with the rows' figure
-    (column `approx`, where the data has it), or None for an exact figure."""
-    if "approx" not in frame.columns:
-        return None
-    words = [str(w).strip() for w in frame["approx"] if pd.notna(w) and str(w).strip() not in ("", "False", "false")]
-    return words[0] if words else None
-
-
-def item_value(ctx: ReportContext, item: str, year: int | None = None) -> float | None:
-    """One figure of the financials for the report year (or `year`); None if not printed."""
-    if ctx.fin.empty:
-        return None
-    series = trends.item_series(ctx.fin, item)
-    row = series[series["year"] == (year or ctx.year)]
-    return float(row["value_sek"].iloc[0]) if len(row) and pd.notna(row["value_sek"].iloc[0]) else None
-
-
-def _item_is_approx(ctx: ReportContext, item: str, year: int) -> str | None:
-    fin = ctx.fin
-    return _approx(fin[(fin["item"] == item) & (fin["year"] == year)]) if not fin.empty else None
-
-
-def contributions(ctx: ReportContext, year: int | None = None) -> float | None:
-    """Member contributions of the year: the printed total, else the sum of the members."""
-    value = item_value(ctx, "member_contribution_total", year)
-    if value is None and not ctx.mc.empty:
-        totals = funding.contribution_totals(ctx.fin, ctx.mc)
-        hit = totals[totals["year"] == (year or ctx.year)]
-        value = float(hit["contributions_sek"].iloc[0]) if len(hit) else None
-    return value
-
-
-def active_participants(ctx: ReportContext, year: int | None = None) -> float | None:
-    """Participants active during the year in the whole förbund (the printed '*' total)."""
-    parts = ctx.parts
-    if parts.empty:
-        return None
-    row = parts[
-        (parts["year"] == (year or ctx.year))
-        & (parts["intervention"] == "*")
-        & (parts["group"] == "*")
-        & (parts["measure"] == "active")
-        & (parts["gender"] == "total")
-        & (parts["unit"] == "count")
-    ]
-    return float(row["value"].iloc[0]) if len(row) else None
-
-
-def insatser_only(frame: pd.DataFrame, interventions: pd.DataFrame, column: str = "intervention") -> pd.DataFrame:
-    """Rows of real insatser: no printed subtotal (kind `summa`) and no parent of others."""
-    if frame.empty or interventions.empty:
-        return frame
-    leaves = set(costs.leaf_interventions(interventions)["intervention"])
-    return frame[frame[column].isin(leaves)]
 
 
 # ----------------------------------------------------------------------------- sections
@@ -318,7 +99,6 @@ def insatser_only(frame: pd.DataFrame, interventions: pd.DataFrame, column: str 
 
 def title(ctx: ReportContext) -> list[Item]:
     """Title, sources, provenance (date, data version, parameters) and the downloads."""
-    from finsam_analysis.document import downloads
 
     sources = ctx.tables.sources.sort_values("document") if not ctx.tables.sources.empty else ctx.tables.sources
     docs = "; ".join(f"{fmt.md(t)} ({fmt.md(d)})" for t, d in zip(sources.get("title", []), sources.get("date", [])))
@@ -345,9 +125,8 @@ def non_default(ctx: ReportContext) -> bool:
 
 def at_a_glance(ctx: ReportContext) -> list[Item]:
     """Året i korthet: key figures with the previous year and the change, and generated sentences."""
-    from finsam_analysis.document import summary
 
-    return summary.section(ctx)
+    return year_in_brief.section(ctx)
 
 
 def summary(ctx: ReportContext) -> list[Item]:  # the earlier name of the section
@@ -356,16 +135,8 @@ def summary(ctx: ReportContext) -> list[Item]:  # the earlier name of the sectio
 
 def definitions(ctx: ReportContext) -> list[Item]:
     """Where figures are not comparable: definitions, generated from the data and the findings."""
-    from finsam_analysis.document import quality
 
     return quality.definitions_section(ctx)
-
-
-def _guideline(ctx: ReportContext) -> pd.DataFrame:
-    if ctx.fin.empty:
-        return pd.DataFrame()
-    out = health.equity_vs_guideline(ctx.fin, ctx.mc, reference.load_equity_bands())
-    return out[(out["year"] == ctx.year) & out["equity_sek"].notna()].reset_index(drop=True)
 
 
 def member_funding(ctx: ReportContext) -> list[Item]:
@@ -527,7 +298,7 @@ def part_year_section(ctx: ReportContext) -> list[Item]:
 def cost_structure_section(ctx: ReportContext) -> list[Item]:
     """Share of costs to individual and structural insatser and administration."""
     items: list[Item] = [heading("Kostnadsstruktur")]
-    finance = _frame(ctx, "intervention_finance")
+    finance = whole_year_table(ctx, "intervention_finance")
     if finance.empty or ctx.tables.interventions.empty:
         return items + none_line("Kostnader per insats")
     structure = costs.cost_structure(finance, ctx.tables.interventions)
@@ -574,30 +345,11 @@ PER_PARTICIPANT_DEFINITION = (
 )
 
 
-def whole_forbund_cost_per_participant(ctx: ReportContext) -> dict | None:
-    """Individinriktade insatser / active participants of the whole förbund, for the report year."""
-    finance = _frame(ctx, "intervention_finance")
-    count = active_participants(ctx)
-    if finance.empty or ctx.tables.interventions.empty or not count:
-        return None
-    total = costs.total_costs(finance[finance["basis"] == "utfall"], ctx.tables.interventions, kinds=("individ",))
-    total = total[total["year"] == ctx.year]
-    if total.empty or not total["value_sek"].iloc[0]:
-        return None
-    cost = -float(total["value_sek"].iloc[0])
-    leaves = costs.leaf_interventions(ctx.tables.interventions)
-    names = sorted(
-        set(leaves.loc[leaves["kind"] == "individ", "intervention"])
-        & set(finance.loc[(finance["year"] == ctx.year) & (finance["basis"] == "utfall"), "intervention"])
-    )
-    return {"cost_sek": cost, "participants": count, "per_participant_sek": cost / count, "insatser": names}
-
-
 def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
     """Cost per participant for the förbund as a whole and per insats, with the definition."""
     items: list[Item] = [heading("Kostnad per deltagare")]
     whole = whole_forbund_cost_per_participant(ctx)
-    finance, parts = _frame(ctx, "intervention_finance"), ctx.parts
+    finance, parts = whole_year_table(ctx, "intervention_finance"), ctx.parts
     if whole is not None and whole["participants"] >= ctx.threshold:
         items.append(
             Markdown(
@@ -874,10 +626,9 @@ def financial_health(ctx: ReportContext) -> list[Item]:
 def budget_section(ctx: ReportContext) -> list[Item]:
     """Budget and forecast against outcome: per insats (no subtotals), per item, forecast accuracy,
     and the registered differences between plan and outcome (not data errors)."""
-    from finsam_analysis.document import quality
 
     items: list[Item] = [heading("Budget och utfall")]
-    finance = _frame(ctx, "intervention_finance")
+    finance = whole_year_table(ctx, "intervention_finance")
     if not finance.empty:
         plan = budget.budget_vs_outcome(finance, measures=("cost",))
         plan = plan[(plan["year"] <= ctx.year) & plan["planned_sek"].notna() & plan["actual_sek"].notna()]
@@ -996,7 +747,7 @@ def budget_section(ctx: ReportContext) -> list[Item]:
 def survey_section(ctx: ReportContext) -> list[Item]:
     """NNS indicator survey: positive shares per question, respondents masked like any count."""
     items: list[Item] = [heading("Indikatorenkät (NNS)")]
-    survey = _frame(ctx, "indicator_survey")
+    survey = whole_year_table(ctx, "indicator_survey")
     if survey.empty:
         return items + none_line("Indikatorenkät")
     respondents = survey[(survey["measure"] == "respondents")]
@@ -1034,7 +785,6 @@ def survey_section(ctx: ReportContext) -> list[Item]:
 
 def data_quality(ctx: ReportContext) -> list[Item]:
     """Datakvalitet: the reconciliation of the source documents, in Swedish, material findings first."""
-    from finsam_analysis.document import quality
 
     return quality.section(ctx) + delar.approximate_figures(ctx.tables, ctx.year)
 
@@ -1042,14 +792,12 @@ def data_quality(ctx: ReportContext) -> list[Item]:
 def publish_downloads(ctx: ReportContext) -> None:
     """Write the tables shown in this kernel as .xlsx and CSV, where the report runner asks for
     them (environment FINSAM_DOWNLOAD_XLSX / FINSAM_DOWNLOAD_ZIP); nothing when run by hand."""
-    from finsam_analysis.document import downloads
 
-    downloads.publish(ctx, shown_tables())
+    downloads.publish(ctx, shown_tables() or section_tables(ctx))
 
 
 def appendix(ctx: ReportContext) -> list[Item]:
     """Bilaga: every registered finding and the sources, for the controller."""
-    from finsam_analysis.document import quality
 
     return quality.appendix(ctx)
 
@@ -1076,3 +824,18 @@ SECTIONS = (
 def all_items(ctx: ReportContext) -> list[tuple[str, list[Item]]]:
     """Every section's items in document order, with the section's function name."""
     return [(section.__name__, section(ctx)) for section in SECTIONS]
+
+
+def section_tables(ctx: ReportContext) -> list[tuple[str, list[pd.DataFrame]]]:
+    """(section heading, its tables) for every section that shows a table, in document order:
+    what the downloads hold when no table was displayed in this kernel."""
+    out = []
+    for name, items in all_items(ctx):
+        for item in items:
+            if isinstance(item, plt.Figure):
+                plt.close(item)
+        tables = [i for i in items if isinstance(i, pd.DataFrame)]
+        if tables:
+            head = next((str(i)[3:].strip() for i in items if isinstance(i, Markdown) and i.startswith("## ")), name)
+            out.append((head, tables))
+    return out

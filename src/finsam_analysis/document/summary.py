@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from finsam_analysis.document import delar, fmt, labels, suppression
+from finsam_analysis.document import delar, fmt, labels, quality, suppression
+from finsam_analysis.document.facts import (
+    active_participants,
+    approx_word,
+    contributions,
+    guideline,
+    item_value,
+    whole_forbund_cost_per_participant,
+)
+from finsam_analysis.document.items import Markdown, heading
 from finsam_analysis.measures import funding, health, participants
 
 # item, sign (costs as positive amounts), whether a change in per cent means something
@@ -47,15 +56,14 @@ def _row(
 
 def key_figures(ctx) -> pd.DataFrame:
     """The key figure table: one row per figure the documents give for the report year."""
-    from finsam_analysis.document import sections as s
 
     y, p = ctx.year, ctx.year - 1
     rows = []
     for item, sign, with_pct in KEY_ITEMS:
         if item == "member_contribution_total":
-            cur, prev = s.contributions(ctx, y), s.contributions(ctx, p)
+            cur, prev = contributions(ctx, y), contributions(ctx, p)
         else:
-            cur, prev = s.item_value(ctx, item, y), s.item_value(ctx, item, p)
+            cur, prev = item_value(ctx, item, y), item_value(ctx, item, p)
         name = labels.label("items", item)
         row = _row(name, None if prev is None else prev * sign, None if cur is None else cur * sign, "kr", with_pct)
         if row is not None:
@@ -70,9 +78,9 @@ def key_figures(ctx) -> pd.DataFrame:
         ratio = health.equity_ratio(ctx.fin).set_index("year")["equity_ratio_pct"]
         get = lambda year: float(ratio[year]) if year in ratio.index and pd.notna(ratio[year]) else None  # noqa: E731
         rows.append(_row("Soliditet", get(p), get(y), "pct", False))
-    active = s.active_participants(ctx, y)
+    active = active_participants(ctx, y)
     if active is not None and active >= ctx.threshold:
-        prev = s.active_participants(ctx, p)
+        prev = active_participants(ctx, p)
         row = _row(
             "Aktuella deltagare under året", prev if prev and prev >= ctx.threshold else None, active, "count", True
         )
@@ -84,11 +92,11 @@ def key_figures(ctx) -> pd.DataFrame:
             & (parts["measure"] == "active")
             & (parts["gender"] == "total")
         ]
-        word = s._approx(own)
+        word = approx_word(own)
         if word:  # "drygt 260", as the source prints it
             row["cur"] = delar.as_printed(active, "count", word)
         rows.append(row)
-    whole = s.whole_forbund_cost_per_participant(ctx)
+    whole = whole_forbund_cost_per_participant(ctx)
     if whole is not None and whole["participants"] >= ctx.threshold:
         row = _row("Kostnad per deltagare, individinriktade insatser", None, whole["per_participant_sek"], "kr", False)
         row["cur"] = "≈ " + row["cur"]
@@ -102,8 +110,6 @@ def key_figures(ctx) -> pd.DataFrame:
 
 def sentences(ctx) -> list[str]:
     """3–6 sentences on the year, each from a measure; a sentence whose figures are missing is left out."""
-    from finsam_analysis.document import quality
-    from finsam_analysis.document import sections as s
 
     y = ctx.year
     out: list[str] = []
@@ -128,7 +134,7 @@ def sentences(ctx) -> list[str]:
                 else ("ett underskott" if r["net_result_sek"] < 0 else "ett nollresultat")
             )
             out.append(f"Året gav {word} på {fmt.kronor(abs(r['net_result_sek']))}{before}{req}.")
-    guide = s._guideline(ctx)
+    guide = guideline(ctx)
     if len(guide) and pd.notna(guide["cap_sek"].iloc[0]):
         g = guide.iloc[0]
         over = g["excess_sek"]
@@ -149,7 +155,7 @@ def sentences(ctx) -> list[str]:
             worst = shares["deviation_pp"].abs().max()
             verdict = "i linje med lagens" if pd.notna(worst) and worst < 0.5 else "en avvikelse från lagens"
             out.append(f"Medlemsbidragen fördelades {', '.join(parts)} – {verdict} 1/2, 1/4 och 1/4.")
-    active = s.active_participants(ctx, y)
+    active = active_participants(ctx, y)
     if active is not None and active >= ctx.threshold:
         text = f"{fmt.number(active)} deltagare var aktuella under året"
         parts = ctx.parts
@@ -166,7 +172,7 @@ def sentences(ctx) -> list[str]:
             if len(women) and len(men):
                 text += f", {fmt.percent(women['share_pct'].iloc[0], 0)} kvinnor och {fmt.percent(men['share_pct'].iloc[0], 0)} män"
         out.append(text + ".")
-    whole = s.whole_forbund_cost_per_participant(ctx)
+    whole = whole_forbund_cost_per_participant(ctx)
     if whole is not None and whole["participants"] >= ctx.threshold:
         out.append(
             f"De individinriktade insatserna kostade {fmt.mnkr(whole['cost_sek'])}, ≈ {fmt.kronor(whole['per_participant_sek'])} per aktuell deltagare."
@@ -186,7 +192,6 @@ def sentences(ctx) -> list[str]:
 
 
 def section(ctx) -> list:
-    from finsam_analysis.document.sections import Markdown, heading
 
     items = [heading(f"Året i korthet {ctx.year}")]
     figures = key_figures(ctx)
@@ -208,8 +213,6 @@ def section(ctx) -> list:
     if text:
         items.append(Markdown("\n".join(f"- {t}" for t in text)))
     if figures.empty:  # say what is missing (a delår-only year, or a document without money)
-        from finsam_analysis.document import delar
-
         items += delar.missing_key_figures(ctx)
     if not figures.empty:
         items.append(figures)

@@ -1,6 +1,6 @@
 """Privacy at every exit: no personnummer is published, and none is ever printed.
 
-The detector is checks/personnummer.py (`scan_text`, or `find_personnummer` where that is not
+The detector is data/personnummer.py (`scan_text`, or `find_personnummer` where that is not
 there yet); this module applies it where things leave the project:
 
 - `scan_inputs(raw_dir, template)` in the parent before any report is rendered: every text
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from finsam_analysis.checks import personnummer as _pnr
+from finsam_analysis.data import personnummer as _pnr
 
 # What `finsam scan` reads as text (everything else: skipped as binary).
 TEXT_SUFFIXES = (
