@@ -24,3 +24,18 @@ def fixture_tables():
 @pytest.fixture
 def synthetic_raw(tmp_path):
     return write_synthetic(tmp_path / "raw")
+
+
+@pytest.fixture(scope="session")
+def report_context(tables):
+    """One förbund's report context from the session's tables, made once per (slug, threshold)."""
+    from finsam_analysis.document import sections
+
+    made = {}
+
+    def get(slug: str, threshold: int = 5):
+        if (slug, threshold) not in made:
+            made[slug, threshold] = sections.prepare(slug, suppression_threshold=threshold, tables=tables)
+        return made[slug, threshold]
+
+    return get

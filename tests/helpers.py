@@ -3,9 +3,12 @@ synthetic förbund. Not in conftest.py, whose module name notebooks/conftest.py 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+
+from finsam_analysis.document import sections as report
 
 FIXTURES_RAW = Path(__file__).parent / "fixtures" / "raw"  # synthetic förbund (tests/fixtures/README.md)
 
@@ -89,3 +92,45 @@ def write_synthetic(raw_dir, financials=SYNTHETIC_FINANCIALS, members=SYNTHETIC_
     for name, content in (extra or {}).items():
         (doc / name).write_text(content, encoding="utf-8")
     return raw_dir
+
+
+# ---- what a reader sees of a report's items (figures reduced to their texts)
+
+
+class FigureText:
+    """The words and numbers a chart shows: titles, labels, tick labels, legend, value labels."""
+
+    def __init__(self, fig):
+        texts = [report.alt_text(fig)]
+        for ax in fig.axes:
+            texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+            texts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels() + ax.texts]
+        for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+            texts += [t.get_text() for t in legend.get_texts()]
+        self.texts = [t for t in texts if t]
+        self.yticks = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+        self.values = [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def reader_text(items) -> list[str]:
+    texts = []
+    for _, item in items:
+        if isinstance(item, FigureText):
+            texts += item.texts
+        elif isinstance(item, pd.DataFrame):
+            shown = report.compact(item)
+            texts += [str(c) for c in shown.columns] + [str(i) for i in shown.index]
+            texts += [str(v) for v in shown.to_numpy().ravel()]
+            texts += [str(shown.columns.name or ""), str(shown.index.name or "")]
+        else:
+            # links and the small tags are markup, not text
+            texts.append(re.sub(r"<[^>]+>", " ", str(item)))
+    return texts
+
+
+def kommun_table(ctx):
+    return next(
+        item
+        for item in report.participants_section(ctx)
+        if isinstance(item, pd.DataFrame) and item.index.name == "Kommun"
+    )

@@ -6,8 +6,11 @@
 Each expected value was read from the document by hand; the section is named in each case.
 """
 
+import pandas as pd
 import pytest
 from helpers import one
+
+from finsam_analysis.document import sections as report
 
 AR = dict(forbund="halland", document="arsredovisning-2025")
 MIN = dict(forbund="halland", document="protokoll-2023-12-15")
@@ -212,3 +215,20 @@ def test_report_summary(tables):
         i for i in report.at_a_glance(report.prepare("halland", tables=tables)) if isinstance(i, pd.DataFrame)
     )
     assert summary.loc["Eget kapital vid årets slut", "2025"] == "5\u00a0967\u00a0665\u00a0kr"
+
+
+# ---- the same document's figures as its report shows them
+
+
+def test_plan_differences_are_in_the_budget_section_not_data_quality(report_context):
+    ctx = report_context("halland")
+    budget_text = "\n".join(str(i) for i in report.budget_section(ctx))
+    quality_text = "\n".join(str(i) for i in report.data_quality(ctx))
+    assert "Budgeterat resultat 2024" in budget_text and "Budgeterat resultat 2024" not in quality_text
+
+
+def test_halland_forecast_accuracy_is_shown(report_context):
+    tables = [item for item in report.budget_section(report_context("halland")) if isinstance(item, pd.DataFrame)]
+    forecast = next(t for t in tables if "Prognosfel" in t.columns)
+    assert forecast.loc["Årets resultat 2023", "Prognos"] == "\u22121\u00a0650\u00a0364\u00a0kr"
+    assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "\u22121\u00a0162\u00a0135\u00a0kr"

@@ -4,8 +4,15 @@ Each expected value was read from the document by hand; the section is named in 
 Money is compared in kronor (value_sek), counts and percentages in value.
 """
 
+import io
+import re
+
+import pandas as pd
 import pytest
-from helpers import one
+from helpers import kommun_table, one
+
+from finsam_analysis.document import downloads, suppression
+from finsam_analysis.document import sections as report
 
 F = dict(forbund="sjuharad", document="arsredovisning-2024")
 OVERVIEW = "1.1. Översikt över verksamhetens utveckling"
@@ -205,3 +212,85 @@ def test_report_summary(tables):
     assert summary.loc["Årets resultat", "Förändring"] == "+1\u00a0051\u00a0180\u00a0kr"
     assert summary.loc["Årets resultat", "Förändring %"] == "–"  # a % of a sign change says nothing
     assert summary.loc["Medlemsbidrag", "Förändring %"] == "\u22125,2\u00a0%"
+
+
+# ---- the same document's figures as its report shows them
+
+
+def test_sjuharad_budget_per_insats_leaves_out_ordinarie(report_context):
+    tables = [i for i in report.budget_section(report_context("sjuharad")) if isinstance(i, pd.DataFrame)]
+    per_insats = tables[0]
+    assert "Ordinarie" not in per_insats.index and "Aktiv Kraft Borås" in per_insats.index
+    assert per_insats.loc["Summa, alla insatser ovan", "Budget"] == "19\u00a0685\u00a0000\u00a0kr"
+
+
+def test_complementary_suppression_across_outcome_breakdowns(report_context):
+    # Sjuhärad 2024: arbete 12 + studier 8 = arbete eller studier 20; at threshold 10, studier
+    # is small and arbete must go too (20 − 12 = 8)
+    ctx = report_context("sjuharad", 10)
+    table = next(i for i in report.outcomes_section(ctx) if isinstance(i, pd.DataFrame))
+    assert table.loc["Hela förbundet – Studier", "Antal"] == suppression.MASK
+    assert table.loc["Hela förbundet – Arbete", "Antal"] == suppression.MASK
+    assert table.loc["Hela förbundet – Arbete eller studier", "Antal"] == "20"
+
+
+def test_cost_per_participant_of_the_whole_forbund(report_context):
+    whole = report.whole_forbund_cost_per_participant(report_context("sjuharad"))
+    assert whole["cost_sek"] == 15_375_000 and whole["participants"] == 650
+    text = " ".join(str(i) for i in report.cost_per_participant_section(report_context("sjuharad")))
+    assert "≈ 23\u00a0654\u00a0kr per deltagare" in text and "aktuella under året" in text
+
+
+def test_year_at_a_glance_sentences(report_context):
+    items = report.at_a_glance(report_context("sjuharad"))
+    text = str(items[1])
+    assert 3 <= text.count("\n- ") + 1 <= 6
+    assert "överskott på 246\u00a0185\u00a0kr" in text and "balanskravet är uppfyllt" in text
+    assert "381\u00a0869\u00a0kr över riktvärdet" in text
+    assert "650 deltagare" in text
+
+
+def test_definitions_say_where_member_contributions_are_booked(report_context):
+    text = "\n".join(str(i) for i in report.definitions(report_context("sjuharad")))
+    assert "Medlemsbidragen redovisas bland de finansiella posterna" in text
+
+
+def test_workbook_holds_the_figures_the_document_shows(report_context):
+    ctx = report_context("sjuharad")
+    tables = report.section_tables(ctx)
+    book = pd.read_excel(io.BytesIO(downloads.workbook_bytes(ctx, tables)), sheet_name=None)
+    assert (
+        list(book)[:2] == ["Året i korthet 2024", "Att tänka på vid jämförelser"][: len(book)]
+        or "Året i korthet 2024" in book
+    )
+    assert "Källor och förklaringar" in book
+    sheet = book["Året i korthet 2024"]
+    row = sheet[sheet.iloc[:, 0] == "Årets resultat"].iloc[0]
+    assert row["2024"] == pytest.approx(246185) and row["2023"] == pytest.approx(-804994)
+    # every table: the same numbers as the displayed cells, sheet by sheet, table by table
+    for head, frames in tables:
+        name = next(n for n in book if n.startswith(re.sub(r"[\[\]:*?/\\]", " ", head)[:31].strip()[:28]))
+        first = frames[0]
+        expected = downloads.numeric(first)
+        got = book[name].iloc[: len(expected)]
+        for column in expected.columns:
+            for want, have in zip(expected[column], got[column]):
+                if isinstance(want, float):
+                    assert have == pytest.approx(want), (head, column)
+                else:
+                    assert str(have) == str(want) or (pd.isna(have) and str(want) in ("", "nan")), (head, column)
+
+
+def test_participants_per_kommun_and_gender(report_context):
+    table = kommun_table(report_context("sjuharad"))
+    assert table.loc["Bollebygd"].tolist() == ["17", "18", "35"]
+    assert table.loc["Hela förbundet"].tolist() == ["426", "224", "650"]
+
+
+def test_per_kommun_table_masks_small_cells_and_their_complements(report_context):
+    ctx = report_context("sjuharad", 10)
+    table = kommun_table(ctx)
+    assert table.loc["Herrljunga", "Män"] == "×"
+    assert table.loc["Herrljunga", "Kvinnor"] == "×"  # 34 - 9 would reveal the men
+    shown = [cell for cell in table.to_numpy().ravel() if cell.isdigit()]
+    assert all(int(cell) >= 10 for cell in shown)

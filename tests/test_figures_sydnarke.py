@@ -3,8 +3,17 @@
 Each expected value was read from the document by hand; the section is named in each case.
 """
 
+import io
+import re
+import zipfile
+
+import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
-from helpers import one
+from helpers import FigureText, one, reader_text
+
+from finsam_analysis.document import downloads, quality, suppression
+from finsam_analysis.document import sections as report
 
 F = dict(forbund="sydnarke", document="arsredovisning-2024")
 DRIFT = "5. Driftredovisning"
@@ -259,3 +268,119 @@ def test_report_summary(tables):
         i for i in report.at_a_glance(report.prepare("sydnarke", tables=tables)) if isinstance(i, pd.DataFrame)
     )
     assert summary.loc["Soliditet", "2024"] == "21,7\u00a0%"
+
+
+# ---- the same document's figures as its report shows them
+
+
+def test_no_masked_value_reaches_a_label(report_context):
+    # Sydnärke's Ciceron (9: 6 men, 2 women, 1 annat): every part masked, in the table and the chart
+    ctx = report_context("sydnarke")
+    items = report.participants_section(ctx)
+    table = next(i for i in items if isinstance(i, pd.DataFrame))
+    assert set(table.loc["Projekt Ciceron – aktuella under året", ["Kvinnor", "Män", "Annat"]]) == {suppression.MASK}
+    chart = FigureText(next(i for i in items if isinstance(i, plt.Figure)))
+    assert not [v for v in chart.values if re.fullmatch(r"[1-4]|<\d+|6", v.strip())]
+    assert suppression.MASK in chart.values
+    # a gender the source does not give is not drawn as zero (Samordningsteamet has no "annat")
+    assert chart.values.count("0") == 0
+
+
+def test_survey_respondents_are_masked_like_counts(report_context):
+    ctx = report_context("sydnarke", 50)
+    shown = " ".join(reader_text([("s", i) for i in report.survey_section(ctx)]))
+    assert "34" not in shown.replace("34\u00a0%", "")  # 34 respondents < 50: masked, and so are their shares
+    assert suppression.MASK in shown
+
+
+def test_data_quality_material_first_by_size_roundings_counted(report_context):
+    ctx = report_context("sydnarke")
+    material = quality.material_findings(ctx)
+    assert material["difference"].iloc[0] == 357_539 and list(material["size"]) == sorted(
+        material["size"], reverse=True
+    )
+    text = "\n".join(str(i) for i in report.data_quality(ctx))
+    assert text.index("Fel i källdokumenten") < text.index("Skillnader i definition") < text.index("Avrundningar:")
+    assert "2 differenser beror på att tryckta belopp avrundats" in text
+    assert "+357\u00a0539\u00a0kr" in text
+
+
+def test_csv_zip_has_every_table_with_swedish_headers(report_context):
+    ctx = report_context("sydnarke")
+    data = zipfile.ZipFile(io.BytesIO(downloads.csv_zip_bytes(ctx, report.section_tables(ctx))))
+    names = data.namelist()
+    assert "kallor.csv" in names and any("aret-i-korthet" in n for n in names)
+    first = pd.read_csv(
+        io.BytesIO(data.read(next(n for n in names if "aret-i-korthet" in n))),
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+    )
+    assert first.columns[0] == "Nyckeltal"
+    assert first.loc[first["Nyckeltal"] == "Årets resultat", "2024"].iloc[0] == pytest.approx(200271)
+
+
+def test_ciceron_small_groups_are_masked_with_their_complement(report_context):
+    table = report.participants_section(report_context("sydnarke"))[1]
+    row = table.loc["Projekt Ciceron – aktuella under året"]
+    assert (row["Kvinnor"], row["Män"], row["Annat"], row["Totalt"]) == ("×", "×", "×", "9")
+
+
+def test_a_higher_threshold_masks_more(report_context):
+    ctx = report_context("sydnarke", 100)
+    table = report.participants_section(ctx)[1]
+    assert table.loc["Samordningsteamet – aktuella under året", "Män"] == "×"
+
+
+def test_index_lists_full_names_key_figures_and_links(tmp_path):
+    from finsam_analysis.publish.index import render_index
+
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "sydnarke.html").write_text("x")
+    (tmp_path / "2024" / "sydnarke.xlsx").write_text("x")
+    (tmp_path / "jamforelse.html").write_text("x")
+    (tmp_path / "validering.html").write_text("x")
+    record = {
+        "format": 1,
+        "reports": {
+            "2024/sydnarke": {
+                "forbund": "sydnarke",
+                "year": 2024,
+                "status": "ok",
+                "succeeded_at": "2026-12-01T10:00:00+00:00",
+            }
+        },
+    }
+    page = render_index(record, tmp_path)
+    assert "Samordningsförbundet Sydnärke" in page and "2026-12-01" in page
+    assert "resultat 200\u00a0tkr" in page and "154 aktuella deltagare" in page
+    assert 'href="jamforelse.html"' in page and 'href="validering.html"' in page and 'href="2024/sydnarke.xlsx"' in page
+
+
+@pytest.mark.slow
+def test_a_real_report_is_self_contained_with_its_downloads(tmp_path):
+    """One real kernel: the template rendered by the runner (no network, downloads beside it)."""
+    from finsam_analysis.data.targets import ReportTarget
+    from finsam_analysis.publish.runner import run_reports
+
+    summary = run_reports([ReportTarget("sydnarke", 2024)], out_dir=tmp_path, jobs=1, progress=False)
+    assert summary.ok, summary.format()
+    html = (tmp_path / "2024" / "sydnarke.html").read_text(encoding="utf-8")
+    assert "<title>Samordningsförbundet Sydnärke: analys av 2024</title>" in html
+    assert not re.findall(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html and "report.show" not in html and "publish_downloads" not in html
+    book = pd.read_excel(tmp_path / "2024" / "sydnarke.xlsx", sheet_name=None)
+    sheet = book["Året i korthet 2024"]
+    assert sheet.loc[sheet.iloc[:, 0] == "Årets resultat", "2024"].iloc[0] == pytest.approx(200271)
+    assert "200\u00a0271\u00a0kr" in html  # the same figure in the document
+    assert zipfile.ZipFile(tmp_path / "2024" / "sydnarke-tabeller.zip").namelist()
+    # a run with another threshold writes beside it, not over it
+    again = run_reports(
+        [ReportTarget("sydnarke", 2024)],
+        out_dir=tmp_path,
+        jobs=1,
+        progress=False,
+        extra_parameters={"suppression_threshold": 10},
+    )
+    assert again.ok and (tmp_path / "2024" / "sydnarke--troskel-10.html").exists()
+    assert (tmp_path / "2024" / "sydnarke.html").read_text(encoding="utf-8") == html

@@ -27,7 +27,7 @@ COLUMNS = ["forbund", "document", "year", "intervention", "group", "measure", "g
 
 
 def participants(rows):
-    return pd.DataFrame([("sydnarke", "d", *r) for r in rows], columns=COLUMNS)
+    return pd.DataFrame([("exempel", "d", *r) for r in rows], columns=COLUMNS)
 
 
 CICERON = participants(
@@ -136,7 +136,7 @@ def test_outcomes_with_small_base():
     )
     outcomes = pd.DataFrame(
         {
-            "forbund": "sydnarke",
+            "forbund": "exempel",
             "document": "d",
             "year": 2024,
             "intervention": ["T", "U"],
