@@ -196,3 +196,13 @@ def test_a_sparse_forbund_gets_a_whole_document_without_errors(synthetic_raw):
     assert "Året gav ett överskott på 100\u00a0000\u00a0kr" in text
     assert not ENGLISH.findall(text) and not CODE_ID.findall(text)
     assert downloads.workbook_bytes(ctx, report.section_tables(ctx))  # and the downloads of such a document
+
+
+def test_the_sources_table_counts_every_curated_figure_of_each_document(contexts):
+    from finsam_analysis.data.targets import OUTCOME_TABLES
+
+    for slug, ctx in contexts.items():
+        table = next(i for i in report.appendix(ctx) if isinstance(i, pd.DataFrame))
+        shown = sum(int(v.replace("\u00a0", "")) for v in table["Uppgifter hämtade"])
+        curated = sum(len(getattr(t, name)) for t in (ctx.tables, ctx.part_year) if t for name in OUTCOME_TABLES)
+        assert shown == curated > 0, slug

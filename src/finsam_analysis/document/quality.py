@@ -298,6 +298,19 @@ def definitions_section(ctx) -> list:
     return items
 
 
+def _figures_per_document(*parts) -> pd.Series:
+    """How many curated figures each document gave (every table of figures, full and part
+    year), by document id."""
+    counts = [
+        frame["document"].value_counts()
+        for tables in parts
+        if tables is not None
+        for name in OUTCOME_TABLES
+        if (frame := tables.table(name)) is not None and len(frame) and "document" in frame.columns
+    ]
+    return pd.concat(counts).groupby(level=0).sum() if counts else pd.Series(dtype="int64")
+
+
 def appendix(ctx) -> list:
 
     items = [heading("Bilaga: alla registrerade avvikelser och källorna")]
@@ -313,10 +326,14 @@ def appendix(ctx) -> list:
     sources = ctx.tables.sources.sort_values("document") if not ctx.tables.sources.empty else ctx.tables.sources
     if len(sources):
         items.append(Markdown("**Källdokument**"))
+        sources = sources.assign(
+            figures=sources["document"].map(_figures_per_document(ctx.tables, ctx.part_year)).fillna(0)
+        )
         columns = {
             "title": ("Dokument", None),
             "date": ("Datum", None),
-            "original_file": ("Fil", None),
+            "figures": ("Uppgifter hämtade", lambda n: fmt.number(n)),
+            "original_file": ("Originalfil", None),
             "sha256": ("Kontrollsumma (SHA-256, början)", lambda v: str(v)[:12]),
         }
         if "url" in sources and sources["url"].map(lambda u: isinstance(u, str) and u.startswith("http")).any():
