@@ -21,6 +21,7 @@ from finsam_analysis.curation.score import score_rows
 from finsam_analysis.curation.tables import _segment, header_columns
 from finsam_analysis.curation.text import lines_of
 from finsam_analysis.data import paths
+from finsam_analysis.data.schema import TABLES
 from finsam_analysis.data.vocabulary import load_vocabulary
 
 CURATION_SRC = Path(__file__).resolve().parents[1] / "src" / "finsam_analysis" / "curation"
@@ -473,6 +474,10 @@ def test_txt_ingest_keeps_text_and_records_hashes(tmp_path):
     assert (meta["years"], str(meta["date"]), meta["title"]) == ([2023, 2024], "2025-03-21", "Årsredovisning 2024")
     # no header-only data tables (the loader refuses them: they would check nothing); accept creates them
     assert not (folder / "participants.csv").exists()
+    for written in folder.glob("*.csv"):
+        spec = TABLES[written.stem]
+        has_rows = len(written.read_text(encoding="utf-8").strip().splitlines()) > 1
+        assert has_rows or spec.may_be_empty, f"{written.name}: header only, the strict loader refuses it"
     assert (folder / "known_discrepancies.csv").read_text(encoding="utf-8").startswith("check_id,")
     assert "members: []" in (folder.parent / "forbund.yaml").read_text(encoding="utf-8")
 
@@ -490,3 +495,19 @@ def test_participants_per_kommun_and_gender_table():
         ("Provby", "man"): ("18", 2024),
         ("Annanby", "man"): ("107", 2024),
     }
+
+
+def test_balance_sheet_opening_column_equity_row_is_not_equity_other():
+    text = """
+    3. Balansräkning
+    Belopp i kr.
+    \tIngående balans 2024-01-01\tFörändring\tUtgående balans 2024-12-31
+    Eget kapital\t3 037 883,49\t0,00\t3 037 883,49
+    Periodens resultat\t\t246 185,14\t246 185,14
+    Summa Eget kapital\t3 037 883,49\t246 185,14\t3 284 068,63
+    """
+    keyed = by_key(rows(text))
+    assert keyed[("balance_sheet", "2023", "utfall", "equity")] == ("3037883.49", "kr")
+    assert ("balance_sheet", "2023", "utfall", "equity_other") not in keyed  # the whole equity, result included
+    assert keyed[("balance_sheet", "2024", "utfall", "equity_other")] == ("3037883.49", "kr")
+    assert keyed[("balance_sheet", "2024", "utfall", "net_result")] == ("246185.14", "kr")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from finsam_analysis.curation.aliases import Aliases, fold
+from finsam_analysis.curation.equity import drop_equity_repeats
 from finsam_analysis.curation.members import member_of
 from finsam_analysis.curation.numbers import DASH_CELL, figures, parse_figure
 from finsam_analysis.curation.proposal import Proposal
@@ -391,6 +392,7 @@ class TableReader:
     def _finish(self) -> None:
         financial = [p for p in self.block.rows if p.table == "financials"]
         apply_signs(financial, self.aliases)
+        financial = drop_equity_repeats(financial)
         self.proposals.extend(p for p in self.block.rows if p.table != "financials")
         seen = {}
         for proposal in financial:
