@@ -511,3 +511,20 @@ def test_balance_sheet_opening_column_equity_row_is_not_equity_other():
     assert ("balance_sheet", "2023", "utfall", "equity_other") not in keyed  # the whole equity, result included
     assert keyed[("balance_sheet", "2024", "utfall", "equity_other")] == ("3037883.49", "kr")
     assert keyed[("balance_sheet", "2024", "utfall", "net_result")] == ("246185.14", "kr")
+
+
+def test_budget_bare_total_from_the_header_label_and_funds_available_below_opening_equity():
+    text = """
+    #### Budget
+    \tPrognos\tBudget
+    INTÄKTER\t2023\t2024
+    Summa intäkter medlemsavgifter\t19 108 200\t19 058 000
+    Total\t19 722 200\t19 058 000
+    Eget kapital IB\t5 480 535\t3 830 171
+    INTÄKTER TOTALT:\t25 816 735\t22 888 171
+    """
+    keyed = by_key(rows(text))
+    assert keyed[("budget", "2023", "prognos", "operating_income")] == ("19722200", "kr")
+    assert keyed[("budget", "2024", "budget", "equity_opening")] == ("3830171", "kr")
+    assert keyed[("budget", "2023", "prognos", "funds_available")] == ("25816735", "kr")
+    assert keyed[("budget", "2024", "budget", "funds_available")] == ("22888171", "kr")
