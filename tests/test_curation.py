@@ -528,3 +528,104 @@ def test_budget_bare_total_from_the_header_label_and_funds_available_below_openi
     assert keyed[("budget", "2024", "budget", "equity_opening")] == ("3830171", "kr")
     assert keyed[("budget", "2023", "prognos", "funds_available")] == ("25816735", "kr")
     assert keyed[("budget", "2024", "budget", "funds_available")] == ("22888171", "kr")
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Under året ökade förbundets egna kapital med 350 000 kr och uppgår till 1 250 000 kr vid årets slut.",
+            {("utfall", "net_result"): ("350000", "kr", ""), ("utfall", "equity"): ("1250000", "kr", "")},
+        ),
+        (
+            "Under 2024 har förbundets egna kapital ökat från 1 466 tkr till 2 967 tkr enligt balansräkningen.",
+            {("utfall", "equity_opening"): ("1466", "tkr", ""), ("utfall", "equity"): ("2967", "tkr", "")},
+        ),
+        (
+            "Den budgeterade ökningen (efter revidering) av eget kapital var 180 818 kr för året.",
+            {("budget", "net_result"): ("180818", "kr", "")},
+        ),
+        (
+            "Vid årets slut uppgick därmed det egna kapitalet till 1 001 433 kr enligt bokslutet.",
+            {("utfall", "equity"): ("1001433", "kr", "")},
+        ),
+        (
+            "Årets samlade medlemsbidrag från förbundsmedlemmarna uppgick till 9 058 000 kr under året.",
+            {("utfall", "member_contribution_total"): ("9058000", "kr", "")},
+        ),
+        (
+            "Nationella rådet har rekommenderat en nivå för eget kapital för förbundet med ca 3 miljoner kr.",
+            {("utfall", "equity_guideline_cap"): ("3", "mkr", "ca")},
+        ),
+        (
+            "Målet är att egna kapitalet hålls under nivån på ca 2 Mkr i enlighet med Nationella rådets rekommendationer.",
+            {("utfall", "equity_guideline_cap"): ("2", "mkr", "ca")},
+        ),
+        (
+            "Eget kapital var 31 december 2024 21,2 procent av årets erhållna medlemsbidrag. Det överstiger "
+            "rekommenderat tak om 20 procent.",
+            {
+                ("utfall", "equity_share_of_contributions"): ("21.2", "pct", ""),
+                ("utfall", "equity_guideline_share"): ("20", "pct", ""),
+            },
+        ),
+        (
+            "Styrelsen har beslutat att max 300 000 kr ska utgöra det egna kapitalet framöver.",
+            {("budget", "equity_cap_board"): ("300000", "kr", "")},
+        ),
+        (
+            "Styrelsen har bedömt ett långsiktigt behov av eget kapital på minst 2000 tkr för verksamheten.",
+            {("utfall", "equity_minimum_need"): ("2000", "tkr", "")},
+        ),
+        (
+            "Störst andel av medlen, knappt 70 %, nyttjades under året till prerehabiliterande individinriktade insatser.",
+            {("utfall", "individual_interventions_share"): ("70", "pct", "knappt")},
+        ),
+        (
+            "Knappt 20% av förbundets totala kostnader avsåg utbildnings- och utvecklingskostnader till anställda.",
+            {("utfall", "competence_development_share"): ("20", "pct", "knappt")},
+        ),
+    ],
+)
+def test_prose_key_figures(sentence, expected):
+    found = rows(sentence, fiscal_year=2024)
+    assert {(r["basis"], r["item"]): (r["value"], r["unit"], r.get("approx", "")) for r in found} == expected
+    assert {(r["statement"], r["year"]) for r in found} == {("text", 2024)}
+
+
+def test_prose_board_members_and_list_items_with_approximate_equity():
+    found = rows("En ny förbundsordning gäller. Styrelsen har utökats från 14 till 22 ledamöter.", fiscal_year=2024)
+    assert {(r["year"], r["item"], r["value"], r["unit"]) for r in found} == {
+        (2023, "board_members", "14", "count"),
+        (2024, "board_members", "22", "count"),
+    }
+    text = """
+    Prognoser till verksamhetsplan:
+
+    - Ingång 2024: Eget kapital ca 3 800 tkr enligt prognosen
+    - Ingång 2025: Eget kapital ca 1 175 tkr enligt prognosen
+    """
+    found = rows(text)
+    assert {(r["year"], r["basis"], r["item"], r["value"], r["unit"], r["approx"]) for r in found} == {
+        (2024, "prognos", "equity_opening", "3800", "tkr", "ca"),
+        (2025, "prognos", "equity_opening", "1175", "tkr", "ca"),
+    }
+
+
+def test_balance_requirement_lines_under_an_unnumbered_heading():
+    text = """
+    1.5. Förvaltningsberättelse
+    Årets resultat blev som väntat och förbundet uppfyller balanskravet med god marginal.
+
+    Balanskravsresultat
+
+    +246 tkr\tÅrets resultat enligt resultaträkningen
+    - 0\tSamtliga realisationsvinster
+    = +246 tkr\tBalanskravsresultat
+    """
+    found = {(r["item"], r["value"], r["unit"]) for r in rows(text, fiscal_year=2024) if r["statement"] == "text"}
+    assert found == {
+        ("net_result", "246", "tkr"),
+        ("realisation_gains", "0", "tkr"),
+        ("balance_requirement_result", "246", "tkr"),
+    }

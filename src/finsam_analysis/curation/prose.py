@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 
-from finsam_analysis.curation.numbers import parse_figure
+from finsam_analysis.curation.keyfigures import key_figure_rows
 from finsam_analysis.curation.proposal import Proposal
+from finsam_analysis.curation.prose_money import money_rows
+from finsam_analysis.curation.sentences import APPROX, N, approx_note, number, paragraphs, sentence_of, year_of
 from finsam_analysis.curation.text import Line
 
-N = r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"
-APPROX = r"(?P<approx>ca\.?|cirka|drygt|knappt|nästan|omkring|runt|över|under|uppemot)?\s*"
 PEOPLE = r"(?:personer|deltagare|individer|unika\s+individer|kvinnor\s+och\s+män)"
 GENDER_PAIR = re.compile(
     rf"(?:(?P<total>{N})\s+{PEOPLE}[^.;:\d]{{0,40}}?,?\s*(?:varav|av\s+dessa|av\s+vilka|fördelat\s+på|därav)?\s*)?"
@@ -45,93 +45,15 @@ OUTCOME = re.compile(
     rf"till\s+(?P<target>{'|'.join(p for _, p in OUTCOME_TARGETS)})\b",
     re.I,
 )
-MONEY_NOUNS = (
-    ("operating_costs", r"(?:de\s+)?(?:totala\s+)?kostnader(?:na)?|kostnaderna"),
-    ("operating_income", r"(?:de\s+)?(?:totala\s+)?intäkter(?:na)?"),
-    ("equity", r"(?:ett\s+|det\s+)?eg(?:et|na)\s+kapital(?:et)?"),
-    (
-        "net_result",
-        r"(?:ett\s+)?(?:positivt\s+|negativt\s+)?(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+plusresultat"
-        r"|ett\s+minusresultat|ett\s+överskott|ett\s+underskott|överskottet|underskottet",
-    ),
-    (
-        "member_contribution_total",
-        r"medlemsbidrag(?:en)?|medlemsavgifter(?:na)?|medlemsfinansiering(?:en)?|medlemsintäkter(?:na)?",
-    ),
-)
-MONEY = re.compile(
-    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+|för\s+verksamheten\s+)?"
-    r"(?:på|om|uppgår\s+till|uppgick\s+till|uppgår\s+nu\s+till|var|är|blev|landade\s+på|motsvarande)\s+"
-    rf"(?:totalt\s+)?{APPROX}"
-    r"(?P<sign>[-−–]\s?)?(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*"
-    r"(?P<unit>tkr|mkr|m\.?\s?kr|mnkr|miljoner\s+kronor|miljoner|tusen\s+kronor|kronor|kr)\b",
-    re.I,
-)
-UNITS = {
-    "tkr": "tkr",
-    "tusenkronor": "tkr",
-    "mkr": "mkr",
-    "m.kr": "mkr",
-    "mkr.": "mkr",
-    "mnkr": "mkr",
-    "miljonerkronor": "mkr",
-    "miljoner": "mkr",
-    "kronor": "kr",
-    "kr": "kr",
-}
-YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
-SENTENCE_END = re.compile(r"(?<!\bca)(?<!\bbl\.a)[.!?]\)?\s+(?=[A-ZÅÄÖ(\d])")
-
-
-def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
-    """Runs of non-empty lines joined with spaces (the first line carries number and page)."""
-    out, current, first = [], [], None
-    for line in lines + [Line(0, None, "")]:
-        if line.text.strip() and "\t" not in line.text:
-            if first is None:
-                first = line
-            current.append(line.text.strip())
-        elif current:
-            out.append((first, re.sub(r"\s+", " ", " ".join(current)).replace("**", "")))
-            current, first = [], None
-    return out
-
-
-def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
-    """The year a figure refers to: a year printed just before it in the sentence, else the fiscal year."""
-    boundaries = [m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [text.rfind("(", 0, start) + 1]
-    sentence_start = max(boundaries + [0])
-    before = text[sentence_start:start]
-    if re.search(r"föregående\s+år|förra\s+året|året\s+innan", before, re.I) and fiscal_year:
-        return fiscal_year - 1
-    years = YEAR.findall(before)
-    if years:
-        return int(years[-1])
-    return fiscal_year
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    first = max([m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [0])
-    last = SENTENCE_END.search(text, end)
-    return text[first : last.start() if last else len(text)]
 
 
 def _measure(text: str, start: int, end: int) -> str:
-    window = _sentence(text, start, end).lower()
+    window = sentence_of(text, start, end).lower()
     if re.search(r"avslut|skrivits ut|skrevs ut", window):
         return "exited"
     if re.search(r"\bnya\b|påbörja|startat|skrivits in|skrevs in|inskriv", window):
         return "started"
     return "active"
-
-
-def _approx(match: re.Match) -> str:
-    word = match.groupdict().get("approx")
-    return f"approximate: printed '{word}'" if word else ""
-
-
-def _number(text: str) -> float:
-    return parse_figure(text.replace("\u00a0", " "))
 
 
 def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | None = None) -> list[Proposal]:
@@ -156,7 +78,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
 
         gender_spans = []
         for m in GENDER_PAIR.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
+            year = year_of(text, m.start(), fiscal_year)
             if year is None:
                 continue
             measure = _measure(text, m.start(), m.end())
@@ -166,7 +88,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             if m.group("total") and unit == "count":
                 add(
                     "participants",
-                    {**common, "gender": "total", "value": str(int(_number(m.group("total"))))},
+                    {**common, "gender": "total", "value": str(int(number(m.group("total"))))},
                     m.group("total"),
                     0.7,
                 )
@@ -176,7 +98,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                     {
                         **common,
                         "gender": "kvinna" if gender.lower() == "kvinnor" else "man",
-                        "value": str(int(_number(value))),
+                        "value": str(int(number(value))),
                     },
                     m.group(0),
                     0.7,
@@ -184,7 +106,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
         for m in TOTAL.finditer(text):
             if any(s <= m.start("n") < e for s, e in gender_spans):
                 continue
-            year = _year(text, m.start(), fiscal_year)
+            year = year_of(text, m.start(), fiscal_year)
             if year is None:
                 continue
             verb = m.group("verb").lower()
@@ -195,7 +117,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                 if (m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb))
                 else "active"
             )
-            note = _approx(m)
+            note = approx_note(m)
             add(
                 "participants",
                 {
@@ -204,7 +126,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                     "group": "*",
                     "measure": measure,
                     "gender": "total",
-                    "value": str(int(_number(m.group("n")))),
+                    "value": str(int(number(m.group("n")))),
                     "unit": "count",
                     "note": note,
                 },
@@ -212,10 +134,10 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                 0.4 if note else 0.65,
             )
         for m in NEW.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
+            year = year_of(text, m.start(), fiscal_year)
             if year is None or any(s <= m.start("n") < e for s, e in gender_spans):
                 continue
-            note = _approx(m)
+            note = approx_note(m)
             add(
                 "participants",
                 {
@@ -224,7 +146,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                     "group": "*",
                     "measure": "started",
                     "gender": "total",
-                    "value": str(int(_number(m.group("n")))),
+                    "value": str(int(number(m.group("n")))),
                     "unit": "count",
                     "note": note,
                 },
@@ -232,7 +154,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                 0.4 if note else 0.6,
             )
         for m in OUTCOME.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
+            year = year_of(text, m.start(), fiscal_year)
             if year is None:
                 continue
             target = m.group("target").lower()
@@ -241,7 +163,7 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
             value = m.group("n").replace(",", ".")
             if unit == "count" and "." in value:
                 continue
-            note = _approx(m)
+            note = approx_note(m)
             add(
                 "outcomes",
                 {
@@ -257,49 +179,9 @@ def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | N
                 m.group(0),
                 0.4 if note else 0.6,
             )
-        for m in MONEY.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
-            if year is None:
-                continue
-            noun = m.group("noun").lower()
-            item = next(code for code, pattern in MONEY_NOUNS if re.fullmatch(pattern, noun, re.I))
-            value = _number(m.group("n"))
-            if value is None:
-                continue
-            decimals = len(m.group("n").partition(",")[2])
-            negative = bool(m.group("sign")) or item == "operating_costs" or "underskott" in noun
-            if negative:
-                value = -abs(value)
-            unit = UNITS.get(re.sub(r"\s", "", m.group("unit").lower()), "kr")
-            sentence = _sentence(text, m.start(), m.end()).lower()
-            before = sentence[: max(sentence.find(m.group(0).lower()), 0)]
-            basis = "budget" if "budget" in before else "prognos" if "prognos" in before else "utfall"
-            if item == "equity" and re.search(r"riktlinje|rekommend|\btak\b", sentence):
-                item = "equity_guideline_cap"
-            elif item == "equity" and re.search(r"\bbehov\b|lägsta|minst", sentence):
-                item = "equity_minimum_need"
-            if "minusresultat" in noun or "negativt" in noun:
-                value = -abs(value)
-            notes = [
-                n
-                for n in (
-                    _approx(m),
-                    "printed without sign" if item == "operating_costs" and not m.group("sign") else "",
-                )
-                if n
-            ]
-            add(
-                "financials",
-                {
-                    "statement": "text",
-                    "year": year,
-                    "basis": basis,
-                    "item": item,
-                    "value": f"{value:.{decimals}f}",
-                    "unit": unit,
-                    "note": "; ".join(notes),
-                },
-                m.group(0),
-                0.4 if _approx(m) else 0.6,
-            )
+        money = money_rows(text, fiscal_year)
+        for found, _ in money:
+            add(found.table, found.row, found.printed, found.confidence)
+        for found in key_figure_rows(text, fiscal_year, {start for _, (start, _) in money}):
+            add(found.table, found.row, found.printed, found.confidence)
     return out
