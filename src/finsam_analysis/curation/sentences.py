@@ -29,6 +29,7 @@ class Found:
     row: dict
     printed: str
     confidence: float
+    start: int = -1  # offset of the figure in the paragraph (which insats the clause names)
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
