@@ -15,6 +15,7 @@ from finsam_analysis.curation.accept import accept, parse_rows
 from finsam_analysis.curation.aliases import fold, load_aliases
 from finsam_analysis.curation.diff import diff_lines
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.insatser import Interventions
 from finsam_analysis.curation.numbers import parse_figure
 from finsam_analysis.curation.propose import propose_text, write_proposals
 from finsam_analysis.curation.score import score_rows
@@ -628,4 +629,149 @@ def test_balance_requirement_lines_under_an_unnumbered_heading():
         ("net_result", "246", "tkr"),
         ("realisation_gains", "0", "tkr"),
         ("balance_requirement_result", "246", "tkr"),
+    }
+
+
+def people(text, table="participants", **kw):
+    key = "measure" if table == "participants" else "outcome"
+    return {
+        (r["year"], r["intervention"], r[key], r["gender"], r["unit"]): r["value"]
+        for r in rows(text, table, fiscal_year=2024, **kw)
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Insatserna har avslutat drygt 250 deltagare under året.", {(2024, "*", "exited", "total", "count"): "250"}),
+        (
+            "Därmed har insatserna arbetat med totalt 416 deltagare under året.",
+            {(2024, "*", "active", "total", "count"): "416"},
+        ),
+        (
+            "Under året har 232 remisser har inkommit till insatserna.",
+            {(2024, "*", "referred", "total", "count"): "232"},
+        ),
+        (
+            "Med de 184 deltagare (60% kvinnor/40% män) som följde med in i 2025 fortsatte arbetet.",
+            {
+                (2024, "*", "carried_over", "total", "count"): "184",
+                (2024, "*", "carried_over", "kvinna", "pct"): "60",
+                (2024, "*", "carried_over", "man", "pct"): "40",
+            },
+        ),
+        (
+            "Under 2024 var målet att arbeta med minst 500 deltagare i teamen.",
+            {(2024, "*", "target", "total", "count"): "500"},
+        ),
+        ("Projektet förväntas ha ungefär 60 deltagare under perioden 2024 till 2027.", {}),
+        (
+            "Könsfördelning: 67 % män, 22 % kvinnor och 11% annat bland de inskrivna.",
+            {
+                (2024, "*", "active", "man", "pct"): "67",
+                (2024, "*", "active", "kvinna", "pct"): "22",
+                (2024, "*", "active", "annat", "pct"): "11",
+            },
+        ),
+        (
+            "För tidigt att redovisa några resultat, inga deltagare har avslutats.",
+            {(2024, "*", "exited", "total", "count"): "0"},
+        ),
+        (
+            "Antal kvinnor som deltog var 426 och antal män 224 under året.",
+            {(2024, "*", "active", "kvinna", "count"): "426", (2024, "*", "active", "man", "count"): "224"},
+        ),
+        (
+            "Nationellt svarar 56 % kvinnor och 34 % män ja på frågorna om våld.",
+            {},  # shares that do not add up to 100 are not a gender split of participants
+        ),
+        (
+            "Förbundet arrangerade kunskapsseminarier och event som lockade drygt 290 deltagare under året.",
+            {(2024, "*", "contacts", "total", "count"): "290"},
+        ),
+    ],
+)
+def test_prose_participants_more_phrasings(sentence, expected):
+    assert people(sentence) == expected
+
+
+def test_prose_figures_go_to_the_insats_their_sentence_or_heading_names():
+    names = Interventions(["Samordningsteamet", "Projekt Ciceron", "Utbildning i Våld i nära relationer"])
+    text = """
+    1.1 Resultat
+    Rehabiliteringsinsatserna i Samordningsteamet och projektet Ciceron har nått ut till 154 deltagare. I samordningsteamet har 66 procent gjort en positiv stegförflyttning.
+
+    I övrigt har 70 personer deltagit i utbildning i Våld i nära relationer under hösten.
+
+    SAMORDNINGSTEAMET
+    Huvudman\tEn kommun i länet
+    Antal inskrivna deltagare\t145 deltagare
+    Resultat\t66 av de 100 avslutade deltagarna har gjort stegförflyttning.
+    """
+    assert people(text, interventions=names) == {
+        (2024, "*", "active", "total", "count"): "154",
+        (2024, "Utbildning i Våld i nära relationer", "contacts", "total", "count"): "70",
+        (2024, "Samordningsteamet", "active", "total", "count"): "145",
+        (2024, "Samordningsteamet", "exited", "total", "count"): "100",
+    }
+    outcomes = {(k[1], k[2], k[4]): v for k, v in people(text, "outcomes", interventions=names).items()}
+    assert outcomes == {
+        ("Samordningsteamet", "step_progress", "pct"): "66",
+        ("Samordningsteamet", "step_progress", "count"): "66",
+    }
+    assert {r["base"] for r in rows(text, "outcomes", fiscal_year=2024, interventions=names)} == {"exited"}
+
+
+def test_prose_outcomes_onward_phrasings_and_exit_reason_lists():
+    text = """
+    Av dessa har 45 personer noterats gå vidare till Gemensam Kartläggning. Totalt 60 personer av registrerade i mätningarna gick vidare till fortsatt rehabilitering.
+
+    Avslutsanledningar för dessa deltagare var 2024:
+
+    Arbete/studier:  13%
+
+    Fortsatt arbetslivsinriktad rehab: 30%
+
+    Hälsotillstånd inte tillåter fortsatt rehab: 45%
+
+    Övrigt:   12%
+    """
+    found = {(r["outcome"], r["value"], r["unit"], r["base"]) for r in rows(text, "outcomes", fiscal_year=2024)}
+    assert found == {
+        ("gemensam_kartlaggning", "45", "count", ""),
+        ("continued_rehab", "60", "count", ""),
+        ("work_or_studies", "13", "pct", "exited"),
+        ("continued_rehab", "30", "pct", "exited"),
+        ("health", "45", "pct", "exited"),
+        ("other", "12", "pct", "exited"),
+    }
+
+
+def test_counts_of_insatser_over_the_years_and_activity_contacts():
+    text = """
+    Utveckling av insatser över tid
+
+        2025 2024 2023
+
+    Antal individinriktade insatser 6 5 6
+
+    Antal strukturövergripande
+    insatser
+
+    14* 13* 6
+
+    Insatser/aktiviteter\tAntal deltagare\tMål
+    Genomförande av Rehabmässan 2024\t250\tInspiration
+    Genomförande av fem styrelsemöten\t-\tSamverkan
+    """
+    names = Interventions(["Rehabmässan"])
+    found = people(text, interventions=names)
+    assert found == {
+        (2025, "Individinriktade insatser", "interventions_count", "total", "count"): "6",
+        (2024, "Individinriktade insatser", "interventions_count", "total", "count"): "5",
+        (2023, "Individinriktade insatser", "interventions_count", "total", "count"): "6",
+        (2025, "Strukturövergripande insatser", "interventions_count", "total", "count"): "14",
+        (2024, "Strukturövergripande insatser", "interventions_count", "total", "count"): "13",
+        (2023, "Strukturövergripande insatser", "interventions_count", "total", "count"): "6",
+        (2024, "Rehabmässan", "contacts", "total", "count"): "250",
     }

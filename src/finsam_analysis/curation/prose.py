@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from finsam_analysis.curation.counts import activity_contacts, interventions_over_years
 from finsam_analysis.curation.insatser import Interventions
 from finsam_analysis.curation.keyfigures import key_figure_rows
 from finsam_analysis.curation.proposal import Proposal
@@ -23,6 +24,7 @@ from finsam_analysis.curation.prose_outcomes import outcome_lists, outcome_rows
 from finsam_analysis.curation.prose_people import STRUCTURAL, people_rows
 from finsam_analysis.curation.sentences import (
     APPROX,
+    BULLET,
     Found,
     N,
     approx_note,
@@ -92,6 +94,8 @@ def _gender_pairs(text, fiscal_year, skip):
         measure = _measure(text, m.start(), m.end())
         skip.append((m.start(), m.end()))
         unit = "pct" if (m.group("pa") or m.group("pb")) else "count"
+        if unit == "pct" and abs(int(m.group("a")) + int(m.group("b")) - 100) > 1:
+            continue  # shares that do not split one group (e.g. two rates from a survey)
         if m.group("total") and unit == "count":
             total = str(int(number(m.group("total"))))
             yield _participant(year, measure, "total", total, unit, m.group("total"), m.start(), 0.7)
@@ -158,6 +162,9 @@ def paragraph_rows(text: str, fiscal_year: int | None) -> list[Found]:
 
 def _insats(text: str, found: Found, names: Interventions, in_force: str | None) -> str:
     """The insats the figure's sentence names (one only), else the one whose heading is in force."""
+    if found.clause:
+        named = names.mentions(found.clause)
+        return named[0] if len(named) == 1 else in_force or "*"
     if found.start >= 0:
         named = names.mentions(sentence_of(text, found.start, found.start))
         if len(named) == 1:
@@ -186,8 +193,11 @@ def insats_in_force(lines: list[Line], sections: dict[int, str], names: Interven
         section = sections.get(line.number, "")
         if current and section != since:
             current = None
+        if section != since and len(names.mentions(section)) == 1:
+            current, since = names.mentions(section)[0], section  # "Uppföljning av strukturövergripande insatser"
         cells = [c for c in line.text.split("\t") if c.strip()]
-        if len(cells) == 1 and 0 < len(cells[0].split()) <= 5 and not re.search(r"\d|[.:]$", cells[0].strip()):
+        title = len(cells) == 1 and 0 < len(cells[0].split()) <= 5 and not BULLET.match(cells[0])
+        if title and not re.search(r"\d|[.:]$", cells[0].strip()):
             found = names.canonical(cells[0])
             if found:
                 current, since = found, section
@@ -217,7 +227,11 @@ def read_prose(
             out.append(
                 Proposal(found.table, row, printed=found.printed, line=first.number, confidence=found.confidence)
             )
-    return out + _lists(lines, sections, fiscal_year, in_force)
+    counts = interventions_over_years(lines, sections, names) + activity_contacts(lines, sections, names)
+    for proposal in counts:
+        if proposal.row["year"] is None:
+            proposal.row["year"] = fiscal_year
+    return out + _lists(lines, sections, fiscal_year, in_force) + [p for p in counts if p.row["year"] is not None]
 
 
 def _lists(lines, sections, fiscal_year, in_force) -> list[Proposal]:

@@ -74,7 +74,9 @@ COUNT_BY_GENDER = re.compile(
     rf"\bantal(?:et)?\s+(?P<g>kvinnor|män)\s+(?:som\s+(?:deltog|deltagit)\s+)?(?:var|är|uppgick\s+till)?\s*(?P<n>{N})\b",
     re.I,
 )
-TOOK_PART_IN = re.compile(rf"(?P<n>{N})\s+(?:personer|deltagare)\s+(?:har\s+)?deltagit\s+i\s+(?P<what>[^,.;]+)", re.I)
+TOOK_PART_IN = re.compile(
+    rf"(?P<n>{N})\s+(?:personer|deltagare)\s+(?:har\s+)?deltagit\s+i\s+(?P<what>(?:(?!\bsamt\b)[^,.;])+)", re.I
+)
 COUNT_IN = re.compile(
     rf"\bantal(?:et)?\s+deltagare\s+i\s+(?P<what>[^.]{{3,60}}?)\s+(?:är|var|uppgår\s+till|uppgick\s+till)\s+(?P<n>{N})\s+{PEOPLE}",
     re.I,
@@ -149,7 +151,7 @@ def _carried(text, fiscal_year):
     for m in CARRIED.finditer(text):
         year = int(m.group("year")) - 1  # "som följde med in i 2025": still there at the end of 2024
         value = int(number(m.group("n")))
-        yield _row(year, "carried_over", "total", value, "count", m.group(0), m.start("n")), (m.start(), m.end())
+        yield _row(year, "carried_over", "total", value, "count", m.group(0), m.start("n")), (m.start("n"), m.end("n"))
         for share in SHARE.finditer(m.group("inner") or ""):
             gender = GENDERS[share.group("g").lower()]
             yield (
@@ -208,8 +210,10 @@ def _structural(text, fiscal_year):
             if year is None or not STRUCTURAL.search(m.group("what")):
                 continue
             value = int(number(m.group("n")))
+            found = _row(year, "contacts", "total", value, "count", m.group(0), m.start("what"))
+            found.clause = m.group("what")
             yield (
-                _row(year, "contacts", "total", value, "count", m.group(0), m.start("what")),
+                found,
                 (m.start("n"), m.end("n")),
             )
 

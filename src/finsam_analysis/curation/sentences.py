@@ -30,6 +30,7 @@ class Found:
     printed: str
     confidence: float
     start: int = -1  # offset of the figure in the paragraph (which insats the clause names)
+    clause: str = ""  # the words that say what the figure is about, where a phrasing knows them
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
