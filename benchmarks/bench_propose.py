@@ -59,7 +59,7 @@ def main(argv=None) -> int:
                 for row in only_c:
                     print(
                         f"  {folder.parent.name}/{folder.name} curated only:  "
-                        f"{dict((k, row[k]) for k in columns if k != 'note')}"
+                        f"{dict((k, row.get(k, '')) for k in columns if k != 'note')}"
                     )
     elapsed = time.perf_counter() - started
     print(

@@ -2,7 +2,8 @@
 
 "Årets resultat enligt resultaträkningen<TAB>200 271 kr", "+246 tkr<TAB>Årets resultat enligt
 resultaträkningen", "Balanskravsresultat : 3 501 873 kr": one label and one figure per line, in
-either order, under a heading about the balance requirement. Proposed as `text` rows of the
+either order, under a heading about the balance requirement (a numbered section, or a heading
+line of its own inside one). Proposed as `text` rows of the
 fiscal year (that is how the curation guide files them).
 """
 
@@ -27,12 +28,19 @@ def read_key_values(
     if fiscal_year is None:
         return []
     found: list[tuple[Line, str, re.Match]] = []
+    local: tuple[str, str] | None = None  # (section in force, title) of an unnumbered heading line
     for line in lines:
-        if not SECTION.search(sections.get(line.number, "")) or not line.text.strip():
+        section = sections.get(line.number, "")
+        if local and local[0] != section:
+            local = None
+        if _title(line.text):
+            local = (section, line.text.strip())
+            continue
+        if not (SECTION.search(section) or local) or not line.text.strip():
             continue
         match = LEADING.match(line.text) or TRAILING.match(line.text)
         if match and len(match.group("label").split()) <= 10:
-            found.append((line, sections[line.number], match))
+            found.append((line, section if SECTION.search(section) else local[1], match))
     units = [m.group("unit") for _, _, m in found if m.group("unit")]
     default_unit = units[0] if units else "kr"
     out = []
@@ -58,3 +66,11 @@ def read_key_values(
         }
         out.append(Proposal("financials", row, printed=match.group(0).strip(), line=line.number, confidence=0.8))
     return out
+
+
+def _title(text: str) -> bool:
+    """A heading line of its own about the balance requirement ("Balanskravsresultat")."""
+    words = text.split()
+    return (
+        0 < len(words) <= 4 and "\t" not in text.strip() and not re.search(r"\d", text) and bool(SECTION.search(text))
+    )

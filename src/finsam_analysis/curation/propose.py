@@ -11,6 +11,7 @@ import yaml
 
 from finsam_analysis.curation.aliases import load_aliases
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.insatser import Interventions, load_interventions
 from finsam_analysis.curation.keyvalue import read_key_values
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS, Proposal
 from finsam_analysis.curation.prose import read_prose
@@ -56,11 +57,17 @@ def members_of(folder: Path) -> dict[str, str]:
     return {m["name"]: m["kind"] for m in meta.get("members") or [] if isinstance(m, dict) and m.get("name")}
 
 
-def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: int | None = None) -> Proposals:
+def propose_text(
+    text: str,
+    members: dict[str, str] | None = None,
+    fiscal_year: int | None = None,
+    interventions: Interventions | None = None,
+) -> Proposals:
     """Every row the text's tables and prose yield (pure: no files).
 
     fiscal_year dates prose figures that print no year; default: the latest year of the
-    income statement or balance sheet found in the text."""
+    income statement or balance sheet found in the text. interventions (the document's
+    interventions.csv, when curated) name the insats a prose figure is about."""
     lines = lines_of(text)
     vocabulary = load_vocabulary()
     aliases = load_aliases()
@@ -80,7 +87,7 @@ def propose_text(text: str, members: dict[str, str] | None = None, fiscal_year: 
     rows = (
         reader.proposals
         + read_key_values(lines, sections, aliases, fiscal_year)
-        + read_prose(lines, sections, fiscal_year)
+        + read_prose(lines, sections, fiscal_year, interventions)
     )
     return Proposals(rows, reader.tables, reader.unmatched)
 
@@ -94,7 +101,8 @@ def fiscal_year_of(folder: Path) -> int | None:
 
 
 def propose_folder(folder: Path) -> Proposals:
-    return propose_text((folder / "source.txt").read_text(encoding="utf-8"), members_of(folder), fiscal_year_of(folder))
+    text = (folder / "source.txt").read_text(encoding="utf-8")
+    return propose_text(text, members_of(folder), fiscal_year_of(folder), load_interventions(folder))
 
 
 def write_proposals(folder: Path, proposals: Proposals) -> list[Path]:

@@ -5,24 +5,41 @@
 - outcomes: "40 procent till arbete eller studier", "12 personer gick vidare till arbete";
 - money: "kostnader på 10,3 m.kr", "ett eget kapital på 300 tkr", "årets resultat blev 246 tkr".
 A figure the text qualifies (ca, cirka, drygt, knappt, nästan, omkring, över, under) is marked
-approximate in `note` and gets a low confidence. Whole förbund only (intervention and group
-`*`): which insats a sentence is about is for the curator to decide.
+approximate in `note` and gets a low confidence. More phrasings: prose_people, prose_outcomes,
+prose_money, keyfigures. A figure is for the insats its sentence names, or the insats whose
+heading is in force (insatser.py, from the document's interventions.csv), else for the whole
+förbund (`*`); group `*`.
 """
 
 from __future__ import annotations
 
 import re
 
-from finsam_analysis.curation.numbers import parse_figure
+from finsam_analysis.curation.counts import activity_contacts, interventions_over_years
+from finsam_analysis.curation.insatser import Interventions
+from finsam_analysis.curation.keyfigures import key_figure_rows
 from finsam_analysis.curation.proposal import Proposal
+from finsam_analysis.curation.prose_money import money_rows
+from finsam_analysis.curation.prose_outcomes import outcome_lists, outcome_rows
+from finsam_analysis.curation.prose_people import STRUCTURAL, people_rows
+from finsam_analysis.curation.sentences import (
+    APPROX,
+    BULLET,
+    Found,
+    N,
+    approx_note,
+    approx_word,
+    number,
+    paragraphs,
+    sentence_of,
+    year_of,
+)
 from finsam_analysis.curation.text import Line
 
-N = r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)"
-APPROX = r"(?P<approx>ca\.?|cirka|drygt|knappt|nästan|omkring|runt|över|under|uppemot)?\s*"
 PEOPLE = r"(?:personer|deltagare|individer|unika\s+individer|kvinnor\s+och\s+män)"
 GENDER_PAIR = re.compile(
     rf"(?:(?P<total>{N})\s+{PEOPLE}[^.;:\d]{{0,40}}?,?\s*(?:varav|av\s+dessa|av\s+vilka|fördelat\s+på|därav)?\s*)?"
-    rf"(?P<a>{N})\s*(?P<pa>%|procent)?\s*(?P<ga>kvinnor|män)\s*(?:och|,|samt)\s*(?P<b>{N})\s*(?P<pb>%|procent)?\s*(?P<gb>kvinnor|män)",
+    rf"(?P<a>{N})\s*(?P<pa>%|procent)?\s*(?P<ga>kvinnor|män)\s*(?:och|,|samt|/)\s*(?P<b>{N})\s*(?P<pb>%|procent)?\s*(?P<gb>kvinnor|män)",
     re.I,
 )
 TOTAL = re.compile(
@@ -45,79 +62,15 @@ OUTCOME = re.compile(
     rf"till\s+(?P<target>{'|'.join(p for _, p in OUTCOME_TARGETS)})\b",
     re.I,
 )
-MONEY_NOUNS = (
-    ("operating_costs", r"(?:de\s+)?(?:totala\s+)?kostnader(?:na)?|kostnaderna"),
-    ("operating_income", r"(?:de\s+)?(?:totala\s+)?intäkter(?:na)?"),
-    ("equity", r"(?:ett\s+|det\s+)?eg(?:et|na)\s+kapital(?:et)?"),
-    (
-        "net_result",
-        r"(?:ett\s+)?(?:positivt\s+|negativt\s+)?(?:årets\s+)?resultat(?:et)?|verksamhetsresultatet|ett\s+plusresultat"
-        r"|ett\s+minusresultat|ett\s+överskott|ett\s+underskott|överskottet|underskottet",
-    ),
-    (
-        "member_contribution_total",
-        r"medlemsbidrag(?:en)?|medlemsavgifter(?:na)?|medlemsfinansiering(?:en)?|medlemsintäkter(?:na)?",
-    ),
-)
-MONEY = re.compile(
-    rf"(?P<noun>{'|'.join(p for _, p in MONEY_NOUNS)})\s+(?:för\s+(?:år\s+)?\d{{4}}\s+|för\s+verksamheten\s+)?"
-    r"(?:på|om|uppgår\s+till|uppgick\s+till|uppgår\s+nu\s+till|var|är|blev|landade\s+på|motsvarande)\s+"
-    rf"(?:totalt\s+)?{APPROX}"
-    r"(?P<sign>[-−–]\s?)?(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*"
-    r"(?P<unit>tkr|mkr|m\.?\s?kr|mnkr|miljoner\s+kronor|miljoner|tusen\s+kronor|kronor|kr)\b",
-    re.I,
-)
-UNITS = {
-    "tkr": "tkr",
-    "tusenkronor": "tkr",
-    "mkr": "mkr",
-    "m.kr": "mkr",
-    "mkr.": "mkr",
-    "mnkr": "mkr",
-    "miljonerkronor": "mkr",
-    "miljoner": "mkr",
-    "kronor": "kr",
-    "kr": "kr",
-}
-YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
-SENTENCE_END = re.compile(r"(?<!\bca)(?<!\bbl\.a)[.!?]\)?\s+(?=[A-ZÅÄÖ(\d])")
 
 
-def paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
-    """Runs of non-empty lines joined with spaces (the first line carries number and page)."""
-    out, current, first = [], [], None
-    for line in lines + [Line(0, None, "")]:
-        if line.text.strip() and "\t" not in line.text:
-            if first is None:
-                first = line
-            current.append(line.text.strip())
-        elif current:
-            out.append((first, re.sub(r"\s+", " ", " ".join(current)).replace("**", "")))
-            current, first = [], None
-    return out
-
-
-def _year(text: str, start: int, fiscal_year: int | None) -> int | None:
-    """The year a figure refers to: a year printed just before it in the sentence, else the fiscal year."""
-    boundaries = [m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [text.rfind("(", 0, start) + 1]
-    sentence_start = max(boundaries + [0])
-    before = text[sentence_start:start]
-    if re.search(r"föregående\s+år|förra\s+året|året\s+innan", before, re.I) and fiscal_year:
-        return fiscal_year - 1
-    years = YEAR.findall(before)
-    if years:
-        return int(years[-1])
-    return fiscal_year
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    first = max([m.end() for m in SENTENCE_END.finditer(text) if m.end() <= start] + [0])
-    last = SENTENCE_END.search(text, end)
-    return text[first : last.start() if last else len(text)]
+CARD_KEY = re.compile(r"^[A-Za-zÅÄÖåäö][A-Za-zÅÄÖåäö ()/-]{2,40}$")
 
 
 def _measure(text: str, start: int, end: int) -> str:
-    window = _sentence(text, start, end).lower()
+    window = sentence_of(text, start, end).lower()
+    if re.search(r"deltagit\s+i|deltog\s+i", window) and STRUCTURAL.search(window):
+        return "contacts"
     if re.search(r"avslut|skrivits ut|skrevs ut", window):
         return "exited"
     if re.search(r"\bnya\b|påbörja|startat|skrivits in|skrevs in|inskriv", window):
@@ -125,181 +78,167 @@ def _measure(text: str, start: int, end: int) -> str:
     return "active"
 
 
-def _approx(match: re.Match) -> str:
-    word = match.groupdict().get("approx")
-    return f"approximate: printed '{word}'" if word else ""
+def _participant(year, measure, gender, value, unit, printed, start, confidence, match=None) -> Found:
+    row = {"year": year, "intervention": "*", "group": "*", "measure": measure, "gender": gender}
+    row.update(
+        value=value, unit=unit, note=approx_note(match) if match else "", approx=approx_word(match) if match else ""
+    )
+    return Found("participants", row, printed, 0.4 if row["note"] else confidence, start)
 
 
-def _number(text: str) -> float:
-    return parse_figure(text.replace("\u00a0", " "))
+def _gender_pairs(text, fiscal_year, skip):
+    for m in GENDER_PAIR.finditer(text):
+        year = year_of(text, m.start(), fiscal_year)
+        if year is None or any(s <= m.start("a") < e for s, e in skip):
+            continue
+        measure = _measure(text, m.start(), m.end())
+        skip.append((m.start(), m.end()))
+        unit = "pct" if (m.group("pa") or m.group("pb")) else "count"
+        if unit == "pct" and abs(int(m.group("a")) + int(m.group("b")) - 100) > 1:
+            continue  # shares that do not split one group (e.g. two rates from a survey)
+        if m.group("total") and unit == "count":
+            total = str(int(number(m.group("total"))))
+            yield _participant(year, measure, "total", total, unit, m.group("total"), m.start(), 0.7)
+        for value, gender in ((m.group("a"), m.group("ga")), (m.group("b"), m.group("gb"))):
+            g = "kvinna" if gender.lower() == "kvinnor" else "man"
+            yield _participant(year, measure, g, str(int(number(value))), unit, m.group(0), m.start(), 0.7)
 
 
-def read_prose(lines: list[Line], sections: dict[int, str], fiscal_year: int | None = None) -> list[Proposal]:
+def _totals(text, fiscal_year, skip):
+    for m in TOTAL.finditer(text):
+        year = year_of(text, m.start(), fiscal_year)
+        if year is None or any(s <= m.start("n") < e for s, e in skip):
+            continue
+        verb = m.group("verb").lower()
+        if re.match(r"avslut|skriv\w* ut|skrevs ut", verb):
+            measure = "exited"
+        elif m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb):
+            measure = "started"
+        elif re.match(r"deltag|deltog", verb) and STRUCTURAL.search(sentence_of(text, m.start(), m.end())):
+            measure = "contacts"
+        else:
+            measure = "active"
+        value = str(int(number(m.group("n"))))
+        yield _participant(year, measure, "total", value, "count", m.group(0), m.start("n"), 0.65, m)
+    for m in NEW.finditer(text):
+        year = year_of(text, m.start(), fiscal_year)
+        if year is None or any(s <= m.start("n") < e for s, e in skip):
+            continue
+        value = str(int(number(m.group("n"))))
+        yield _participant(year, "started", "total", value, "count", m.group(0), m.start("n"), 0.6, m)
+
+
+def _outcomes(text, fiscal_year, taken):
+    for m in OUTCOME.finditer(text):
+        year = year_of(text, m.start(), fiscal_year)
+        if year is None or m.start("n") in taken:
+            continue
+        target = m.group("target").lower()
+        outcome = next(code for code, pattern in OUTCOME_TARGETS if re.fullmatch(pattern, target, re.I))
+        unit = "pct" if m.group("pct") else "count"
+        value = m.group("n").replace(",", ".")
+        if unit == "count" and "." in value:
+            continue
+        taken.add(m.start("n"))
+        base = "exited" if unit == "pct" and re.search(r"avslut", sentence_of(text, m.start(), m.end()), re.I) else ""
+        row = {"year": year, "intervention": "*", "outcome": outcome, "gender": "total", "value": value}
+        row.update(unit=unit, base=base, note=approx_note(m), approx=approx_word(m))
+        yield Found("outcomes", row, m.group(0), 0.4 if approx_note(m) else 0.6, m.start("n"))
+
+
+def paragraph_rows(text: str, fiscal_year: int | None) -> list[Found]:
+    """Every figure one paragraph yields."""
+    people, spans = people_rows(text, fiscal_year)
+    found = people + list(_gender_pairs(text, fiscal_year, spans))
+    found += list(_totals(text, fiscal_year, spans))
+    taken: set[int] = set()
+    found += outcome_rows(text, fiscal_year, taken)
+    found += list(_outcomes(text, fiscal_year, taken))
+    money = money_rows(text, fiscal_year)
+    found += [f for f, _ in money]
+    found += key_figure_rows(text, fiscal_year, {start for _, (start, _) in money})
+    return found
+
+
+def _insats(text: str, found: Found, names: Interventions, in_force: str | None) -> str:
+    """The insats the figure's sentence names (one only), else the one whose heading is in force."""
+    if found.clause:
+        named = names.mentions(found.clause)
+        return named[0] if len(named) == 1 else in_force or "*"
+    if found.start >= 0:
+        named = names.mentions(sentence_of(text, found.start, found.start))
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            return "*"
+    return in_force or "*"
+
+
+def card_paragraphs(lines: list[Line]) -> list[tuple[Line, str]]:
+    """The "Key<TAB>Value" rows of an insats card ("Antal inskrivna deltagare<TAB>145 deltagare")
+    as "Key: Value" paragraphs."""
+    out = []
+    for line in lines:
+        cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+        if len(cells) == 2 and CARD_KEY.match(cells[0].rstrip(":")) and re.search(r"[A-Za-zÅÄÖåäö]{3}", cells[1]):
+            out.append((line, f"{cells[0].rstrip(':')}: {cells[1]}"))
+    return out
+
+
+def insats_in_force(lines: list[Line], sections: dict[int, str], names: Interventions) -> dict[int, str]:
+    """Line number -> the insats whose heading (a short line of its own naming it) is in force,
+    until the next numbered section."""
+    out, current, since = {}, None, None
+    for line in lines:
+        section = sections.get(line.number, "")
+        if current and section != since:
+            current = None
+        if section != since and len(names.mentions(section)) == 1:
+            current, since = names.mentions(section)[0], section  # "Uppföljning av strukturövergripande insatser"
+        cells = [c for c in line.text.split("\t") if c.strip()]
+        title = len(cells) == 1 and 0 < len(cells[0].split()) <= 5 and not BULLET.match(cells[0])
+        if title and not re.search(r"\d|[.:]$", cells[0].strip()):
+            found = names.canonical(cells[0])
+            if found:
+                current, since = found, section
+        if current:
+            out[line.number] = current
+    return out
+
+
+def read_prose(
+    lines: list[Line],
+    sections: dict[int, str],
+    fiscal_year: int | None = None,
+    interventions: Interventions | None = None,
+) -> list[Proposal]:
+    names = interventions or Interventions()
+    in_force = insats_in_force(lines, sections, names)
     out: list[Proposal] = []
-    for first, text in paragraphs(lines):
-        if len(text) < 25:
+    for first, text in paragraphs(lines) + card_paragraphs(lines):
+        if len(text) < 20:
             continue
         section = sections.get(first.number, "")
         page = "" if first.page is None else str(first.page)
-        base = {"section": section, "page": page}
-
-        def add(table, row, printed, confidence, base=base, first=first):
+        for found in paragraph_rows(text, fiscal_year):
+            row = {**found.row, "section": section, "page": page}
+            if "intervention" in row:
+                row["intervention"] = _insats(text, found, names, in_force.get(first.number))
             out.append(
-                Proposal(
-                    table,
-                    {**row, **base, "note": row.get("note", "")},
-                    printed=printed,
-                    line=first.number,
-                    confidence=confidence,
-                )
+                Proposal(found.table, row, printed=found.printed, line=first.number, confidence=found.confidence)
             )
+    counts = interventions_over_years(lines, sections, names) + activity_contacts(lines, sections, names)
+    for proposal in counts:
+        if proposal.row["year"] is None:
+            proposal.row["year"] = fiscal_year
+    return out + _lists(lines, sections, fiscal_year, in_force) + [p for p in counts if p.row["year"] is not None]
 
-        gender_spans = []
-        for m in GENDER_PAIR.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
-            if year is None:
-                continue
-            measure = _measure(text, m.start(), m.end())
-            gender_spans.append((m.start(), m.end()))
-            unit = "pct" if (m.group("pa") or m.group("pb")) else "count"
-            common = {"year": year, "intervention": "*", "group": "*", "measure": measure, "unit": unit}
-            if m.group("total") and unit == "count":
-                add(
-                    "participants",
-                    {**common, "gender": "total", "value": str(int(_number(m.group("total"))))},
-                    m.group("total"),
-                    0.7,
-                )
-            for value, gender in ((m.group("a"), m.group("ga")), (m.group("b"), m.group("gb"))):
-                add(
-                    "participants",
-                    {
-                        **common,
-                        "gender": "kvinna" if gender.lower() == "kvinnor" else "man",
-                        "value": str(int(_number(value))),
-                    },
-                    m.group(0),
-                    0.7,
-                )
-        for m in TOTAL.finditer(text):
-            if any(s <= m.start("n") < e for s, e in gender_spans):
-                continue
-            year = _year(text, m.start(), fiscal_year)
-            if year is None:
-                continue
-            verb = m.group("verb").lower()
-            measure = (
-                "exited"
-                if re.match(r"avslut|skriv\w* ut|skrevs ut", verb)
-                else "started"
-                if (m.group("new") or re.match(r"påbörja|startat|skriv\w* in|skrevs in|inskriv", verb))
-                else "active"
-            )
-            note = _approx(m)
-            add(
-                "participants",
-                {
-                    "year": year,
-                    "intervention": "*",
-                    "group": "*",
-                    "measure": measure,
-                    "gender": "total",
-                    "value": str(int(_number(m.group("n")))),
-                    "unit": "count",
-                    "note": note,
-                },
-                m.group(0),
-                0.4 if note else 0.65,
-            )
-        for m in NEW.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
-            if year is None or any(s <= m.start("n") < e for s, e in gender_spans):
-                continue
-            note = _approx(m)
-            add(
-                "participants",
-                {
-                    "year": year,
-                    "intervention": "*",
-                    "group": "*",
-                    "measure": "started",
-                    "gender": "total",
-                    "value": str(int(_number(m.group("n")))),
-                    "unit": "count",
-                    "note": note,
-                },
-                m.group(0),
-                0.4 if note else 0.6,
-            )
-        for m in OUTCOME.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
-            if year is None:
-                continue
-            target = m.group("target").lower()
-            outcome = next(code for code, pattern in OUTCOME_TARGETS if re.fullmatch(pattern, target, re.I))
-            unit = "pct" if m.group("pct") else "count"
-            value = m.group("n").replace(",", ".")
-            if unit == "count" and "." in value:
-                continue
-            note = _approx(m)
-            add(
-                "outcomes",
-                {
-                    "year": year,
-                    "intervention": "*",
-                    "outcome": outcome,
-                    "gender": "total",
-                    "value": value,
-                    "unit": unit,
-                    "base": "",
-                    "note": note,
-                },
-                m.group(0),
-                0.4 if note else 0.6,
-            )
-        for m in MONEY.finditer(text):
-            year = _year(text, m.start(), fiscal_year)
-            if year is None:
-                continue
-            noun = m.group("noun").lower()
-            item = next(code for code, pattern in MONEY_NOUNS if re.fullmatch(pattern, noun, re.I))
-            value = _number(m.group("n"))
-            if value is None:
-                continue
-            decimals = len(m.group("n").partition(",")[2])
-            negative = bool(m.group("sign")) or item == "operating_costs" or "underskott" in noun
-            if negative:
-                value = -abs(value)
-            unit = UNITS.get(re.sub(r"\s", "", m.group("unit").lower()), "kr")
-            sentence = _sentence(text, m.start(), m.end()).lower()
-            before = sentence[: max(sentence.find(m.group(0).lower()), 0)]
-            basis = "budget" if "budget" in before else "prognos" if "prognos" in before else "utfall"
-            if item == "equity" and re.search(r"riktlinje|rekommend|\btak\b", sentence):
-                item = "equity_guideline_cap"
-            elif item == "equity" and re.search(r"\bbehov\b|lägsta|minst", sentence):
-                item = "equity_minimum_need"
-            if "minusresultat" in noun or "negativt" in noun:
-                value = -abs(value)
-            notes = [
-                n
-                for n in (
-                    _approx(m),
-                    "printed without sign" if item == "operating_costs" and not m.group("sign") else "",
-                )
-                if n
-            ]
-            add(
-                "financials",
-                {
-                    "statement": "text",
-                    "year": year,
-                    "basis": basis,
-                    "item": item,
-                    "value": f"{value:.{decimals}f}",
-                    "unit": unit,
-                    "note": "; ".join(notes),
-                },
-                m.group(0),
-                0.4 if _approx(m) else 0.6,
-            )
+
+def _lists(lines, sections, fiscal_year, in_force) -> list[Proposal]:
+    out = []
+    for line, found in outcome_lists(lines, fiscal_year):
+        page = "" if line.page is None else str(line.page)
+        row = {**found.row, "section": sections.get(line.number, ""), "page": page}
+        row["intervention"] = in_force.get(line.number, "*")
+        out.append(Proposal(found.table, row, printed=found.printed, line=line.number, confidence=found.confidence))
     return out

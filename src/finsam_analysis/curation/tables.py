@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from finsam_analysis.curation.aliases import Aliases, fold
+from finsam_analysis.curation.equity import drop_equity_repeats
 from finsam_analysis.curation.members import member_of
 from finsam_analysis.curation.numbers import DASH_CELL, figures, parse_figure
 from finsam_analysis.curation.proposal import Proposal
@@ -92,6 +93,7 @@ class Block:
         False  # the previous row was a member's contribution  # member contribution rows read in this block
     )
     subtitle: str | None = None  # a sub-note heading inside a note ("Not 1  Övriga intäkter")
+    header_label: str | None = None  # the label cell of the header line ("INTÄKTER\t2023\t2024")
     rows: list[Proposal] = field(default_factory=list)
 
 
@@ -150,6 +152,14 @@ def base_row(text: str) -> list[str] | None:
     if len(cells) >= 2 and all(c in ("utfall", "budget", "prognos", "avvikelse") for c in cells):
         return cells
     return None
+
+
+def header_label(text: str) -> str | None:
+    """The label cell before the year columns of a tab-separated header line, if it is words."""
+    first = text.strip().split("\t")[0].strip()
+    if "\t" not in text.strip() or YEAR.search(first) or unit_of(first) or not re.fullmatch(r"[A-Za-zÅÄÖåäö ]+", first):
+        return None
+    return first
 
 
 def unit_of(text: str) -> str | None:
@@ -382,6 +392,7 @@ class TableReader:
                 self.block.rows = []
                 self.block.member_rows = 0
             self.block.columns, self.block.has_note_column = columns, has_note
+            self.block.header_label = header_label(line.text)
             self.block.bases_above = None
             self.block.pending = []
             self.tables.append((self.block.statement or "", self.block.section, line.number))
@@ -391,6 +402,7 @@ class TableReader:
     def _finish(self) -> None:
         financial = [p for p in self.block.rows if p.table == "financials"]
         apply_signs(financial, self.aliases)
+        financial = drop_equity_repeats(financial)
         self.proposals.extend(p for p in self.block.rows if p.table != "financials")
         seen = {}
         for proposal in financial:
@@ -472,6 +484,8 @@ class TableReader:
         if item is None:
             self.unmatched.append((block.statement, label, line.number))
             return
+        if item == "operating_income" and any(r.row.get("item") == "equity_opening" for r in block.rows):
+            item = "funds_available"  # a total below the opening equity: income plus equity brought in
         if item == "member_contribution_total" and closes_members:
             self._member_rows(("*", "*"), label, rest, cells, line)
         self._rows(item, label, cells, line, confidence)
@@ -535,7 +549,11 @@ class TableReader:
         return True
 
     def _total_label(self) -> str | None:
-        """What a bare "Summa" totals: the title of the note or sub-note it closes."""
+        """What a bare "Summa" totals: the title of the sub-note it closes, the label of its
+        table's header line ("INTÄKTER  2023  2024" -> "Summa intäkter"), or the note's title."""
+        head = self.block.header_label
+        if not self.block.subtitle and head and self._lookup(f"summa {head}"):
+            return f"Summa {head.lower()}"
         title = self.block.subtitle or self.block.section
         title = re.sub(r"^(?:bilaga\s+)?(?:not\s*\d+|\d+(?:\.\d+)*)\s*[.:\-–]?\s*", "", title, flags=re.I)
         return title or None
