@@ -31,6 +31,9 @@ from finsam_analysis.data.vocabulary import MONEY_UNITS, Vocabulary, load_vocabu
 from finsam_analysis.data.yamlfile import YamlFileError, line_of, load_yaml
 
 EXACT = 0.005  # float noise; below one öre
+# checks.yaml sections that declare no checks: package rules a document opts out of, and the
+# figures whose checks are known not to see a one-unit error (insensitive_rows)
+NOT_RULES = ("skip", "insensitive")
 REGISTERED_MATCH = 0.005
 REPEAT_KEYS = {
     "financials": ("year", "basis", "item"),
@@ -131,9 +134,9 @@ class Rule:
 def parse_rules(config: dict, origin: str, owner: str | None = None) -> list[Rule]:
     """Rules from a rules.yaml / checks.yaml mapping, with errors naming the file and rule."""
     rules = []
-    unknown = set(config or {}) - {"sums", "ratios", "skip"}
+    unknown = set(config or {}) - {"sums", "ratios", *NOT_RULES}
     if unknown:
-        raise RuleError(f"{origin}: unknown sections {sorted(unknown)}; expected sums, ratios, skip")
+        raise RuleError(f"{origin}: unknown sections {sorted(unknown)}; expected sums, ratios, skip, insensitive")
     ids = set()
     for section in ("sums", "ratios"):
         for i, spec in enumerate((config or {}).get(section) or []):
@@ -338,7 +341,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
                         f"{entry['rule']!r} is not a package rule ({', '.join(sorted(known))})",
                     )
                 )
-        declared = {k: v for k, v in (doc.checks or {}).items() if k != "skip"}
+        declared = {k: v for k, v in (doc.checks or {}).items() if k not in NOT_RULES}
         if not declared:
             continue
         try:
@@ -350,7 +353,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
             frames = dict(check_frames(forbund))
         for rule in rules:
             out.extend(bind_rule(rule, vocab, origin, forbund, frames))
-    return out
+    return out + insensitive_problems(forbund)
 
 
 # --------------------------------------------------------------------------- data for checks
@@ -757,11 +760,58 @@ def skipped_rules(forbund: Forbund) -> dict[str, dict[str, str]]:
     return result
 
 
+def _insensitive_refs(evaluator: Evaluator, doc, entry) -> list[str]:
+    """Row references of the rows one `insensitive` entry names (filters as in a rule's where)."""
+    table = entry.get("table")
+    if table not in evaluator.frames:
+        return []
+    try:
+        mask = evaluator.mask(table, {**(entry.get("where") or {}), "document": doc.document_id})
+    except RuleError:
+        return []
+    return list(evaluator.frames[table].loc[mask, "_ref"])
+
+
+def insensitive_problems(forbund: Forbund) -> list[Problem]:
+    """An `insensitive` entry must name at least one curated row: never a silent no-op."""
+    out = []
+    evaluator = None
+    for doc in forbund.documents:
+        entries = (doc.checks or {}).get("insensitive") or []
+        for i, entry in enumerate(entries):
+            evaluator = evaluator or Evaluator(forbund)
+            if not _insensitive_refs(evaluator, doc, entry):
+                out.append(
+                    Problem(
+                        doc.folder / "checks.yaml",
+                        line_of(entries, i),
+                        "insensitive",
+                        f"{dict(entry)!r} matches no row of {entry['table']}.csv in {doc.document_id}",
+                    )
+                )
+    return out
+
+
+def insensitive_rows(forbund: Forbund) -> dict[str, str]:
+    """Rows whose checks cannot see a one-unit error, declared in checks.yaml with the reason.
+
+    E.g. a total printed only inside a whole-percent ratio: 1 tkr of 12 802 moves no per cent.
+    The one-unit mutation test expects exactly these to survive: {row reference: reason}.
+    """
+    evaluator = Evaluator(forbund)
+    return {
+        ref: entry["reason"]
+        for doc in forbund.documents
+        for entry in (doc.checks or {}).get("insensitive") or []
+        for ref in _insensitive_refs(evaluator, doc, entry)
+    }
+
+
 def document_rules(forbund: Forbund) -> list[Rule]:
     rules = []
     for doc in forbund.documents:
         if doc.checks:
-            declared = {k: v for k, v in doc.checks.items() if k != "skip"}
+            declared = {k: v for k, v in doc.checks.items() if k not in NOT_RULES}
             rules.extend(parse_rules(declared, origin=str(doc.folder / "checks.yaml"), owner=doc.document_id))
     return rules
 
