@@ -128,7 +128,7 @@ def test_total_costs():
 
 
 class TestCostPerParticipant:
-    def test_sydnarke_definition(self):
+    def test_cost_divided_by_active_participants(self):
         # Sydnärke 2024, Samordningsteamet: utfall 2 968 892 kr / 145 inskrivna (active) = 20 475 kr
         costs = finance([(2024, "utfall", "Samordningsteamet", "cost", -2968892.0)])
         people = participants([(2024, "Samordningsteamet", "active", 145), (2024, "Samordningsteamet", "exited", 100)])

@@ -11,8 +11,8 @@ def frame(rows):
 def test_newest_document_wins_for_the_same_year():
     df = frame(
         [
-            ("halland", "arsredovisning-2024", "income_statement", 2024, "net_result", 1.0),
-            ("halland", "arsredovisning-2025", "income_statement", 2024, "net_result", 2.0),
+            ("forbund-a", "arsredovisning-2024", "income_statement", 2024, "net_result", 1.0),
+            ("forbund-a", "arsredovisning-2025", "income_statement", 2024, "net_result", 2.0),
         ]
     )
     assert preferred(df, ["year", "item"])["value"].tolist() == [2.0]
@@ -21,8 +21,8 @@ def test_newest_document_wins_for_the_same_year():
 def test_annual_report_beats_minutes_of_the_same_year():
     df = frame(
         [
-            ("halland", "protokoll-2024-12-15", "budget", 2024, "net_result", 1.0),
-            ("halland", "arsredovisning-2024", "income_statement", 2024, "net_result", 2.0),
+            ("forbund-a", "protokoll-2024-12-15", "budget", 2024, "net_result", 1.0),
+            ("forbund-a", "arsredovisning-2024", "income_statement", 2024, "net_result", 2.0),
         ]
     )
     assert preferred(df, ["year", "item"])["value"].tolist() == [2.0]
@@ -31,8 +31,8 @@ def test_annual_report_beats_minutes_of_the_same_year():
 def test_income_statement_beats_overview_within_a_document():
     df = frame(
         [
-            ("sjuharad", "arsredovisning-2024", "overview", 2024, "net_result", 246000.0),
-            ("sjuharad", "arsredovisning-2024", "income_statement", 2024, "net_result", 246185.14),
+            ("forbund-b", "arsredovisning-2024", "overview", 2024, "net_result", 246000.0),
+            ("forbund-b", "arsredovisning-2024", "income_statement", 2024, "net_result", 246185.14),
         ]
     )
     assert preferred(df, ["year", "item"])["value"].tolist() == [246185.14]
