@@ -232,3 +232,22 @@ def test_halland_forecast_accuracy_is_shown(report_context):
     forecast = next(t for t in tables if "Prognosfel" in t.columns)
     assert forecast.loc["Årets resultat 2023", "Prognos"] == "\u22121\u00a0650\u00a0364\u00a0kr"
     assert forecast.loc["Årets resultat 2023", "Prognosfel"] == "\u22121\u00a0162\u00a0135\u00a0kr"
+
+
+def test_data_quality_shows_the_largest_errors_and_the_appendix_all(report_context):
+    # 17 errors in the Halland documents: the section shows the five largest, the appendix all 17
+    ctx = report_context("halland")
+    section = "\n".join(str(i) for i in report.data_quality(ctx))
+    appendix = "\n".join(str(i) for i in report.appendix(ctx))
+    errors = section.split("**Fel i källdokumenten**")[1].split("**Skillnader i definition**")[0]
+    assert errors.count("\n- **") == 5 and "*Ytterligare 12 finns i bilagan.*" in errors
+    # the largest first (1 297 967 kr in the minutes), under the title of its document
+    assert (
+        errors.index("Protokoll från styrelsemöte")
+        < errors.index("Texten säger att eget kapital")
+        < errors.index("Intäkter 2023")
+    )
+    assert "**Fel i källdokumenten** (17)" in appendix
+    # a finding's label is never cut inside its parentheses
+    assert "**Prognos för resultatet 2023 −1 650 364 kr**" in appendix.replace("\u00a0", " ")
+    assert "(protokoll**" not in appendix

@@ -186,12 +186,6 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
-DISCREPANCY_KINDS = {
-    "rounding": {"sv": "avrundning", "en": "rounding of printed figures"},
-    "material": {"sv": "verkligt fel i dokumentet", "en": "a real error in the document"},
-    "definition": {"sv": "olika definitioner", "en": "the figures measure different things"},
-}
-
 
 @dataclass(frozen=True)
 class DocumentContext:
@@ -222,7 +216,7 @@ def _in_cycle(df: pd.DataFrame, start: str) -> bool:
 
 def raw_schema(spec: TableSpec, vocab: Vocabulary, ctx: DocumentContext) -> pa.DataFrameSchema:
     """The pandera schema one raw table of one document must satisfy."""
-    domains = dict(vocab.domains, discrepancy_kinds=DISCREPANCY_KINDS)
+    domains = vocab.domains
     columns = {}
     for col in spec.columns:
         checks = []

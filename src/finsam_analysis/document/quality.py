@@ -15,10 +15,9 @@ import pandas as pd
 
 from finsam_analysis.checks.reconcile import registered
 from finsam_analysis.data.targets import OUTCOME_TABLES
-from finsam_analysis.document import fmt
+from finsam_analysis.document import fmt, labels
 from finsam_analysis.document.items import Markdown, heading, table
 
-KIND_SV = {"material": "fel i källdokumentet", "definition": "olika definitioner", "rounding": "avrundning"}
 UNIT_SV = {"money": "kr", "count": "personer", "pct": "procentenheter"}
 PLAN_WORDS = re.compile(r"budget|forecast|prognos", re.IGNORECASE)
 
@@ -61,7 +60,8 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
     text = str(explanation or "").strip()
     for separator in (": ", ", men ", ", ", " ("):
         head = text.split(separator, 1)[0].strip()
-        if head != text and 4 <= len(head) <= 70:
+        # a head cut inside parentheses ("… (protokoll") would misquote the explanation
+        if head != text and 4 <= len(head) <= 70 and head.count("(") == head.count(")"):
             return head
     return f"Uppgift i källdokumentet{year}"
 
@@ -154,8 +154,9 @@ def material_findings(ctx) -> pd.DataFrame:
     return reg[reg["kind"] == "material"].sort_values("size", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _bullets(frame: pd.DataFrame, with_title: bool = True) -> str:
-    """One bullet per finding; grouped under each source document's title when there are several."""
+def _bullets(frame: pd.DataFrame, with_title: bool = True, titled: bool | None = None) -> str:
+    """One bullet per finding; grouped under each source document's title when there are several
+    (titled=True: also when this selection happens to come from one of several documents)."""
 
     def line(r) -> str:
         decimals = 2 if abs(r.difference) < 10 and r.difference != round(r.difference) else 0
@@ -166,13 +167,23 @@ def _bullets(frame: pd.DataFrame, with_title: bool = True) -> str:
         if "date" in frame
         else list(dict.fromkeys(frame["title"]))
     )
-    if not with_title or len(titles) <= 1:
+    if not with_title or (len(titles) <= 1 and not titled):
         return "\n".join(line(r) for r in frame.itertuples(index=False))
     blocks = []
     for title in titles:
         part = frame[frame["title"] == title]
         blocks.append(f"*{fmt.md(title)}:*\n\n" + "\n".join(line(r) for r in part.itertuples(index=False)))
     return "\n\n".join(blocks)
+
+
+SHOWN_HERE = 5  # the largest findings of each kind in the section; the appendix lists all
+
+
+def _more_in_appendix(count: int) -> str:
+    rest = count - SHOWN_HERE
+    if rest <= 0:
+        return ""
+    return f"\n\n*Ytterligare {'en' if rest == 1 else fmt.number(rest)} finns i bilagan.*"
 
 
 def section(ctx) -> list:
@@ -208,12 +219,17 @@ def section(ctx) -> list:
         items.append(
             Markdown(
                 "**Fel i källdokumenten**, största först. Analysen använder den uppgift som dokumentets räkenskaper (resultat- och balansräkning, noter) anger.\n\n"
-                + _bullets(material)
+                + _bullets(material.head(SHOWN_HERE), titled=material["title"].nunique() > 1)
+                + _more_in_appendix(len(material))
             )
         )
     if len(definition):
         items.append(
-            Markdown("**Skillnader i definition** (samma namn, olika innehåll; inget fel):\n\n" + _bullets(definition))
+            Markdown(
+                "**Skillnader i definition** (samma namn, olika innehåll; inget fel):\n\n"
+                + _bullets(definition.head(SHOWN_HERE), titled=definition["title"].nunique() > 1)
+                + _more_in_appendix(len(definition))
+            )
         )
     if len(rounding):
         largest = rounding.loc[rounding["size"].idxmax()]
@@ -321,7 +337,7 @@ def appendix(ctx) -> list:
         order = {"material": 0, "definition": 1, "rounding": 2}
         reg = reg.assign(o=reg["kind"].map(order)).sort_values(["o", "size"], ascending=[True, False], kind="stable")
         for _kind, group in reg.groupby("o", sort=True):
-            name = KIND_SV.get(group["kind"].iloc[0], "övrigt").capitalize()
+            name = labels.labels("discrepancy_kinds").get(group["kind"].iloc[0], "övrigt").capitalize()
             items.append(Markdown(f"**{name}** ({len(group)})\n\n" + _bullets(group)))
     sources = ctx.tables.sources.sort_values("document") if not ctx.tables.sources.empty else ctx.tables.sources
     if len(sources):
