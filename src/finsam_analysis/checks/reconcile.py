@@ -205,9 +205,7 @@ def column_words(table: str, column: str, vocab: Vocabulary) -> set[str] | None:
     spec = {c.name: c for c in TABLES[table].columns}.get(column)
     if spec is None or spec.domain is None:
         return None
-    words = set(vocab.domains.get(spec.domain, {})) if spec.domain != "discrepancy_kinds" else None
-    if words is None:
-        return None
+    words = set(vocab.domains.get(spec.domain, {}))
     if column == "unit" and TABLES[table].units:
         words = set(TABLES[table].units)
     return words | set(spec.extra)
