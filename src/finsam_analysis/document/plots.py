@@ -73,6 +73,10 @@ def _few_bars(ax, n: int, slots: int = 5) -> None:
         ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
 
 
+# a line through two points says no more than the two numbers in the table beside it
+MIN_TREND_POINTS = 3
+
+
 def line_trend(
     df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str, scale: float = 1000.0
 ) -> plt.Figure:

@@ -268,15 +268,16 @@ def trend_section(ctx: ReportContext) -> list[Item]:
                 },
             )
         )
-        items.append(
-            plots.line_trend(
-                real,
-                "year",
-                {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"},
-                "Medlemsbidrag i löpande och fasta priser",
-                "tkr",
+        if real["year"].nunique() >= plots.MIN_TREND_POINTS:
+            items.append(
+                plots.line_trend(
+                    real,
+                    "year",
+                    {"value_sek": "Löpande priser", fixed: f"Fasta priser ({ctx.base_year})"},
+                    "Medlemsbidrag i löpande och fasta priser",
+                    "tkr",
+                )
             )
-        )
         nominal = trends.cagr(real[["forbund", "year", "value_sek"]])
         in_fixed = trends.cagr(real[["forbund", "year", fixed]].rename(columns={fixed: "value_sek"}))
         if len(nominal) and pd.notna(nominal["cagr_pct"].iloc[0]):
