@@ -87,8 +87,11 @@ def line_trend(
         ax.plot(years, df[column] / scale, marker="o", label=label, color=color)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    low = min(0.0, float((df[list(series)] / scale).min().min()))
-    ax.set_ylim(bottom=low * 1.1 if low < 0 else 0)
+    values = df[list(series)] / scale
+    low = min(0.0, float(values.min().min()))
+    high = max(0.0, float(values.max().max()))
+    # headroom above the highest point, so no marker sits cut on the frame
+    ax.set_ylim(bottom=low * 1.1 if low < 0 else 0, top=high * 1.08 if high > 0 else None)
     swedish_axis(ax)
     _legend_below(fig, ax)
     return fig
