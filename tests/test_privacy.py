@@ -330,3 +330,15 @@ def test_scan_text_leaves_organisationsnummer_and_figures_alone(text):
     from finsam_analysis.data.personnummer import scan_text
 
     assert scan_text(text) == []
+
+
+def test_legend_explains_only_the_symbols_a_table_shows():
+    from finsam_analysis.document import suppression as s
+
+    shown = pd.DataFrame({"Antal": ["12", s.MASK], "Andel": ["40 %", s.NOT_APPLICABLE]})
+    assert s.symbols_in(shown) == [s.MASK, s.NOT_APPLICABLE]
+    line = s.legend(7, s.symbols_in(shown))
+    assert "färre än 7 personer" in line and "ej tillämpligt" in line and "saknas i källan" not in line
+    assert s.legend(5, [s.MISSING]) == ".. = uppgift saknas i källan."
+    assert s.legend(5, []) == ""
+    assert s.legend(5).count("=") == 3  # no table given: all three

@@ -55,8 +55,4 @@ def none_line(what: str) -> list[Item]:
 
 def uses_symbols(df: pd.DataFrame) -> bool:
     """Whether a display table shows ×, – or .. (then the legend goes under it)."""
-    text = df.astype(str)
-    return bool(
-        text.isin([MASK, suppression.NOT_APPLICABLE, suppression.MISSING]).any().any()
-        or text.apply(lambda c: c.str.startswith(MASK)).any().any()
-    )
+    return bool(suppression.symbols_in(df))

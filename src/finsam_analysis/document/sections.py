@@ -90,8 +90,10 @@ def figure_png(figure: plt.Figure) -> bytes:
     return buffer.getvalue()
 
 
-def legend(ctx: ReportContext) -> Markdown:
-    return Markdown(f"<small>{suppression.legend(ctx.threshold)}</small>")
+def legend(ctx: ReportContext, items: list[Item]) -> Markdown:
+    """The legend of the symbols the tables among `items` use."""
+    shown = [s for i in items if isinstance(i, pd.DataFrame) for s in suppression.symbols_in(i)]
+    return Markdown(f"<small>{suppression.legend(ctx.threshold, shown)}</small>")
 
 
 # ----------------------------------------------------------------------------- sections
@@ -408,7 +410,7 @@ def cost_per_participant_section(ctx: ReportContext) -> list[Item]:
             )
         )
         if data["suppressed"].any():
-            items.append(legend(ctx))
+            items.append(legend(ctx, items))
     items.append(Markdown(PER_PARTICIPANT_DEFINITION))
     return items
 
@@ -464,7 +466,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     display = display.fillna(suppression.NOT_APPLICABLE)
     items.append(display)
     derived = "source" in split.columns and split["source"].astype(str).str.contains("derived").any()
-    notes = [suppression.legend(ctx.threshold)] if uses_symbols(display) else []
+    notes = [suppression.legend(ctx.threshold, suppression.symbols_in(display))] if uses_symbols(display) else []
     if (display == suppression.NOT_APPLICABLE).any().any():
         notes.append("– i en könskolumn: källan redovisar inte den uppdelningen för raden.")
     if derived:
@@ -554,7 +556,7 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     )
     shown = table(rates, columns)
     items.append(shown)
-    notes = ([suppression.legend(ctx.threshold)] if uses_symbols(shown) else []) + [
+    notes = ([suppression.legend(ctx.threshold, suppression.symbols_in(shown))] if uses_symbols(shown) else []) + [
         "Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."
     ]
     if (rates["base_sv"] == "ingen bas angiven").any():
@@ -780,7 +782,7 @@ def survey_section(ctx: ReportContext) -> list[Item]:
         )
         items.append(table(other, {"label": ("Uppgift", None), "shown": ("Värde", None)}))
     if small_years:
-        items.append(legend(ctx))
+        items.append(legend(ctx, items))
     return items
 
 

@@ -139,13 +139,24 @@ def _add_displays(out: pd.DataFrame, count: str, threshold: int) -> pd.DataFrame
     return out
 
 
-def legend(threshold: int = DEFAULT_THRESHOLD) -> str:
-    """The one line under a table with masked cells: what ×, – and .. mean."""
-    return (
-        f"{MASK} = dolt för att skydda enskilda (färre än {threshold} personer, eller en uppgift "
-        f"som skulle låta läsaren räkna ut ett sådant antal); {NOT_APPLICABLE} = ej tillämpligt; "
-        f"{MISSING} = uppgift saknas i källan."
-    )
+def symbols_in(df: pd.DataFrame) -> list[str]:
+    """The symbols (×, –, ..) a display table shows, in legend order."""
+    cells = set(df.astype(str).to_numpy().ravel())
+    found = [MASK] if any(c.startswith(MASK) for c in cells) else []
+    return found + [s for s in (NOT_APPLICABLE, MISSING) if s in cells]
+
+
+def legend(threshold: int = DEFAULT_THRESHOLD, shown: Iterable[str] | None = None) -> str:
+    """The one line under a table with masked cells: what ×, – and .. mean (only those `shown`,
+    when given: a legend must not explain a symbol the table does not use)."""
+    meaning = {
+        MASK: f"{MASK} = dolt för att skydda enskilda (färre än {threshold} personer, eller en uppgift "
+        "som skulle låta läsaren räkna ut ett sådant antal)",
+        NOT_APPLICABLE: f"{NOT_APPLICABLE} = ej tillämpligt",
+        MISSING: f"{MISSING} = uppgift saknas i källan",
+    }
+    symbols = list(meaning) if shown is None else [s for s in meaning if s in set(shown)]
+    return "; ".join(meaning[s] for s in symbols) + "." if symbols else ""
 
 
 def _suppress_group(group: pd.DataFrame, dim: str, total: str, reasons: dict, count: str, threshold: int) -> None:
