@@ -206,3 +206,18 @@ def test_the_sources_table_counts_every_curated_figure_of_each_document(contexts
         shown = sum(int(v.replace("\u00a0", "")) for v in table["Uppgifter hämtade"])
         curated = sum(len(getattr(t, name)) for t in (ctx.tables, ctx.part_year) if t for name in OUTCOME_TABLES)
         assert shown == curated > 0, slug
+
+
+@pytest.mark.parametrize(
+    "value, decimals, unit, shown",
+    [
+        (1, 0, "procentenheter", "+1\u00a0procentenhet"),
+        (-1, 0, "personer", "−1\u00a0person"),
+        (9, 0, "personer", "+9\u00a0personer"),
+        (1.5, 1, "procentenheter", "+1,5\u00a0procentenheter"),
+        (1, 0, "kr", "+1\u00a0kr"),
+        (0, 0, "kr", "0\u00a0kr"),
+    ],
+)
+def test_signed_difference_is_swedish_in_number_and_unit(value, decimals, unit, shown):
+    assert fmt.signed(value, decimals, unit) == shown

@@ -20,7 +20,7 @@ import pandas as pd
 from finsam_analysis.document import suppression
 
 NUMBER = re.compile(
-    r"^(?P<mark>≈ |ca )?(?P<num>[+−-]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)(?:[\u00a0 ](?P<unit>kr|tkr|mnkr|%|procentenheter|personer))?$"
+    r"^(?P<mark>≈ |ca )?(?P<num>[+−-]?\d{1,3}(?:[\u00a0 ]\d{3})*(?:,\d+)?)(?:[\u00a0 ](?P<unit>kr|tkr|mnkr|%|procentenhet(?:er)?|person(?:er)?))?$"
 )
 SCALE = {"tkr": 1000.0, "mnkr": 1e6}
 XLSX_SUFFIX = ".xlsx"

@@ -54,7 +54,13 @@ def signed(value: float | None, decimals: int = 0, unit: str = "kr", missing: st
     text = _clean_zero(number(value, decimals))
     if not text.startswith(MINUS) and any(ch in "123456789" for ch in text):
         text = "+" + text
+    if text.lstrip("+" + MINUS) == "1":
+        unit = SINGULAR.get(unit, unit)  # '+1 procentenhet', '−1 person'
     return f"{text}{THOUSANDS}{unit}" if unit else text
+
+
+# units whose Swedish word changes for exactly one
+SINGULAR = {"procentenheter": "procentenhet", "personer": "person"}
 
 
 def mnkr(value_sek: float | None, decimals: int = 1, missing: str = "–") -> str:
