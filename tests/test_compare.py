@@ -10,6 +10,7 @@ from finsam_analysis.document.compare import (
     display_table,
     key_figures,
     latest_outcome_year,
+    quality_table,
 )
 
 
@@ -67,3 +68,26 @@ def test_forbund_without_some_tables_get_empty_figures(fixture_tables):
 def test_latest_outcome_year_ignores_budgets():
     df = pd.DataFrame({"forbund": ["a", "a", "a"], "year": [2023, 2024, 2026], "basis": ["utfall", "utfall", "budget"]})
     assert latest_outcome_year(df).to_dict("records") == [{"forbund": "a", "year": 2024}]
+
+
+def test_quality_table_counts_every_check_once_and_plan_apart_as_each_report_does(tables):
+    from finsam_analysis.checks.reconcile import reconcile
+    from finsam_analysis.document import sections
+
+    results = reconcile(tables)
+    table = quality_table(tables, results)
+    parts = [
+        "Stämmer",
+        "Fel i källdokumenten",
+        "Skillnader i definition",
+        "Plan mot utfall",
+        "Avrundningar",
+        "Oförklarade",
+    ]
+    assert (table[parts].sum(axis=1) == table["Kontroller"]).all()
+    names = dict(zip(tables.forbund["forbund"], tables.forbund["name"]))
+    for slug in results["forbund"].unique():
+        reg = sections.prepare(slug, tables=tables).registered
+        row = table.loc[names[slug]]
+        assert row["Plan mot utfall"] == int(reg["plan"].sum())
+        assert row["Skillnader i definition"] == int(((reg["kind"] == "definition") & ~reg["plan"]).sum())

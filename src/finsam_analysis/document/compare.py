@@ -166,19 +166,26 @@ def display_table(figures: pd.DataFrame) -> pd.DataFrame:
 def quality_table(tables: Tables, results: pd.DataFrame | None = None) -> pd.DataFrame:
     """The reconciliation per förbund in Swedish: checks, agreeing, registered by kind, unexplained."""
     from finsam_analysis.checks.reconcile import reconcile
+    from finsam_analysis.document.quality import is_plan_difference
 
     results = reconcile(tables) if results is None else results
     names = dict(zip(tables.forbund["forbund"], tables.forbund["name"]))
     rows = []
     for forbund, group in results.groupby("forbund", sort=True):
-        kinds = group.loc[group["status"] == "registered", "registered_kind"].value_counts()
+        registered = group[group["status"] == "registered"]
+        plan = [
+            is_plan_difference(k, c, e)
+            for k, c, e in zip(registered["registered_kind"], registered["check_id"], registered["explanation_sv"])
+        ]
+        kinds = registered["registered_kind"].value_counts()
         rows.append(
             {
                 "Förbund": names.get(forbund, forbund),
                 "Kontroller": len(group),
                 "Stämmer": int((group["status"] == "ok").sum()),
                 "Fel i källdokumenten": int(kinds.get("material", 0)),
-                "Skillnader i definition": int(kinds.get("definition", 0)),
+                "Skillnader i definition": int(kinds.get("definition", 0)) - sum(plan),
+                "Plan mot utfall": sum(plan),
                 "Avrundningar": int(kinds.get("rounding", 0)),
                 "Oförklarade": int((~group["status"].isin(["ok", "registered"])).sum()),
             }

@@ -66,6 +66,12 @@ def _label(check_id: str, rule: str, explanation: str, statements: dict[str, str
     return f"Uppgift i källdokumentet{year}"
 
 
+def is_plan_difference(kind: str, check_id: str, explanation: str) -> bool:
+    """A definition difference between a plan (budget, forecast) and the outcome: no data error,
+    shown under Budget och utfall, and counted apart wherever findings are counted."""
+    return kind == "definition" and bool(PLAN_WORDS.search(str(check_id)) or PLAN_WORDS.search(str(explanation)))
+
+
 def _body(explanation: str, label: str) -> str:
     """The explanation without a heading that only repeats the label."""
     text = str(explanation)
@@ -120,17 +126,14 @@ def registered_findings(ctx) -> pd.DataFrame:
     found["date"] = found["document"].map(dates).fillna("")
     found["kind"] = found["registered_kind"]
     found["unit_sv"] = found["unit"].map(UNIT_SV).fillna("")
-    from finsam_analysis.document import labels
-
     statements, items = labels.labels("statements"), labels.labels("items")
     found["label"] = [
         _label(c, r, e, statements, items) for c, r, e in zip(found["check_id"], found["rule"], found["explanation_sv"])
     ]
-    found["explanation_sv"] = [_body(e, lab) for e, lab in zip(found["explanation_sv"], found["label"])]
     found["plan"] = [
-        (k == "definition") and bool(PLAN_WORDS.search(c) or PLAN_WORDS.search(e))
-        for k, c, e in zip(found["kind"], found["check_id"], found["explanation_sv"])
+        is_plan_difference(k, c, e) for k, c, e in zip(found["kind"], found["check_id"], found["explanation_sv"])
     ]
+    found["explanation_sv"] = [_body(e, lab) for e, lab in zip(found["explanation_sv"], found["label"])]
     found["size"] = found["difference"].abs()
     return found[
         [

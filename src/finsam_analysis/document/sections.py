@@ -629,8 +629,19 @@ def financial_health(ctx: ReportContext) -> list[Item]:
 def budget_section(ctx: ReportContext) -> list[Item]:
     """Budget and forecast against outcome: per insats (no subtotals), per item, forecast accuracy,
     and the registered differences between plan and outcome (not data errors)."""
-
     items: list[Item] = [heading("Budget och utfall")]
+    items += _budget_per_insats(ctx)
+    if not ctx.fin.empty:
+        items += _plan_vs_outcome_items(ctx) + _forecast_accuracy(ctx)
+    items += quality.plan_differences(ctx)
+    if len(items) == 1:
+        items += none_line("Budget och prognos")
+    return items
+
+
+def _budget_per_insats(ctx: ReportContext) -> list[Item]:
+    """The latest year with both budget and outcome per insats: table, sum and chart."""
+    items: list[Item] = []
     finance = whole_year_table(ctx, "intervention_finance")
     if not finance.empty:
         plan = budget.budget_vs_outcome(finance, measures=("cost",))
@@ -675,75 +686,83 @@ def budget_section(ctx: ReportContext) -> list[Item]:
                     chart, "intervention", "budget", "outcome", f"Budget och utfall per insats {year}"
                 )
             )
-    if not ctx.fin.empty:
-        items_plan = budget.budget_vs_outcome_items(ctx.fin)
-        items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
-        if len(items_plan):
-            items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
-            basis_sv = (
-                items_plan["planned_basis"]
-                .map(labels.labels("bases") if labels.labels("bases") else {})
-                .fillna(items_plan["planned_basis"])
+    return items
+
+
+def _plan_vs_outcome_items(ctx: ReportContext) -> list[Item]:
+    """Budget and forecast against outcome for the income statement's items."""
+    items: list[Item] = []
+    items_plan = budget.budget_vs_outcome_items(ctx.fin)
+    items_plan = items_plan[items_plan["planned_sek"].notna() & items_plan["actual_sek"].notna()]
+    if len(items_plan):
+        items.append(Markdown("**Budget och prognos mot utfall (resultaträkningens poster)**"))
+        basis_sv = (
+            items_plan["planned_basis"]
+            .map(labels.labels("bases") if labels.labels("bases") else {})
+            .fillna(items_plan["planned_basis"])
+        )
+        items_plan = items_plan.assign(
+            item_sv=labels.label_series(items_plan["item"], "items")
+            + " "
+            + items_plan["year"].astype(str)
+            + " ("
+            + basis_sv
+            + ")"
+        )
+        # a percentage of a negative or sign-changing plan says nothing: only for same-sign amounts
+        pct = [
+            fmt.signed(d, 1, "%")
+            if item != "net_result" and ((p > 0 and a > 0) or (p < 0 and a < 0))
+            else suppression.NOT_APPLICABLE
+            for d, p, a, item in zip(
+                items_plan["deviation_pct"], items_plan["planned_sek"], items_plan["actual_sek"], items_plan["item"]
             )
-            items_plan = items_plan.assign(
-                item_sv=labels.label_series(items_plan["item"], "items")
-                + " "
-                + items_plan["year"].astype(str)
-                + " ("
-                + basis_sv
-                + ")"
-            )
-            # a percentage of a negative or sign-changing plan says nothing: only for same-sign amounts
-            pct = [
-                fmt.signed(d, 1, "%")
-                if item != "net_result" and ((p > 0 and a > 0) or (p < 0 and a < 0))
-                else suppression.NOT_APPLICABLE
-                for d, p, a, item in zip(
-                    items_plan["deviation_pct"], items_plan["planned_sek"], items_plan["actual_sek"], items_plan["item"]
-                )
-            ]
-            items_plan = items_plan.assign(pct=pct)
-            items.append(
-                table(
-                    items_plan,
-                    {
-                        "item_sv": ("Post", None),
-                        "planned_sek": ("Plan", fmt.kronor),
-                        "actual_sek": ("Utfall", fmt.kronor),
-                        "deviation_sek": ("Utfall − plan", lambda v: fmt.signed(v)),
-                        "pct": ("i % av planen", None),
-                    },
-                )
-            )
-            items.append(
-                Markdown(
-                    "<small>– = en procentuell avvikelse är inte meningsfull när planen och utfallet har olika tecken eller planen är ett underskott.</small>"
-                )
-            )
-        forecast = budget.forecast_accuracy(ctx.fin)
-        forecast = forecast[
-            forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)
         ]
-        if len(forecast):
-            items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
-            forecast = forecast.assign(
-                item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str)
+        items_plan = items_plan.assign(pct=pct)
+        items.append(
+            table(
+                items_plan,
+                {
+                    "item_sv": ("Post", None),
+                    "planned_sek": ("Plan", fmt.kronor),
+                    "actual_sek": ("Utfall", fmt.kronor),
+                    "deviation_sek": ("Utfall − plan", lambda v: fmt.signed(v)),
+                    "pct": ("i % av planen", None),
+                },
             )
-            items.append(
-                table(
-                    forecast,
-                    {
-                        "item_sv": ("Post", None),
-                        "planned_sek": ("Prognos", fmt.kronor),
-                        "actual_sek": ("Utfall", fmt.kronor),
-                        "deviation_sek": ("Prognosfel", fmt.kronor),
-                        "abs_pct_error": ("Absolut fel %", fmt.percent),
-                    },
-                )
+        )
+        items.append(
+            Markdown(
+                "<small>– = en procentuell avvikelse är inte meningsfull när planen och utfallet har olika tecken eller planen är ett underskott.</small>"
             )
-    items += quality.plan_differences(ctx)
-    if len(items) == 1:
-        items += none_line("Budget och prognos")
+        )
+    return items
+
+
+def _forecast_accuracy(ctx: ReportContext) -> list[Item]:
+    """A forecast made during the year against the outcome."""
+    items: list[Item] = []
+    forecast = budget.forecast_accuracy(ctx.fin)
+    forecast = forecast[
+        forecast["planned_sek"].notna() & forecast["actual_sek"].notna() & (forecast["year"] <= ctx.year)
+    ]
+    if len(forecast):
+        items.append(Markdown("**Prognossäkerhet: prognos under året mot utfall**"))
+        forecast = forecast.assign(
+            item_sv=labels.label_series(forecast["item"], "items") + " " + forecast["year"].astype(str)
+        )
+        items.append(
+            table(
+                forecast,
+                {
+                    "item_sv": ("Post", None),
+                    "planned_sek": ("Prognos", fmt.kronor),
+                    "actual_sek": ("Utfall", fmt.kronor),
+                    "deviation_sek": ("Prognosfel", fmt.kronor),
+                    "abs_pct_error": ("Absolut fel %", fmt.percent),
+                },
+            )
+        )
     return items
 
 

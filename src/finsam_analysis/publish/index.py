@@ -36,6 +36,7 @@ th { background: #f3f3f3; }
 .note { color: #666; font-size: .85em; }
 .figures { font-size: .9em; color: #333; }
 .num { text-align: right; white-space: nowrap; }
+.date { white-space: nowrap; }
 nav a { margin-right: 1.5em; }
 @media print { nav { display: none; } body { margin: 0; } }
 """.strip()
@@ -161,7 +162,7 @@ def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
             f"<td>{html.escape(name)}</td>"
             f"<td>{year}</td>"
             f'<td class="figures">{html.escape(figures.get((forbund, year), ""))}</td>'
-            f"<td>{html.escape(_date(entry))}</td>"
+            f'<td class="date">{html.escape(_date(entry))}</td>'
             f"<td>{status_cell}</td>"
             f"<td>{' '.join(links) if links else '<span class=note>saknas</span>'}</td>"
             "</tr>"
@@ -240,7 +241,7 @@ def render_validation(tables: Any | None = None) -> str:
 <h1>Avstämning av källdokumenten</h1>
 <p>Varje summa, identitet och upprepad uppgift i förbundens dokument räknas om. En skillnad godtas bara
 inom avrundning eller om den är registrerad med en förklaring: ett fel i källdokumentet, en skillnad i
-definition eller en avrundning. Förklaringarna står i varje förbunds analysdokument, under Datakvalitet.</p>
+definition, en skillnad mellan plan (budget, prognos) och utfall eller en avrundning. Förklaringarna står i varje förbunds analysdokument, under Datakvalitet.</p>
 <p><a href="{INDEX_NAME}">Tillbaka till alla analysdokument</a></p>
 <table>
 <thead><tr>{head}</tr></thead>
