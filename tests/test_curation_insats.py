@@ -169,3 +169,36 @@ def test_the_proposed_header_has_every_column_once(tmp_path):
     assert header[-3:] == ["confidence", "as_printed", "line"]
     row = dict(zip(header, rows[0]))
     assert row["printed"] == "" and row["as_printed"] == "100"
+
+
+MEMBERS = {
+    "Försäkringskassan": "staten",
+    "Arbetsförmedlingen": "staten",
+    "Region Provland": "region",
+    "Provby": "kommun",
+    "Ås": "kommun",
+}
+
+
+def test_member_table_without_years_with_the_kommuner_beside_a_row():
+    text = """
+    Not 2. Verksamhetens intäkter
+
+    Ägarparternas bidrag\ttkr\t
+    Försäkringskassa\t4 505,5\tProvby 2252,1 Ås 191,0
+    Arbetsförmedlingen\t4 505,5\t
+    Kommuner\t2 443,1\t
+    Delregionala nämnden norra\t2 443,1\t
+    Totalt\t13 897,2\t
+    """
+    found = propose_text(textwrap.dedent(text), members=MEMBERS, fiscal_year=2024).of("member_contributions")
+    got = {(r.row["year"], r.row["member"], r.row["member_kind"]): (r.row["value"], r.row["unit"]) for r in found}
+    assert got == {
+        (2024, "Försäkringskassan", "staten"): ("4505.5", "tkr"),
+        (2024, "Provby", "kommun"): ("2252.1", "tkr"),
+        (2024, "Ås", "kommun"): ("191.0", "tkr"),
+        (2024, "Arbetsförmedlingen", "staten"): ("4505.5", "tkr"),
+        (2024, "*", "kommun"): ("2443.1", "tkr"),
+        (2024, "Region Provland", "region"): ("2443.1", "tkr"),  # the region pays through its nämnd
+        (2024, "*", "*"): ("13897.2", "tkr"),
+    }

@@ -15,6 +15,7 @@ from finsam_analysis.curation.insats_cards import card_rows, list_rows
 from finsam_analysis.curation.insats_tables import read_insats_tables
 from finsam_analysis.curation.insatser import Interventions, load_interventions
 from finsam_analysis.curation.keyvalue import read_key_values
+from finsam_analysis.curation.member_tables import read_member_tables
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS, Proposal
 from finsam_analysis.curation.prose import read_prose
 from finsam_analysis.curation.tables import read_tables
@@ -91,6 +92,7 @@ def propose_text(
         + read_key_values(lines, sections, aliases, fiscal_year)
         + read_prose(lines, sections, fiscal_year, interventions)
         + insats_rows(lines, sections, interventions or Interventions(), fiscal_year)
+        + read_member_tables(lines, sections, members or {}, fiscal_year)
     )
     return Proposals(rows, reader.tables, reader.unmatched)
 
