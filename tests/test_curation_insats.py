@@ -202,3 +202,13 @@ def test_member_table_without_years_with_the_kommuner_beside_a_row():
         (2024, "Region Provland", "region"): ("2443.1", "tkr"),  # the region pays through its nämnd
         (2024, "*", "*"): ("13897.2", "tkr"),
     }
+
+
+def test_number_after_a_phrase_is_the_one_sentence_shape():
+    from finsam_analysis.curation.sentences import number_after
+
+    target = number_after(r"\bmålet\b[^.]{0,40}?\bminst\s+", tail=r"\s+deltagare")
+    assert target.search("Målet för året var minst 1 500 deltagare.").group("n") == "1 500"
+    share = number_after(r"andelen\s+", r"(?P<n>\d+)", r"\s*%", approx=True)
+    found = share.search("andelen ca 40 %")
+    assert (found.group("approx"), found.group("n")) == ("ca", "40")

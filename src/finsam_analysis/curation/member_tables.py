@@ -2,7 +2,7 @@
 
 A note on the förbund's income often prints the contributions of the fiscal year under a header
 that names only the unit ("Ägarparternas bidrag<TAB>tkr"), one member a row, sometimes with the
-kommuner's parts beside the row ("Försäkringskassa<TAB>4 505,5<TAB>Borås 2252,1 Mark 693,1").
+kommuner's parts beside the row ("Försäkringskassa<TAB>4 505,5<TAB>Provby 2252,1 Ås 693,1").
 At least two rows must name members of forbund.yaml (members.member_of); a row `Totalt` or
 `Summa` is the grand total (`*`).
 """

@@ -87,11 +87,12 @@ def propose_text(
             proposal.row["year"] = fiscal_year  # tables that print no year: the document's year
     reader.proposals = [p for p in reader.proposals if p.row.get("year") is not None]
     sections = reader.sections()
+    names = interventions or Interventions()
     rows = (
         reader.proposals
+        + insats_rows(lines, sections, names, fiscal_year)
         + read_key_values(lines, sections, aliases, fiscal_year)
         + read_prose(lines, sections, fiscal_year, interventions)
-        + insats_rows(lines, sections, interventions or Interventions(), fiscal_year)
         + read_member_tables(lines, sections, members or {}, fiscal_year)
     )
     return Proposals(rows, reader.tables, reader.unmatched)

@@ -30,6 +30,7 @@ from finsam_analysis.curation.sentences import (
     approx_note,
     approx_word,
     number,
+    number_after,
     paragraphs,
     sentence_of,
     year_of,
@@ -42,11 +43,12 @@ GENDER_PAIR = re.compile(
     rf"(?P<a>{N})\s*(?P<pa>%|procent)?\s*(?P<ga>kvinnor|män)\s*(?:och|,|samt|/)\s*(?P<b>{N})\s*(?P<pb>%|procent)?\s*(?P<gb>kvinnor|män)",
     re.I,
 )
-TOTAL = re.compile(
-    rf"{APPROX}(?P<n>{N})\s+(?P<new>nya\s+)?{PEOPLE}\s+(?:har\s+|hade\s+)?(?:under\s+året\s+)?(?P<verb>avslutat\w*|avslutades|avslutas|skrivits\s+ut|skrevs\s+ut|deltagit|deltog|tagit\s+del|varit\s+aktuella|var\s+aktuella|påbörjat|startat|skrivits\s+in|skrevs\s+in|inskrivna)",
-    re.I,
+TOTAL = number_after(
+    "",
+    tail=rf"\s+(?P<new>nya\s+)?{PEOPLE}\s+(?:har\s+|hade\s+)?(?:under\s+året\s+)?(?P<verb>avslutat\w*|avslutades|avslutas|skrivits\s+ut|skrevs\s+ut|deltagit|deltog|tagit\s+del|varit\s+aktuella|var\s+aktuella|påbörjat|startat|skrivits\s+in|skrevs\s+in|inskrivna)",
+    approx=True,
 )
-NEW = re.compile(rf"{APPROX}(?P<n>{N})\s+nya\s+{PEOPLE}(?!\s+(?:har\s+|hade\s+)?(?:avslut|deltag|deltog))", re.I)
+NEW = number_after("", tail=rf"\s+nya\s+{PEOPLE}(?!\s+(?:har\s+|hade\s+)?(?:avslut|deltag|deltog))", approx=True)
 OUTCOME_TARGETS = (
     ("work_or_studies", r"arbete\s+eller\s+studier|studier\s+eller\s+arbete|arbete\s+och\s+studier|arbete/studier"),
     ("work", r"arbete|anställning|jobb"),
