@@ -212,3 +212,20 @@ def test_number_after_a_phrase_is_the_one_sentence_shape():
     share = number_after(r"andelen\s+", r"(?P<n>\d+)", r"\s*%", approx=True)
     found = share.search("andelen ca 40 %")
     assert (found.group("approx"), found.group("n")) == ("ca", "40")
+
+
+def test_a_figure_given_twice_for_one_insats_keeps_the_measure_its_sentence_names():
+    from finsam_analysis.curation.insatser import Interventions
+
+    text = """
+    I Projekt Alfa har 654 individer, 542 kvinnor och 112 män, redovisats till och med november.
+
+    Projekt Alfa har redovisat att 654 individer, 542 kvinnor och 112 män har deltagit i kompetensutvecklingsinsatser.
+    """
+    found = propose_text(textwrap.dedent(text), fiscal_year=2024, interventions=Interventions(["Projekt Alfa"]))
+    got = {(r.row["intervention"], r.row["measure"], r.row["gender"], r.row["value"]) for r in found.of("participants")}
+    assert got == {
+        ("Projekt Alfa", "contacts", "total", "654"),
+        ("Projekt Alfa", "contacts", "kvinna", "542"),
+        ("Projekt Alfa", "contacts", "man", "112"),
+    }

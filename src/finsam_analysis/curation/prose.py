@@ -233,7 +233,30 @@ def read_prose(
     for proposal in counts:
         if proposal.row["year"] is None:
             proposal.row["year"] = fiscal_year
+    out = _one_measure(out)
     return out + _lists(lines, sections, fiscal_year, in_force) + [p for p in counts if p.row["year"] is not None]
+
+
+def _one_measure(rows: list[Proposal]) -> list[Proposal]:
+    """A figure the text gives twice for one insats is one figure: where one sentence says the
+    people took part in structural activities (contacts), the other mention, read as active
+    participants for want of a measure word, is dropped."""
+
+    def key(p: Proposal) -> tuple:
+        r = p.row
+        return (r["year"], r["intervention"], r["group"], r["gender"], r["value"], r["unit"])
+
+    contacts = {key(p) for p in rows if p.table == "participants" and p.row["measure"] == "contacts"}
+    return [
+        p
+        for p in rows
+        if not (
+            p.table == "participants"
+            and p.row["measure"] == "active"
+            and p.row["intervention"] != "*"
+            and key(p) in contacts
+        )
+    ]
 
 
 def _lists(lines, sections, fiscal_year, in_force) -> list[Proposal]:
