@@ -147,7 +147,7 @@ def test_pdf_ingest_propose_accept_load_tick_and_tie(pdf_file, raw, capsys):
     assert cli.main(["propose", str(folder)]) == 0
     proposed = {(r["statement"], r["year"], r["item"]): r for r in read(folder / "proposed" / "financials.csv")}
     rr_costs = proposed[("income_statement", "2024", "operating_costs")]
-    assert (rr_costs["value"], rr_costs["unit"], rr_costs["page"], rr_costs["printed"]) == (
+    assert (rr_costs["value"], rr_costs["unit"], rr_costs["page"], rr_costs["as_printed"]) == (
         "-1236450.25",
         "kr",
         "2",

@@ -1,7 +1,7 @@
 """`finsam accept`: confirmed rows from proposed/<table>.csv into the curated <table>.csv.
 
 Rows are appended in the curated column order without the review columns (confidence,
-printed, line); a row whose key is already curated is never written twice: with the same value
+as_printed, line); a row whose key is already curated is never written twice: with the same value
 it is dropped as done, with another value it stays in proposed/ and is reported as a conflict.
 Accepted rows leave the proposed file.
 """

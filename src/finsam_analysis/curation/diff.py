@@ -36,7 +36,7 @@ def diff_lines(folder: Path, proposals: Proposals) -> list[str]:
             by_label[_label(table, row)].append(row)
         for row in only_p:
             label = _label(table, row)
-            where = f"printed '{row['printed']}', line {row['line']}, confidence {row['confidence']}"
+            where = f"printed '{row['as_printed']}', line {row['line']}, confidence {row['confidence']}"
             if by_label.get(label):
                 cur = by_label[label].pop(0)
                 out.append(f"~ {label}: proposed {_figure(row)} ({where}); curated {_figure(cur)}")

@@ -19,48 +19,59 @@ from __future__ import annotations
 import re
 
 from finsam_analysis.curation.prose_money import UNITS
-from finsam_analysis.curation.sentences import APPROX, Found, approx_note, approx_word, number, sentence_of, year_of
+from finsam_analysis.curation.sentences import (
+    Found,
+    approx_note,
+    approx_word,
+    number,
+    number_after,
+    sentence_of,
+    year_of,
+)
 
 AMOUNT = r"(?P<{name}>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<{unit}>tkr|mkr|m\.?\s?kr|mnkr|miljoner\s+kr(?:onor)?|miljoner|kronor|kr)?\b"
 EQUITY = r"eg(?:et|na)\s+kapital(?:et)?"
 PCT = r"(?P<n>\d{1,2}(?:,\d+)?)\s*(?:%|procent)"
-EQUITY_CHANGE = re.compile(
+EQUITY_CHANGE = number_after(
     rf"(?:{EQUITY}\s+(?:har\s+)?(?P<verb>ökade|ökat|minskade|minskat)"
-    rf"|(?P<verb2>ökade|ökat|minskade|minskat)\s+(?:[a-zåäö]+\s+)?{EQUITY})\s+med\s+{AMOUNT.format(name='a', unit='ua')}"
+    rf"|(?P<verb2>ökade|ökat|minskade|minskat)\s+(?:[a-zåäö]+\s+)?{EQUITY})\s+med\s+",
+    AMOUNT.format(name="a", unit="ua"),
     rf"\s+(?:och|till)\s+(?:uppgår|uppgick)\s+(?:nu\s+)?till\s+{AMOUNT.format(name='b', unit='ub')}",
-    re.I,
 )
-EQUITY_FROM_TO = re.compile(
-    rf"{EQUITY}\s+(?:har\s+)?(?:ökat|ökade|minskat|minskade|gått|gick)\s+från\s+{AMOUNT.format(name='a', unit='ua')}"
+EQUITY_FROM_TO = number_after(
+    rf"{EQUITY}\s+(?:har\s+)?(?:ökat|ökade|minskat|minskade|gått|gick)\s+från\s+",
+    AMOUNT.format(name="a", unit="ua"),
     rf"\s+till\s+{AMOUNT.format(name='b', unit='ub')}",
-    re.I,
 )
-GUIDELINE_LEVEL = re.compile(
-    rf"\b(?:nivå|nivån|tak|taket)\b[^.\d]{{0,70}}?\b(?:på|om|med|under|till)\s+{APPROX}"
-    rf"{AMOUNT.format(name='n', unit='unit')}",
-    re.I,
+GUIDELINE_LEVEL = number_after(
+    r"\b(?:nivå|nivån|tak|taket)\b[^.\d]{0,70}?\b(?:på|om|med|under|till)\s+",
+    AMOUNT.format(name="n", unit="unit"),
+    approx=True,
 )
 GUIDELINE_WORDS = re.compile(r"rekommend|riktlinje|nationella\s+rådet", re.I)
-GUIDELINE_SHARE = re.compile(
-    rf"(?:rekommenderat?|riktlinjens?)\s+(?:tak|nivå)\w*\s+(?:om|på|är|för)?\s*{APPROX}{PCT}", re.I
+GUIDELINE_SHARE = number_after(
+    r"(?:rekommenderat?|riktlinjens?)\s+(?:tak|nivå)\w*\s+(?:om|på|är|för)?\s*", PCT, approx=True
 )
-SHARE_OF_CONTRIBUTIONS = re.compile(
-    rf"{EQUITY}\b[^.%]{{0,60}}?(?:till|var|är|motsvarar|utgör|uppgår\s+till)\s+(?:[^.%]{{0,30}}?\s)?{APPROX}{PCT}"
+SHARE_OF_CONTRIBUTIONS = number_after(
+    rf"{EQUITY}\b[^.%]{{0,60}}?(?:till|var|är|motsvarar|utgör|uppgår\s+till)\s+(?:[^.%]{{0,30}}?\s)?",
+    PCT,
     r"\s+av\s+(?:årets\s+)?(?:erhållna\s+)?(?:medlemsbidrag|medlemsavgifter|bidrag)",
-    re.I,
+    approx=True,
 )
-BOARD_CAP = re.compile(
-    rf"(?:max|högst|maximalt)\s+{AMOUNT.format(name='n', unit='unit')}\s+(?:ska|får)\s+utgöra\s+(?:det\s+)?{EQUITY}",
-    re.I,
+BOARD_CAP = number_after(
+    r"(?:max|högst|maximalt)\s+",
+    AMOUNT.format(name="n", unit="unit"),
+    rf"\s+(?:ska|får)\s+utgöra\s+(?:det\s+)?{EQUITY}",
 )
-INDIVIDUAL_SHARE = re.compile(
-    rf"{APPROX}{PCT}[^.%]{{0,80}}?\b(?:använts|nyttjades|nyttjats|gick|avsåg)\s+[^.%]{{0,60}}?individ\w*\s+insats",
-    re.I,
+INDIVIDUAL_SHARE = number_after(
+    "", PCT, r"[^.%]{0,80}?\b(?:använts|nyttjades|nyttjats|gick|avsåg)\s+[^.%]{0,60}?individ\w*\s+insats", approx=True
 )
-COMPETENCE_SHARE = re.compile(
-    rf"{APPROX}{PCT}\s+av\s+(?:förbundets\s+)?(?:totala\s+)?(?:kostnader|medel)\s+(?:avsåg|gick\s+till|användes\s+till)"
+COMPETENCE_SHARE = number_after(
+    "",
+    PCT,
+    r"\s+av\s+(?:förbundets\s+)?(?:totala\s+)?(?:kostnader|medel)\s+(?:avsåg|gick\s+till|användes\s+till)"
     r"\s+(?:utbildning|kompetensutveckling)",
-    re.I,
+    approx=True,
 )
 BOARD = re.compile(
     r"styrelsen\s+(?:har\s+)?(?:utökats|utökades|minskats|minskades|ändrats)\s+(?:från\s+(?P<a>\d{1,2})\s+)?till\s+"

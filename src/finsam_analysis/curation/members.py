@@ -6,6 +6,7 @@ from finsam_analysis.curation.aliases import fold
 
 STATE_PAYER = "Försäkringskassan"  # the state's contribution is paid through Försäkringskassan (lag 2003:1210)
 ALL_KOMMUNER = {"kommuner", "kommunerna", "summakommuner", "kommunernatotalt"}
+REGION_WORDS = {"regionen", "landstinget", "regionens", "landstingets"}
 GRAND_TOTAL = {"totalt", "summa", "total", "summamedlemsavgifter", "summamedlemsbidrag", "totaltmedlemsbidrag"}
 
 
@@ -18,6 +19,9 @@ def member_of(label: str, members: dict[str, str]) -> tuple[str, str] | None:
         return STATE_PAYER, members[STATE_PAYER]
     if key in ALL_KOMMUNER:
         return "*", "kommun"
+    regions = [(n, k) for n, k in members.items() if k == "region"]
+    if len(regions) == 1 and (key in REGION_WORDS or key.startswith("delregional")):
+        return regions[0]  # the region pays through a (delregional) nämnd of its own
     best = None
     for name, kind in members.items():
         name_key = fold(name)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EXTRA_COLUMNS = ("confidence", "printed", "line")
+# review columns after the curated ones; `as_printed` is not the curated `printed` column (a
+# figure printed in a non-Swedish form), which a proposal leaves empty
+EXTRA_COLUMNS = ("confidence", "as_printed", "line")
 
 
 @dataclass
@@ -17,5 +19,5 @@ class Proposal:
 
     def csv_row(self, columns: list[str]) -> dict:
         out = {c: self.row.get(c, "") for c in columns}
-        out.update(confidence=f"{self.confidence:.2f}", printed=self.printed, line=str(self.line))
+        out.update(confidence=f"{self.confidence:.2f}", as_printed=self.printed, line=str(self.line))
         return out

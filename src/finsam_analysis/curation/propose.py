@@ -11,8 +11,11 @@ import yaml
 
 from finsam_analysis.curation.aliases import load_aliases
 from finsam_analysis.curation.errors import InputError
+from finsam_analysis.curation.insats_cards import card_rows, list_rows
+from finsam_analysis.curation.insats_tables import read_insats_tables
 from finsam_analysis.curation.insatser import Interventions, load_interventions
 from finsam_analysis.curation.keyvalue import read_key_values
+from finsam_analysis.curation.member_tables import read_member_tables
 from finsam_analysis.curation.proposal import EXTRA_COLUMNS, Proposal
 from finsam_analysis.curation.prose import read_prose
 from finsam_analysis.curation.tables import read_tables
@@ -22,7 +25,7 @@ from finsam_analysis.data.schema import TABLES
 from finsam_analysis.data.vocabulary import load_vocabulary
 
 PROPOSED_DIR = "proposed"
-PROPOSED_TABLES = ("financials", "member_contributions", "participants", "outcomes")
+PROPOSED_TABLES = ("financials", "member_contributions", "intervention_finance", "participants", "outcomes")
 EXPECTED_STATEMENTS = ("overview", "income_statement", "balance_sheet", "cash_flow", "operating_statement", "note")
 
 
@@ -84,12 +87,24 @@ def propose_text(
             proposal.row["year"] = fiscal_year  # tables that print no year: the document's year
     reader.proposals = [p for p in reader.proposals if p.row.get("year") is not None]
     sections = reader.sections()
+    names = interventions or Interventions()
     rows = (
         reader.proposals
+        + insats_rows(lines, sections, names, fiscal_year)
         + read_key_values(lines, sections, aliases, fiscal_year)
         + read_prose(lines, sections, fiscal_year, interventions)
+        + read_member_tables(lines, sections, members or {}, fiscal_year)
     )
     return Proposals(rows, reader.tables, reader.unmatched)
+
+
+def insats_rows(lines, sections, names: Interventions, fiscal_year: int | None) -> list[Proposal]:
+    """intervention_finance: per-insats tables, insats cards and lists of insatser with amounts."""
+    return (
+        read_insats_tables(lines, sections, names)
+        + card_rows(lines, sections, names, fiscal_year)
+        + list_rows(lines, sections, names, fiscal_year)
+    )
 
 
 def fiscal_year_of(folder: Path) -> int | None:
@@ -105,8 +120,13 @@ def propose_folder(folder: Path) -> Proposals:
     return propose_text(text, members_of(folder), fiscal_year_of(folder), load_interventions(folder))
 
 
+def proposed_header(columns: list[str]) -> list[str]:
+    """The curated columns, then the review columns; every name once."""
+    return list(dict.fromkeys([*columns, *EXTRA_COLUMNS]))
+
+
 def write_proposals(folder: Path, proposals: Proposals) -> list[Path]:
-    """proposed/<table>.csv (curated columns + confidence, printed, line) and summary.md."""
+    """proposed/<table>.csv (curated columns + confidence, as_printed, line) and summary.md."""
     out = folder / PROPOSED_DIR
     out.mkdir(exist_ok=True)
     written = []
@@ -118,7 +138,7 @@ def write_proposals(folder: Path, proposals: Proposals) -> list[Path]:
             continue
         columns = TABLES[table].column_names
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns + list(EXTRA_COLUMNS), lineterminator="\n")
+            writer = csv.DictWriter(handle, fieldnames=proposed_header(columns), lineterminator="\n")
             writer.writeheader()
             for proposal in rows:
                 writer.writerow(proposal.csv_row(columns))

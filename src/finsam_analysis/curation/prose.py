@@ -30,6 +30,7 @@ from finsam_analysis.curation.sentences import (
     approx_note,
     approx_word,
     number,
+    number_after,
     paragraphs,
     sentence_of,
     year_of,
@@ -42,11 +43,12 @@ GENDER_PAIR = re.compile(
     rf"(?P<a>{N})\s*(?P<pa>%|procent)?\s*(?P<ga>kvinnor|män)\s*(?:och|,|samt|/)\s*(?P<b>{N})\s*(?P<pb>%|procent)?\s*(?P<gb>kvinnor|män)",
     re.I,
 )
-TOTAL = re.compile(
-    rf"{APPROX}(?P<n>{N})\s+(?P<new>nya\s+)?{PEOPLE}\s+(?:har\s+|hade\s+)?(?:under\s+året\s+)?(?P<verb>avslutat\w*|avslutades|avslutas|skrivits\s+ut|skrevs\s+ut|deltagit|deltog|tagit\s+del|varit\s+aktuella|var\s+aktuella|påbörjat|startat|skrivits\s+in|skrevs\s+in|inskrivna)",
-    re.I,
+TOTAL = number_after(
+    "",
+    tail=rf"\s+(?P<new>nya\s+)?{PEOPLE}\s+(?:har\s+|hade\s+)?(?:under\s+året\s+)?(?P<verb>avslutat\w*|avslutades|avslutas|skrivits\s+ut|skrevs\s+ut|deltagit|deltog|tagit\s+del|varit\s+aktuella|var\s+aktuella|påbörjat|startat|skrivits\s+in|skrevs\s+in|inskrivna)",
+    approx=True,
 )
-NEW = re.compile(rf"{APPROX}(?P<n>{N})\s+nya\s+{PEOPLE}(?!\s+(?:har\s+|hade\s+)?(?:avslut|deltag|deltog))", re.I)
+NEW = number_after("", tail=rf"\s+nya\s+{PEOPLE}(?!\s+(?:har\s+|hade\s+)?(?:avslut|deltag|deltog))", approx=True)
 OUTCOME_TARGETS = (
     ("work_or_studies", r"arbete\s+eller\s+studier|studier\s+eller\s+arbete|arbete\s+och\s+studier|arbete/studier"),
     ("work", r"arbete|anställning|jobb"),
@@ -231,7 +233,30 @@ def read_prose(
     for proposal in counts:
         if proposal.row["year"] is None:
             proposal.row["year"] = fiscal_year
+    out = _one_measure(out)
     return out + _lists(lines, sections, fiscal_year, in_force) + [p for p in counts if p.row["year"] is not None]
+
+
+def _one_measure(rows: list[Proposal]) -> list[Proposal]:
+    """A figure the text gives twice for one insats is one figure: where one sentence says the
+    people took part in structural activities (contacts), the other mention, read as active
+    participants for want of a measure word, is dropped."""
+
+    def key(p: Proposal) -> tuple:
+        r = p.row
+        return (r["year"], r["intervention"], r["group"], r["gender"], r["value"], r["unit"])
+
+    contacts = {key(p) for p in rows if p.table == "participants" and p.row["measure"] == "contacts"}
+    return [
+        p
+        for p in rows
+        if not (
+            p.table == "participants"
+            and p.row["measure"] == "active"
+            and p.row["intervention"] != "*"
+            and key(p) in contacts
+        )
+    ]
 
 
 def _lists(lines, sections, fiscal_year, in_force) -> list[Proposal]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from finsam_analysis.curation.sentences import APPROX, Found, N, approx_note, approx_word, number, year_of
+from finsam_analysis.curation.sentences import Found, N, approx_note, approx_word, number, number_after, year_of
 from finsam_analysis.curation.text import Line
 
 TARGETS = (
@@ -30,20 +30,23 @@ TARGETS = (
     ("studies", r"studier|utbildning"),
 )
 TARGET = "|".join(p for code, p in TARGETS if code not in ("health", "other"))
-STEP_PCT = re.compile(
-    rf"{APPROX}(?P<n>\d{{1,3}}(?:,\d+)?)\s*(?:%|procent)\s+(?:har\s+)?(?:gjort\s+(?:en\s+)?(?:positiv\s+)?"
+STEP_PCT = number_after(
+    "",
+    r"(?P<n>\d{1,3}(?:,\d+)?)",
+    r"\s*(?:%|procent)\s+(?:har\s+)?(?:gjort\s+(?:en\s+)?(?:positiv\s+)?"
     r"stegförflyttning|avslutats\s+med\s+(?:en\s+)?positiv\s+stegförflyttning)",
-    re.I,
+    approx=True,
 )
-STEP_COUNT = re.compile(
-    rf"(?P<n>{N})\s+av\s+(?:de\s+)?{N}\s+avslutade\s+deltagar\w*\s+(?:har\s+)?(?:gjort\s+)?(?:en\s+)?(?:positiv\s+)?"
+STEP_COUNT = number_after(
+    "",
+    tail=rf"\s+av\s+(?:de\s+)?{N}\s+avslutade\s+deltagar\w*\s+(?:har\s+)?(?:gjort\s+)?(?:en\s+)?(?:positiv\s+)?"
     r"stegförflyttning",
-    re.I,
 )
-ONWARD = re.compile(
-    rf"{APPROX}(?P<n>{N})\s*(?P<pct>%|procent)?\s+(?:personer|deltagare)\s+(?:[\wåäö]+\s+){{1,5}}?"
+ONWARD = number_after(
+    "",
+    tail=r"\s*(?P<pct>%|procent)?\s+(?:personer|deltagare)\s+(?:[\wåäö]+\s+){1,5}?"
     rf"(?:gå|gick|gått|går)\s+vidare\s+till\s+(?P<target>{TARGET})\b",
-    re.I,
+    approx=True,
 )
 LIST_LINE = re.compile(r"^\s*(?P<label>[A-Za-zÅÄÖåäö][^:\d]{2,60}):\s*(?P<n>\d{1,3}(?:,\d+)?)\s*%\s*$")
 LIST_LEAD = re.compile(r"avslut", re.I)

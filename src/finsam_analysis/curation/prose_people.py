@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 
 from finsam_analysis.curation.sentences import (
-    APPROX,
     YEAR,
     Found,
     N,
     approx_note,
     approx_word,
     number,
+    number_after,
     sentence_of,
     year_of,
 )
@@ -42,26 +42,25 @@ VERB_MEASURES = (
     ("active", r"arbetat\s+med|nått\s+ut\s+till|kunnat\s+ge\s+stöd\s+till|gett\s+stöd\s+till|stöttat"),
     ("started", r"tagit\s+emot|skrivit\s+in"),
 )
-VERB_FIRST = re.compile(
-    r"\b(?:har|hade)\s+(?:[\wåäö]+\s+){0,3}?(?P<verb>"
-    + "|".join(p for _, p in VERB_MEASURES)
-    + rf")\s+(?:totalt\s+)?{APPROX}(?P<n>{N})\s+(?P<new>nya\s+)?{PEOPLE}",
-    re.I,
+VERB_FIRST = number_after(
+    r"\b(?:har|hade)\s+(?:[\wåäö]+\s+){0,3}?(?P<verb>" + "|".join(p for _, p in VERB_MEASURES) + r")\s+(?:totalt\s+)?",
+    tail=rf"\s+(?P<new>nya\s+)?{PEOPLE}",
+    approx=True,
 )
-ATTRACTED = re.compile(
-    rf"\b(?:lockade|lockat|samlade|samlat)\s+(?:totalt\s+)?{APPROX}(?P<n>{N})\s+(?:deltagare|besökare|personer)", re.I
+ATTRACTED = number_after(
+    r"\b(?:lockade|lockat|samlade|samlat)\s+(?:totalt\s+)?", tail=r"\s+(?:deltagare|besökare|personer)", approx=True
 )
-REFERRALS = re.compile(rf"(?P<n>{N})\s+remisser\s+(?:har\s+)?(?:inkommit|kommit\s+in|inkom|kom\s+in)", re.I)
-CARRIED = re.compile(
-    rf"(?P<n>{N})\s+{PEOPLE}\s*(?:\((?P<inner>[^)]*)\))?\s+som\s+(?:följde\s+med|fortsatte|gick\s+över)\s+in\s+i\s+"
+REFERRALS = number_after("", tail=r"\s+remisser\s+(?:har\s+)?(?:inkommit|kommit\s+in|inkom|kom\s+in)")
+CARRIED = number_after(
+    "",
+    tail=rf"\s+{PEOPLE}\s*(?:\((?P<inner>[^)]*)\))?\s+som\s+(?:följde\s+med|fortsatte|gick\s+över)\s+in\s+i\s+"
     r"(?P<year>(?:19|20)\d{2})",
-    re.I,
 )
 SHARE = re.compile(r"(?P<n>\d{1,3})\s*%\s*(?P<g>kvinnor|män|annat)", re.I)
-TARGET = re.compile(
+TARGET = number_after(
     r"\b(?:mål(?:et|en)?|målsättning\w*|insatsmål\w*|budget(?:en|erat)?|förväntades)\b[^.]{0,70}?"
-    rf"\b(?:(?P<bound>minst|ungefär|ca|cirka)\s+)?(?P<n>{N})\s+(?:deltagare|personer)",
-    re.I,
+    r"\b(?:(?P<bound>minst|ungefär|ca|cirka)\s+)?",
+    tail=r"\s+(?:deltagare|personer)",
 )
 N_OF_EXITED = re.compile(rf"(?P<k>{N})\s+av\s+(?:de\s+)?(?P<n>{N})\s+avslutade\s+deltagar\w*", re.I)
 NONE_EXITED = re.compile(r"\binga\s+deltagare\s+(?:har\s+)?(?:avslutats|avslutat)", re.I)
@@ -70,19 +69,18 @@ GENDER_THREE = re.compile(
     r"(?P<c>\d{1,3})\s*%\s*(?P<gc>kvinnor|män|annat)",
     re.I,
 )
-COUNT_BY_GENDER = re.compile(
-    rf"\bantal(?:et)?\s+(?P<g>kvinnor|män)\s+(?:som\s+(?:deltog|deltagit)\s+)?(?:var|är|uppgick\s+till)?\s*(?P<n>{N})\b",
-    re.I,
+COUNT_BY_GENDER = number_after(
+    r"\bantal(?:et)?\s+(?P<g>kvinnor|män)\s+(?:som\s+(?:deltog|deltagit)\s+)?(?:var|är|uppgick\s+till)?\s*", tail=r"\b"
 )
-TOOK_PART_IN = re.compile(
-    rf"(?P<n>{N})\s+(?:personer|deltagare)\s+(?:har\s+)?deltagit\s+i\s+(?P<what>(?:(?!\bsamt\b)[^,.;])+)", re.I
+TOOK_PART_IN = number_after(
+    "", tail=r"\s+(?:personer|deltagare)\s+(?:har\s+)?deltagit\s+i\s+(?P<what>(?:(?!\bsamt\b)[^,.;])+)"
 )
-COUNT_IN = re.compile(
-    rf"\bantal(?:et)?\s+deltagare\s+i\s+(?P<what>[^.]{{3,60}}?)\s+(?:är|var|uppgår\s+till|uppgick\s+till)\s+(?P<n>{N})\s+{PEOPLE}",
-    re.I,
+COUNT_IN = number_after(
+    r"\bantal(?:et)?\s+deltagare\s+i\s+(?P<what>[^.]{3,60}?)\s+(?:är|var|uppgår\s+till|uppgick\s+till)\s+",
+    tail=rf"\s+{PEOPLE}",
 )
-CARD_COUNT = re.compile(
-    rf"^antal\s+(?P<kind>inskrivna|aktuella|nya|avslutade)?\s*deltagare\s*:\s*(?P<n>{N})(?:\s+deltagare)?\s*$", re.I
+CARD_COUNT = number_after(
+    r"^antal\s+(?P<kind>inskrivna|aktuella|nya|avslutade)?\s*deltagare\s*:\s*", tail=r"(?:\s+deltagare)?\s*$"
 )
 GENDERS = {"kvinnor": "kvinna", "män": "man", "annat": "annat"}
 

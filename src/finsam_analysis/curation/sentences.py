@@ -19,6 +19,16 @@ APPROX_DOMAIN = ("ca", "cirka", "drygt", "knappt")  # the vocabulary's `approx` 
 BULLET = re.compile(r"^\s*(?:[-•*–]|\d{1,2}\))\s+\S")
 YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
 SENTENCE_END = re.compile(r"(?<!\bca)(?<!\bbl\.a)[.!?]\)?\s+(?=[A-ZÅÄÖ(\d])")
+COUNT = rf"(?P<n>{N})"
+
+
+def number_after(phrase: str, figure: str = COUNT, tail: str = "", *, approx: bool = False) -> re.Pattern[str]:
+    """The one shape of the sentence readers' patterns: a figure printed after a phrase.
+
+    `phrase` (may be empty), then an approximation word when `approx` (group `approx`), the
+    figure (a pattern with named groups; default a count in group `n`), then `tail`; case-insensitive.
+    "målet ... minst 150 deltagare", "eget kapital ... 21,2 procent av årets medlemsbidrag"."""
+    return re.compile(f"{phrase}{APPROX if approx else ''}{figure}{tail}", re.I)
 
 
 @dataclass
