@@ -775,3 +775,30 @@ def test_counts_of_insatser_over_the_years_and_activity_contacts():
         (2023, "Strukturövergripande insatser", "interventions_count", "total", "count"): "6",
         (2024, "Rehabmässan", "contacts", "total", "count"): "250",
     }
+
+
+def test_driftredovisning_with_month_ranges_and_a_deviation_column():
+    """'Utfall jan-dec 2025 | Aktuell budget jan-dec 2025 | Avvikelse utfall – budget | Utfall
+    jan-dec 2024': month words do not make the header too long, and the deviation column is
+    the year of the columns before it."""
+    text = (
+        "5. Driftredovisning\n\n"
+        "Belopp i kr\tUtfall jan-dec 2025\tAktuell budget jan-dec 2025\tAvvikelse utfall – budget\tUtfall jan-dec 2024\n"
+        "Medlemsavgift+övr intäkter\t19 102 199\t19 058 000\t44 199\t19 130 084\n"
+        "Nettokostnad inkl finansiella poster\t-15 600 326\t-16 877 182\t1 276 856\t-19 332 328\n"
+        "Resultat\t3 501 873\t2 180 818\t1 321 055\t-202 244\n"
+        "Likvida medel\t8 161 947\t\t\t4 493 208\n"
+    )
+    rows = {
+        (r.row["year"], r.row["basis"], r.row["item"]): (r.row["value"], r.row["unit"])
+        for r in propose_text(text).of("financials")
+        if r.row["statement"] == "operating_statement"
+    }
+    assert rows[(2025, "utfall", "operating_income")] == ("19102199", "kr")
+    assert rows[(2025, "budget", "net_costs_incl_financial")] == ("-16877182", "kr")
+    assert rows[(2025, "avvikelse", "net_result")] == ("1321055", "kr")
+    assert rows[(2024, "utfall", "net_result")] == ("-202244", "kr")
+    assert rows[(2024, "utfall", "cash_closing")] == ("4493208", "kr")
+    assert len(rows) == 14
+    columns, _ = header_columns("Belopp i kr\tUtfall jan-dec 2025\tAvvikelse\tUtfall jan-dec 2024")
+    assert [(c.year, c.basis) for c in columns] == [(2025, "utfall"), (2025, "avvikelse"), (2024, "utfall")]

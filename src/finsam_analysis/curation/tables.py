@@ -97,6 +97,13 @@ class Block:
     rows: list[Proposal] = field(default_factory=list)
 
 
+HEADER_FILLER = {
+    *"jan feb mar apr maj jun jul aug sep sept okt nov dec".split(),
+    *"januari februari mars april juni juli augusti september oktober november december".split(),
+    *"belopp i kr tkr kronor".split(),
+}
+
+
 def basis_of(text: str) -> str:
     for basis, pattern in BASIS_WORDS:
         if pattern.search(text):
@@ -111,7 +118,8 @@ def header_columns(text: str) -> tuple[list[Column], bool] | None:
     rest = YEAR.sub(" ", text)
     if any(f.magnitude > 31 for f in figures(rest)):
         return None
-    words = re.findall(r"[A-Za-zÅÄÖåäö]+", rest)
+    # months ("jan-dec") and the unit ("Belopp i kr") say nothing about a header's length
+    words = [w for w in re.findall(r"[A-Za-zÅÄÖåäö]+", rest) if w.lower() not in HEADER_FILLER]
     years = list(YEAR.finditer(text))
     if not years or len(words) > 6 + 3 * len(years) or (text.rstrip().endswith(".") and len(words) > 6):
         return None
@@ -129,6 +137,9 @@ def header_columns(text: str) -> tuple[list[Column], bool] | None:
                 columns.append(_column(cell, match))
             elif re.fullmatch(r"not", cell, re.I):
                 continue
+            elif seen_year and basis_of(cell) == "avvikelse" and columns[-1].year:
+                # "Utfall 2025 | Budget 2025 | Avvikelse utfall – budget": the deviation of that year
+                columns.append(Column(columns[-1].year, "avvikelse", cell))
             elif seen_year:
                 columns.append(Column(None, None, cell))
     else:
