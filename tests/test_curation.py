@@ -802,3 +802,20 @@ def test_driftredovisning_with_month_ranges_and_a_deviation_column():
     assert len(rows) == 14
     columns, _ = header_columns("Belopp i kr\tUtfall jan-dec 2025\tAvvikelse\tUtfall jan-dec 2024")
     assert [(c.year, c.basis) for c in columns] == [(2025, "utfall"), (2025, "avvikelse"), (2024, "utfall")]
+
+
+def test_gender_words_are_read_through_the_aliases_file(tmp_path):
+    aliases = load_aliases()
+    assert [aliases.gender(w) for w in ("Kvinnor", "män", "Män", "Totalt", "Summa", "annat", "deltagare")] == [
+        "kvinna",
+        "man",
+        "man",
+        "total",
+        "total",
+        "annat",
+        None,
+    ]
+    bad = tmp_path / "aliases.yaml"
+    bad.write_text("genders:\n  kvinnan: [kvinnor]\nitems: {}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'kvinnan' is not a gender of vocabulary.yaml"):
+        load_aliases(bad)

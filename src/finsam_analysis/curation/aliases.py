@@ -31,6 +31,11 @@ class Aliases:
     general: dict[str, str]  # folded label -> item
     by_statement: dict[str, dict[str, str]]
     signs: dict[str, str]  # item -> cost | positive | signed
+    genders: dict[str, str]  # folded word -> gender code (vocabulary genders) or "total"
+
+    def gender(self, word: str) -> str | None:
+        """The gender code of a printed word ("Kvinnor", "män", "Totalt"), None if it is none."""
+        return self.genders.get(fold(word))
 
     def item(self, label: str, statement: str) -> str | None:
         key = fold(label)
@@ -82,4 +87,11 @@ def load_aliases(path: Path = ALIASES_FILE) -> Aliases:
                 if table.get(key, item) != item:
                     raise ValueError(f"{path}: label {label!r} means both {table[key]} and {item} ({scope})")
                 table[key] = item
-    return Aliases(general, by_statement, signs)
+    genders: dict[str, str] = {}
+    codes = set(load_vocabulary().words("genders"))
+    for code, words in (raw.get("genders") or {}).items():
+        if code not in codes:
+            raise ValueError(f"{path}: genders: {code!r} is not a gender of vocabulary.yaml")
+        for word in words or []:
+            genders[fold(word)] = code
+    return Aliases(general, by_statement, signs, genders)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from finsam_analysis.curation.aliases import load_aliases
 from finsam_analysis.curation.counts import activity_contacts, interventions_over_years
 from finsam_analysis.curation.insatser import Interventions
 from finsam_analysis.curation.keyfigures import key_figure_rows
@@ -102,7 +103,7 @@ def _gender_pairs(text, fiscal_year, skip):
             total = str(int(number(m.group("total"))))
             yield _participant(year, measure, "total", total, unit, m.group("total"), m.start(), 0.7)
         for value, gender in ((m.group("a"), m.group("ga")), (m.group("b"), m.group("gb"))):
-            g = "kvinna" if gender.lower() == "kvinnor" else "man"
+            g = load_aliases().gender(gender)
             yield _participant(year, measure, g, str(int(number(value))), unit, m.group(0), m.start(), 0.7)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from finsam_analysis.curation.aliases import load_aliases
 from finsam_analysis.curation.sentences import (
     YEAR,
     Found,
@@ -82,7 +83,6 @@ COUNT_IN = number_after(
 CARD_COUNT = number_after(
     r"^antal\s+(?P<kind>inskrivna|aktuella|nya|avslutade)?\s*deltagare\s*:\s*", tail=r"(?:\s+deltagare)?\s*$"
 )
-GENDERS = {"kvinnor": "kvinna", "män": "man", "annat": "annat"}
 
 
 def _row(year, measure, gender, value, unit, printed, start, match=None, confidence=0.6) -> Found:
@@ -151,7 +151,7 @@ def _carried(text, fiscal_year):
         value = int(number(m.group("n")))
         yield _row(year, "carried_over", "total", value, "count", m.group(0), m.start("n")), (m.start("n"), m.end("n"))
         for share in SHARE.finditer(m.group("inner") or ""):
-            gender = GENDERS[share.group("g").lower()]
+            gender = load_aliases().gender(share.group("g"))
             yield (
                 _row(year, "carried_over", gender, int(share.group("n")), "pct", m.group(0), m.start("n")),
                 (m.start("inner") + share.start(), m.start("inner") + share.end()),
@@ -186,7 +186,7 @@ def _genders(text, fiscal_year):
         if year is None:
             continue
         for value, gender in (("a", "ga"), ("b", "gb"), ("c", "gc")):
-            g = GENDERS[m.group(gender).lower()]
+            g = load_aliases().gender(m.group(gender))
             yield (
                 _row(year, "active", g, int(m.group(value)), "pct", m.group(0), m.start()),
                 (m.start(value), m.end(value)),
@@ -194,7 +194,7 @@ def _genders(text, fiscal_year):
     for m in COUNT_BY_GENDER.finditer(text):
         year = _year(text, m, fiscal_year)
         if year is not None:
-            g = GENDERS[m.group("g").lower()]
+            g = load_aliases().gender(m.group("g"))
             yield (
                 _row(year, "active", g, int(number(m.group("n"))), "count", m.group(0), m.start()),
                 (m.start("n"), m.end()),

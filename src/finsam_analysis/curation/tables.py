@@ -49,14 +49,6 @@ BASIS_WORDS = (
     ("prognos", re.compile(r"prognos", re.I)),
 )
 SHARE = re.compile(r"(?<![\d,])(\d{1,2}(?:,\d+)?)\s*%")
-GENDER_ROWS = {
-    "kvinnor": "kvinna",
-    "kvinna": "kvinna",
-    "man": "man",  # "Män" folds to "man"
-    "totalt": "total",
-    "summa": "total",
-    "total": "total",
-}
 TOTAL_LABELS = {"summa", "total", "totalt", "summatotalt"}
 TABLE_STATEMENTS = (
     "budget",
@@ -539,7 +531,7 @@ class TableReader:
         if not self.kommun_columns or len(cells) != len(self.kommun_columns) + 1:
             self.kommun_columns = None if not line.text.strip() or len(cells) < 2 else self.kommun_columns
             return False
-        gender = GENDER_ROWS.get(fold(cells[0]))
+        gender = self.aliases.gender(cells[0])
         values = [parse_cell(c) for c in cells[1:]]
         if gender is None or any(v is None or v[3] or v[1] for v in values):
             return False
