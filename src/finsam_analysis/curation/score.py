@@ -69,20 +69,17 @@ def score_rows(table: str, proposed: list[dict], curated: list[dict]) -> dict[st
 
 def differences(table: str, proposed: list[dict], curated: list[dict]) -> tuple[list[dict], list[dict]]:
     """(proposed rows with no curated twin, curated rows with no proposed twin)."""
-    remaining = Counter(match_key(table, r) for r in curated)
-    only_proposed = []
-    for row in proposed:
+    return _without_twin(table, proposed, curated), _without_twin(table, curated, proposed)
+
+
+def _without_twin(table: str, rows: list[dict], others: list[dict]) -> list[dict]:
+    """The rows of `rows` left over once each row of `others` has taken one equal-keyed twin."""
+    remaining = Counter(match_key(table, r) for r in others)
+    left = []
+    for row in rows:
         key = match_key(table, row)
         if remaining[key]:
             remaining[key] -= 1
         else:
-            only_proposed.append(row)
-    left = Counter(match_key(table, r) for r in proposed)
-    only_curated = []
-    for row in curated:
-        key = match_key(table, row)
-        if left[key]:
-            left[key] -= 1
-        else:
-            only_curated.append(row)
-    return only_proposed, only_curated
+            left.append(row)
+    return left

@@ -182,11 +182,14 @@ def _bullets(frame: pd.DataFrame, with_title: bool = True, titled: bool | None =
 SHOWN_HERE = 5  # the largest findings of each kind in the section; the appendix lists all
 
 
-def _more_in_appendix(count: int) -> str:
-    rest = count - SHOWN_HERE
-    if rest <= 0:
-        return ""
-    return f"\n\n*Ytterligare {'en' if rest == 1 else fmt.number(rest)} finns i bilagan.*"
+def _largest(intro: str, findings: pd.DataFrame) -> Markdown:
+    """The largest SHOWN_HERE findings (under their document's title when there are several
+    documents) and how many more the appendix lists."""
+    text = intro + "\n\n" + _bullets(findings.head(SHOWN_HERE), titled=findings["title"].nunique() > 1)
+    rest = len(findings) - SHOWN_HERE
+    if rest > 0:
+        text += f"\n\n*Ytterligare {'en' if rest == 1 else fmt.number(rest)} finns i bilagan.*"
+    return Markdown(text)
 
 
 def section(ctx) -> list:
@@ -220,20 +223,13 @@ def section(ctx) -> list:
     items.append(Markdown(text))
     if len(material):
         items.append(
-            Markdown(
-                "**Fel i källdokumenten**, största först. Analysen använder den uppgift som dokumentets räkenskaper (resultat- och balansräkning, noter) anger.\n\n"
-                + _bullets(material.head(SHOWN_HERE), titled=material["title"].nunique() > 1)
-                + _more_in_appendix(len(material))
+            _largest(
+                "**Fel i källdokumenten**, största först. Analysen använder den uppgift som dokumentets räkenskaper (resultat- och balansräkning, noter) anger.",
+                material,
             )
         )
     if len(definition):
-        items.append(
-            Markdown(
-                "**Skillnader i definition** (samma namn, olika innehåll; inget fel):\n\n"
-                + _bullets(definition.head(SHOWN_HERE), titled=definition["title"].nunique() > 1)
-                + _more_in_appendix(len(definition))
-            )
-        )
+        items.append(_largest("**Skillnader i definition** (samma namn, olika innehåll; inget fel):", definition))
     if len(rounding):
         largest = rounding.loc[rounding["size"].idxmax()]
         items.append(
