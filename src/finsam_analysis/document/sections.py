@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from finsam_analysis.data import reference
@@ -84,9 +85,19 @@ def alt_text(figure: plt.Figure) -> str:
 
 
 def figure_png(figure: plt.Figure) -> bytes:
-    """The figure as PNG bytes (fixed DPI, no timestamps in the metadata)."""
+    """The figure as PNG bytes: fixed DPI, no metadata (no timestamps, no software version).
+
+    Drawn once into matplotlib's RGBA buffer, saved as RGB: the figures are opaque, so the
+    alpha channel holds nothing; zlib level 3 compresses these flat-colour charts almost as
+    well as the default level at a fraction of the time."""
+    from PIL import Image as PILImage
+
+    figure.savefig(io.BytesIO(), format="rgba", dpi=plots.DPI)
+    rgba = np.asarray(figure.canvas.buffer_rgba())
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB").save(
+        buffer, format="png", compress_level=3, dpi=(plots.DPI, plots.DPI)
+    )
     return buffer.getvalue()
 
 
