@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from finsam_analysis.data import reference
-from finsam_analysis.document import delar, downloads, fmt, labels, plots, provenance, quality, suppression
+from finsam_analysis.document import delar, downloads, facts, fmt, labels, plots, provenance, quality, suppression
 from finsam_analysis.document import summary as year_in_brief
 from finsam_analysis.document.context import ReportContext, prepare  # noqa: F401 - the notebook's entry point
 from finsam_analysis.document.facts import (
@@ -217,7 +217,7 @@ def trend_section(ctx: ReportContext) -> list[Item]:
     wide = None
     rows = []
     for item, sign, with_change in TREND_ITEMS:
-        series = trends.item_series(ctx.fin, item)
+        series = facts.item_series(ctx, item)
         series = series[series["year"] <= ctx.year][["forbund", "year", "value_sek"]]
         if series.empty:
             continue
@@ -605,7 +605,7 @@ def financial_health(ctx: ReportContext) -> list[Item]:
                 "Balanskravsresultat = årets resultat − realisationsvinster ± orealiserade vinster och förluster i värdepapper. Ett planerat underskott för att använda eget kapital är ett beslut, inte ett misslyckande."
             )
         )
-    guide = health.equity_vs_guideline(fin, ctx.mc, reference.load_equity_bands())
+    guide = facts.equity_guideline(ctx)
     guide = guide[guide["equity_sek"].notna() & guide["cap_sek"].notna() & (guide["year"] <= ctx.year)]
     if len(guide):
         items.append(

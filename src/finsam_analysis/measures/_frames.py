@@ -35,6 +35,9 @@ def finest_unit(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     if "unit" not in df.columns or df.empty:
         return df
     rank = df["unit"].map(UNIT_FINENESS).fillna(0)
+    values = rank.to_numpy()
+    if (values == values[0]).all():  # one unit throughout (the usual case): every row is finest
+        return df.copy(deep=False)
     best = rank.groupby([df[k] for k in keys], dropna=False).transform("min")
     return df.loc[rank == best]
 
@@ -79,6 +82,9 @@ def pick_statement(
     if df.empty:
         return df
     rank = {s: i for i, s in enumerate(preference)}
+    statements = df["statement"].to_numpy()
+    if (statements == statements[0]).all():  # one statement throughout: nothing to choose
+        return df.copy(deep=False)
     ranked = df.assign(_rank=df["statement"].map(rank).fillna(len(rank)))
     best = ranked.groupby(list(keys), dropna=False)["_rank"].transform("min")
     return ranked.loc[ranked["_rank"] == best].drop(columns="_rank")
