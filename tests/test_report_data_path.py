@@ -93,3 +93,16 @@ def test_curation_proposals_do_not_change_the_data_version(project):
     assert raw_digest() == before
     (document / "notes.txt").write_text("x", encoding="utf-8")
     assert raw_digest() != before  # anything else under data/raw counts
+
+
+def test_the_comparison_reads_processed_data_and_findings_and_shows_the_same_as_from_raw(project):
+    from finsam_analysis.document import compare
+
+    tables, findings = compare.load()  # no data/processed yet: built from data/raw, checks run later
+    assert findings is None and tables.raw
+    from_raw = [compare.key_figures_section(tables), compare.quality_section(tables)]
+    processed.refresh_processed()
+    tables, findings = compare.load()
+    assert findings is not None and not tables.raw  # read from data/processed, nothing reconciled
+    from_processed = [compare.key_figures_section(tables), compare.quality_section(tables, findings)]
+    assert [text_of(items) for items in from_processed] == [text_of(items) for items in from_raw]

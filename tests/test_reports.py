@@ -661,3 +661,41 @@ def test_html_export_carries_plot_alt_text_and_hides_code():
     html = export_html(nb, "test")
     assert 'alt="Eget kapital mot riktvärdet"' in html
     assert "secret_code" not in html
+
+
+@slow
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [("x = 1", None), ("1 / 0", "PapermillExecutionError"), ("import time\ntime.sleep(60)", "Timeout")],
+)
+def test_engine_writes_the_output_notebook_once(tmp_path, monkeypatch, cell, error):
+    """The report engine writes the output notebook once (not as each cell starts and ends),
+    and still leaves it behind when a cell fails or the run is stopped by a timeout."""
+    import papermill
+    import papermill.engines
+    import papermill.execute
+
+    from finsam_analysis.publish import engine
+
+    writes = []
+    for module in (papermill.engines, papermill.execute, engine):
+        original = module.write_ipynb
+        monkeypatch.setattr(module, "write_ipynb", lambda nb, path, _w=original: (writes.append(path), _w(nb, path)))
+    template = make_template(tmp_path / "t.ipynb", "a = 1", "b = 2", cell)
+    output = tmp_path / "out.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(template),
+            str(output),
+            kernel_name="python3",
+            engine_name=engine.register(),
+            progress_bar=False,
+            execution_timeout=3,
+        )
+        raised = None
+    except Exception as exc:  # noqa: BLE001 - the test names what it expects
+        raised = type(exc).__name__
+    assert (raised is None) == (error is None) and (error is None or error in raised)
+    assert writes == [str(output)]
+    executed = nbformat.read(output, as_version=4)
+    assert executed.cells[2].outputs == [] and executed.cells[2].execution_count is not None

@@ -19,6 +19,21 @@ from finsam_analysis.data.precedence import preferred_table
 from finsam_analysis.document.items import Markdown
 from finsam_analysis.measures import costs, health, trends
 
+
+def load() -> tuple[Tables, pd.DataFrame | None]:
+    """Every förbund's tables and, where they were written with them, the reconciliation results.
+
+    From data/processed when it is current (what `finsam reports` guarantees before it renders
+    this document: reconciling every förbund again would cost more than all the rest of it),
+    else built from data/raw (an analyst editing data/raw sees the edit at once; the checks are
+    then run by quality_table)."""
+    from finsam_analysis.data.build import build_tables, is_current, load_findings, load_processed
+
+    if is_current():
+        return load_processed(), load_findings()
+    return build_tables(), None
+
+
 COLUMNS = [
     "forbund",
     "name",
@@ -241,10 +256,11 @@ def key_figures_section(tables: Tables) -> list:
     return items
 
 
-def quality_section(tables: Tables) -> list:
-    """The reconciliation of every förbund's source documents, in Swedish."""
+def quality_section(tables: Tables, results: pd.DataFrame | None = None) -> list:
+    """The reconciliation of every förbund's source documents, in Swedish (results: the
+    reconciliation's, when already at hand; else quality_table reconciles the tables)."""
 
-    table = quality_table(tables)
+    table = quality_table(tables, results)
     items = [Markdown("## Avstämning av källdokumenten")]
     if table.empty:
         return items + [Markdown("*Inga kontroller.*")]

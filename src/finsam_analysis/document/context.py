@@ -30,6 +30,19 @@ class ReportContext:
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: dict = field(default_factory=dict)  # as passed (None = default)
     part_year: Tables | None = None  # figures for part of a year (delår): shown apart, never mixed in
+    _once: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def once(self, key, compute):
+        """compute() the first time `key` is asked for, the same result after: a figure several
+        sections read (a financial item's series, the guideline) is computed once per report.
+        A DataFrame comes back as a shallow copy: with copy-on-write, a caller that changes its
+        copy never changes what the next caller gets."""
+        if key not in self._once:
+            self._once[key] = compute()
+        value = self._once[key]
+        if isinstance(value, pd.DataFrame):
+            return value.copy(deep=False)
+        return dict(value) if isinstance(value, dict) else value
 
     # cached: every section reads these, and picking one figure per key sorts the table
     @cached_property

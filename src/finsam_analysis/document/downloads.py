@@ -76,22 +76,31 @@ def _about(ctx) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Uppgift", "Värde"])
 
 
-def workbook_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> bytes:
+Parsed = list[tuple[str, list[tuple[pd.DataFrame, pd.DataFrame]]]]
+
+
+def parsed_tables(tables: list[tuple[str, list[pd.DataFrame]]]) -> Parsed:
+    """(head, [(displayed text with its index as a column, numeric(table))]) per section: every
+    table's text is read and parsed once, for the workbook and the CSVs alike."""
+    return [(head, [(frame.reset_index(), numeric(frame)) for frame in frames]) for head, frames in tables]
+
+
+def workbook_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]], parsed: Parsed | None = None) -> bytes:
     """One .xlsx: a sheet per section (its tables one under the other), then Källor."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for head, frames in tables:
+        for head, frames in parsed if parsed is not None else parsed_tables(tables):
             sheet = _sheet_name(head, used)
             row = 0
-            for frame in frames:
-                data = numeric(frame)
+            for shown, data in frames:
+                text = shown.to_numpy()
                 data.to_excel(writer, sheet_name=sheet, startrow=row, index=False)
                 ws = writer.sheets[sheet]
                 for col_cells in ws.iter_cols(min_row=row + 2, max_row=row + 1 + len(data)):
                     for cell in col_cells:
                         if isinstance(cell.value, float):
-                            original = frame.reset_index().iloc[cell.row - row - 2, cell.column - 1]
+                            original = text[cell.row - row - 2, cell.column - 1]
                             cell.number_format = (
                                 "0.0%"
                                 if str(original).endswith("%")
@@ -105,16 +114,16 @@ def workbook_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> bytes:
     return buffer.getvalue()
 
 
-def csv_zip_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> bytes:
+def csv_zip_bytes(ctx, tables: list[tuple[str, list[pd.DataFrame]]], parsed: Parsed | None = None) -> bytes:
     """Every table as a CSV (semicolon, decimal comma, UTF-8 with BOM: what Swedish Excel opens)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         n = 0
-        for head, frames in tables:
-            for k, frame in enumerate(frames, 1):
+        for head, frames in parsed if parsed is not None else parsed_tables(tables):
+            for k, (_shown, data) in enumerate(frames, 1):
                 n += 1
                 slug = re.sub(r"[^a-z0-9]+", "-", head.lower().translate(str.maketrans("åäöé", "aaoe"))).strip("-")
-                text = numeric(frame).to_csv(sep=";", decimal=",", index=False)
+                text = data.to_csv(sep=";", decimal=",", index=False)
                 info = zipfile.ZipInfo(
                     f"{n:02d}-{slug}{'-' + str(k) if len(frames) > 1 else ''}.csv", date_time=(2000, 1, 1, 0, 0, 0)
                 )
@@ -151,9 +160,10 @@ def publish(ctx, tables: list[tuple[str, list[pd.DataFrame]]]) -> list[Path]:
     if not any(os.environ.get(v) for v in targets):
         return []
     written = []
+    parsed = parsed_tables(tables)
     for variable, make in targets.items():
         if os.environ.get(variable):
             path = Path(os.environ[variable])
-            path.write_bytes(make(ctx, tables))
+            path.write_bytes(make(ctx, tables, parsed))
             written.append(path)
     return written

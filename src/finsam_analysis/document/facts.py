@@ -30,11 +30,16 @@ def approx_word(frame: pd.DataFrame) -> str | None:
     return words[0] if words else None
 
 
+def item_series(ctx: ReportContext, item: str) -> pd.DataFrame:
+    """One financial item (utfall) per year: trends.item_series of the context, computed once."""
+    return ctx.once(("item_series", item), lambda: trends.item_series(ctx.fin, item))
+
+
 def item_value(ctx: ReportContext, item: str, year: int | None = None) -> float | None:
     """One figure of the financials for the report year (or `year`); None if not printed."""
     if ctx.fin.empty:
         return None
-    series = trends.item_series(ctx.fin, item)
+    series = item_series(ctx, item)
     row = series[series["year"] == (year or ctx.year)]
     return float(row["value_sek"].iloc[0]) if len(row) and pd.notna(row["value_sek"].iloc[0]) else None
 
@@ -78,15 +83,26 @@ def insatser_only(frame: pd.DataFrame, interventions: pd.DataFrame, column: str 
     return frame[frame[column].isin(leaves)]
 
 
+def equity_guideline(ctx: ReportContext) -> pd.DataFrame:
+    """Equity against Nationella rådet's guideline, every year (health.equity_vs_guideline), once."""
+    return ctx.once(
+        "equity_vs_guideline", lambda: health.equity_vs_guideline(ctx.fin, ctx.mc, reference.load_equity_bands())
+    )
+
+
 def guideline(ctx: ReportContext) -> pd.DataFrame:
     if ctx.fin.empty:
         return pd.DataFrame()
-    out = health.equity_vs_guideline(ctx.fin, ctx.mc, reference.load_equity_bands())
+    out = equity_guideline(ctx)
     return out[(out["year"] == ctx.year) & out["equity_sek"].notna()].reset_index(drop=True)
 
 
 def whole_forbund_cost_per_participant(ctx: ReportContext) -> dict | None:
     """Individinriktade insatser / active participants of the whole förbund, for the report year."""
+    return ctx.once("whole_forbund_cost_per_participant", lambda: _whole_forbund_cost_per_participant(ctx))
+
+
+def _whole_forbund_cost_per_participant(ctx: ReportContext) -> dict | None:
     finance = whole_year_table(ctx, "intervention_finance")
     count = active_participants(ctx)
     if finance.empty or ctx.tables.interventions.empty or not count:

@@ -13,7 +13,6 @@ import re
 
 import pandas as pd
 
-from finsam_analysis.checks.reconcile import registered
 from finsam_analysis.data.targets import OUTCOME_TABLES
 from finsam_analysis.document import fmt, labels
 from finsam_analysis.document.items import Markdown, heading, table
@@ -101,6 +100,9 @@ def registered_findings(ctx) -> pd.DataFrame:
     found = findings[findings["status"].isin(["registered", "changed"])].copy()
     if "explanation_sv" not in found.columns or not found["explanation_sv"].astype(str).str.strip().any():
         # findings made before the Swedish text travelled with them: read the registrations
+        # (imported here: the checks pull in pandera, which a report kernel otherwise never needs)
+        from finsam_analysis.checks.reconcile import registered
+
         known = registered(ctx.tables.raw) if ctx.tables.raw else pd.DataFrame()
         sv = (
             known.set_index(["document", "check_id"])["explanation_sv"]

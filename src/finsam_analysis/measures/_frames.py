@@ -30,13 +30,37 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None
 UNIT_FINENESS = {"kr": 0, "tkr": 1, "mkr": 2}
 
 
+# Below this many rows, the per-key minimum is taken in plain Python: pandas' groupby costs
+# about a millisecond whatever the size, and a report's frames hold a few dozen rows.
+SMALL_FRAME = 2000
+
+
+def _is_best(df: pd.DataFrame, keys: Sequence[str], rank: np.ndarray) -> np.ndarray:
+    """Whether each row's rank is the lowest of its key's rows (missing keys form one group,
+    as groupby(dropna=False) has them)."""
+    if len(df) > SMALL_FRAME:
+        best = pd.Series(rank, index=df.index).groupby([df[k] for k in keys], dropna=False).transform("min")
+        return rank == best.to_numpy()
+    columns = []
+    for key in keys:
+        values = df[key].to_numpy(dtype=object)
+        columns.append(np.where(pd.isna(values), None, values))
+    rows = list(zip(*columns))
+    lowest: dict = {}
+    for row, r in zip(rows, rank):
+        if row not in lowest or r < lowest[row]:
+            lowest[row] = r
+    return np.fromiter((r == lowest[row] for row, r in zip(rows, rank)), dtype=bool, count=len(rows))
+
+
 def finest_unit(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """Per key, keep only the rows in the finest money unit present (kr before tkr before mkr)."""
     if "unit" not in df.columns or df.empty:
         return df
-    rank = df["unit"].map(UNIT_FINENESS).fillna(0)
-    best = rank.groupby([df[k] for k in keys], dropna=False).transform("min")
-    return df.loc[rank == best]
+    rank = df["unit"].map(UNIT_FINENESS).fillna(0).to_numpy()
+    if (rank == rank[0]).all():  # one unit throughout (the usual case): every row is finest
+        return df.copy(deep=False)
+    return df.loc[_is_best(df, list(keys), rank)]
 
 
 def one_per_key(df: pd.DataFrame, keys: Sequence[str], value: str, what: str) -> pd.DataFrame:
@@ -79,9 +103,11 @@ def pick_statement(
     if df.empty:
         return df
     rank = {s: i for i, s in enumerate(preference)}
-    ranked = df.assign(_rank=df["statement"].map(rank).fillna(len(rank)))
-    best = ranked.groupby(list(keys), dropna=False)["_rank"].transform("min")
-    return ranked.loc[ranked["_rank"] == best].drop(columns="_rank")
+    statements = df["statement"].to_numpy()
+    if (statements == statements[0]).all():  # one statement throughout: nothing to choose
+        return df.copy(deep=False)
+    ranks = df["statement"].map(rank).fillna(len(rank)).to_numpy()
+    return df.loc[_is_best(df, list(keys), ranks)]
 
 
 def round_half_up(x: pd.Series | float) -> pd.Series | float:

@@ -397,6 +397,8 @@ def render_one(job: RenderJob) -> dict[str, Any]:
 def _render(job: RenderJob, started: float) -> dict[str, Any]:
     import papermill
 
+    from finsam_analysis.publish import engine
+
     if not logging.getLogger("finsam_analysis.publish.runner").isEnabledFor(logging.DEBUG):
         # This worker's copy of papermill's logger: its INFO lines (input/output paths) would
         # otherwise fill every report's log.
@@ -423,6 +425,7 @@ def _render(job: RenderJob, started: float) -> dict[str, Any]:
                 str(tmp_nb),
                 parameters=dict(job.parameters),
                 kernel_name=job.kernel_name,
+                engine_name=engine.register(),  # the output notebook written once, not per cell
                 progress_bar=False,
                 cwd=str(job.template.parent),
                 start_timeout=math.ceil(min(START_TIMEOUT, job.timeout)),

@@ -17,6 +17,7 @@ masks anything else that could carry one into a summary (an error message, a cel
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import html
 import json
 import re
@@ -123,9 +124,21 @@ def scan_text(text: str, file: str, where: str = "", first_line: int = 1) -> lis
     return [Finding(file, first_line + line - 1, masked, where) for line, _, masked in text_hits(text)]
 
 
+# Findings per (content digest, shown name): one `finsam reports` scans data/raw before the
+# reports and again before the comparison; an unchanged file is not scanned twice. Keyed by the
+# content itself, so an edit between the two scans is always scanned.
+_SCANNED: dict[tuple[bytes, str], list[Finding]] = {}
+
+
 def scan_text_file(path: Path, shown: str | None = None) -> list[Finding]:
     text = Path(path).read_text(encoding="utf-8", errors="replace")
-    return scan_text(text, shown or str(path))
+    shown = shown or str(path)
+    key = (hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest(), shown)
+    if key not in _SCANNED:
+        if len(_SCANNED) > 20000:
+            _SCANNED.clear()
+        _SCANNED[key] = scan_text(text, shown)
+    return list(_SCANNED[key])
 
 
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
