@@ -124,8 +124,9 @@ def scan_text(text: str, file: str, where: str = "", first_line: int = 1) -> lis
 
 
 def scan_text_file(path: Path, shown: str | None = None) -> list[Finding]:
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    return scan_text(text, shown or str(path))
+    """A file's findings; its content is scanned once per process (data.personnummer.find_in_bytes)."""
+    file = shown or str(path)
+    return [Finding(file, hit.line, hit.masked) for hit in _pnr.find_in_bytes(Path(path).read_bytes())]
 
 
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
@@ -185,10 +186,20 @@ def scan_notebook(nb: Any, file: str) -> list[Finding]:
     return found
 
 
-def scan_notebook_file(path: Path, shown: str | None = None) -> list[Finding]:
-    import nbformat
+_NOTEBOOK_FINDINGS: dict[tuple[str, str], tuple[Finding, ...]] = {}
 
-    return scan_notebook(nbformat.read(str(path), as_version=4), shown or str(path))
+
+def scan_notebook_file(path: Path, shown: str | None = None) -> list[Finding]:
+    """A notebook's findings, cached by its content (and the name shown) within the process."""
+    import hashlib
+
+    data = Path(path).read_bytes()
+    key = (hashlib.sha256(data).hexdigest(), shown or str(path))
+    if key not in _NOTEBOOK_FINDINGS:
+        import nbformat
+
+        _NOTEBOOK_FINDINGS[key] = tuple(scan_notebook(nbformat.reads(data.decode("utf-8"), as_version=4), key[1]))
+    return list(_NOTEBOOK_FINDINGS[key])
 
 
 def _relative(path: Path, root: Path) -> str:
