@@ -99,20 +99,31 @@ def cmd_validate(args) -> int:
     --verbose also lists the registered findings and skipped package rules; --all every check.
     """
     from finsam_analysis.checks.reconcile import FAILING, reconcile, skipped_rules
-    from finsam_analysis.data.build import verify_manifest
+    from finsam_analysis.data.build import load_findings, verify_manifest
+    from finsam_analysis.data.manifest import is_current
     from finsam_analysis.data.personnummer import scan_for_personnummer
 
     started = time.perf_counter()
-    tables = _load(args)
     # the processed folder built from this raw folder: data/processed unless told otherwise
     processed = (
         Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
     )
-    if processed is not None and (processed / "financials.csv").exists():
-        problems = verify_manifest(processed)
-        if problems:
-            raise CurationError(problems)
-    results = reconcile(tables)
+    only = args.forbund or None
+    if processed is not None and is_current(processed, Path(args.raw)):
+        # built from this raw data by this code, for every förbund: its findings are this
+        # reconciliation (the raw folders are still loaded, for tick-and-tie and skipped rules)
+        from finsam_analysis.data.loader import load_raw
+
+        forbunds = load_raw(Path(args.raw), only=only)
+        results = load_findings(processed, only=only)
+    else:
+        tables = _load(args)
+        if processed is not None and (processed / "financials.csv").exists():
+            problems = verify_manifest(processed)
+            if problems:
+                raise CurationError(problems)
+        forbunds = tables.raw
+        results = reconcile(tables)
     elapsed = time.perf_counter() - started
     show = "all" if args.all else "findings" if args.list_registered else "failing"
     listing = format_results(results, show)
@@ -122,7 +133,7 @@ def cmd_validate(args) -> int:
     failing = results[results["status"].isin(FAILING)]
     skipped = [
         (f.slug, document, rule, reason)
-        for f in tables.raw
+        for f in forbunds
         for document, rules in skipped_rules(f).items()
         for rule, reason in rules.items()
     ]
@@ -138,7 +149,7 @@ def cmd_validate(args) -> int:
         results.to_csv(args.output, index=False)
     from finsam_analysis.checks.tickandtie import untied_figures
 
-    untied = untied_figures(tables.raw)
+    untied = untied_figures(forbunds)
     for line in untied:
         print(
             f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)",
@@ -150,6 +161,12 @@ def cmd_validate(args) -> int:
             f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data",
             file=sys.stderr,
         )
+    if results.empty:
+        print(
+            "FAILED: no checks ran: the raw data holds no figures to check (is --raw or --forbund right?)",
+            file=sys.stderr,
+        )
+        return 1
     if not failing.empty or len(hits) or untied:
         print(
             f"FAILED: {len(failing)} finding(s) not explained, {len(untied)} figure(s) not in their source text, "
