@@ -12,8 +12,7 @@ same record and the same index, byte for byte. `remember` then stores, in the re
 
     key               sha256 over the run's inputs: the inputs hash of the reports (data/raw's
                       version, the package's files, the template, the library versions), the
-                      comparison template, the folders, and what was asked (--forbund, --year,
-                      --param)
+                      comparison template, and what was asked (--forbund, --year, --param)
     targets, variant  the reports it listed (förbund, year) and their file-name variant
     comparison        whether it rendered (or kept) the comparison page
     record_sha256     the record itself (all of it but last_run)
@@ -92,13 +91,12 @@ def comparison_template() -> Path:
 
 def run_key(request: Request, digest: str) -> str:
     """sha256 naming the run: its inputs (digest: record.inputs_digest of the reports), the
-    comparison template, the folders, and what was asked."""
+    comparison template and what was asked. Not the folders: contents are what count (a
+    moved checkout has nothing to do either), and data/processed is checked on its own."""
     parts = {
         "format": NOOP_FORMAT,
         "inputs": digest,
         "comparison_template": file_sha256(comparison_template()),
-        "folders": [str(Path(p).resolve()) for p in (paths.RAW_DIR, paths.PROCESSED_DIR, paths.REPORTS_DIR)],
-        "template": str(Path(paths.REPORT_TEMPLATE).resolve()),
         "forbund": list(request.forbund),
         "year": request.year,
         "parameters": parameters_json(request.parameters),
