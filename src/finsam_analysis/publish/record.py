@@ -17,7 +17,9 @@ rendered into that folder, keyed "<year>/<forbund>":
                     rendered with, and its sha256
 
 A target is up to date when its new inputs hash equals `success_hash` and its HTML on disk is
-the one recorded (`html_sha256`). The record is read and written under the run's lock
+the one recorded (`html_sha256`). Beside "reports", the record holds "comparison" (the same
+fields for reports/jamforelse.html), "unreportable" (förbund without a report, and why) and
+"last_run" (the state a run that rendered nothing left, publish/noop.py). The record is read and written under the run's lock
 (data/lock.py), so two runs cannot interleave their entries.
 """
 
