@@ -708,7 +708,6 @@ class Evaluator:
 
     def _repeated(self, check: Check) -> dict:
         table, first, other, label = check.pair
-        frame = self.frames[table]
         where = ["statement"] if table == "financials" else []
         value, document = self.column(table, "_value"), self.column(table, "document")
         used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
@@ -718,7 +717,11 @@ class Evaluator:
 
         def place(i):
             return "/".join(
-                [*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])]
+                [
+                    *(str(self.column(table, w)[i]) for w in where),
+                    str(self.column(table, "section")[i]),
+                    *([document[i]] if cross else []),
+                ]
             )
 
         row.update(
