@@ -72,41 +72,63 @@ def without_timings(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    """A root whose report was rendered, then left by a run that rendered nothing (the state
-    a no-op run recognises)."""
+def rendered(tmp_path_factory):
+    """A root whose report and comparison were just rendered (the run recorded its state)."""
     root = tmp_path_factory.mktemp("noop") / "root"
     shutil.copytree(paths.RAW_DIR, root / "data" / "raw")
     write_template(root / "notebooks" / "forbund_report.ipynb", "x = 1")
     write_template(root / "notebooks" / "jamforelse.ipynb", "y = 2")
     first = finsam(root, *ARGS)
     assert first.returncode == 0 and counts(first) == "1 ok, 0 failed, 0 unchanged", first.stdout + first.stderr
-    second = finsam(root, *ARGS)  # nothing to do: the normal path, which records its state
-    assert second.returncode == 0 and counts(second) == "0 ok, 0 failed, 1 unchanged", second.stderr
-    assert "pandas" in heavy(second)
     assert "last_run" in json.loads((root / "reports" / "build-record.json").read_text(encoding="utf-8"))
-    return root, second
+    return root
 
 
 @pytest.fixture()
-def root(recorded, tmp_path):
-    return shutil.copytree(recorded[0], tmp_path / "root", symlinks=True)
+def root(rendered, tmp_path):
+    return shutil.copytree(rendered, tmp_path / "root", symlinks=True)
+
+
+def reports_folder(root: Path) -> dict[str, bytes]:
+    """Every file under reports/, the record without last_run."""
+    files = {}
+    for path in sorted((root / "reports").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "build-record.json":
+                record = json.loads(data)
+                record.pop("last_run", None)
+                data = json.dumps(record, sort_keys=True).encode()
+            files[path.relative_to(root).as_posix()] = data
+    return files
 
 
 @slow
-def test_a_run_with_nothing_to_do_imports_no_pandas_and_says_what_the_normal_path_says(recorded, root):
-    files = {p: p.read_bytes() for p in (root / "reports").rglob("*") if p.is_file()}
+def test_a_run_with_nothing_to_do_imports_no_pandas_and_does_what_the_normal_path_does(root, tmp_path):
+    normal_root = shutil.copytree(root, tmp_path / "normal", symlinks=True)
+    record_file = normal_root / "reports" / "build-record.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    del record["last_run"]  # unknown state: the normal path decides
+    record_file.write_text(json.dumps(record), encoding="utf-8")
+    normal = finsam(normal_root, *ARGS)
+    assert normal.returncode == 0 and "pandas" in heavy(normal), normal.stderr
+
     run = finsam(root, *ARGS)
     assert run.returncode == 0, run.stderr
     assert heavy(run) == []  # decided from hashes and the build record alone
     assert counts(run) == "0 ok, 0 failed, 1 unchanged"
-    normal = recorded[1]
     assert without_timings(run.stdout).replace(str(root), "ROOT") == without_timings(normal.stdout).replace(
-        str(recorded[0]), "ROOT"
+        str(normal_root), "ROOT"
     )
     assert "comparison (jamforelse.html): unchanged" in run.stdout
     assert "1 report(s): 0 to render with 0 worker(s), 1 unchanged" in run.stderr
-    # it wrote nothing: the record, the index and every document are as they were
+    # the same record (every report and the comparison now "unchanged") and the same index
+    assert reports_folder(root) == reports_folder(normal_root)
+    assert "oförändrad" in (root / "reports" / "index.html").read_text(encoding="utf-8")
+    # and again: nothing left to write, not even the record
+    files = {p: p.read_bytes() for p in (root / "reports").rglob("*") if p.is_file()}
+    again = finsam(root, *ARGS)
+    assert again.returncode == 0 and heavy(again) == [] and counts(again) == "0 ok, 0 failed, 1 unchanged"
     assert {p: p.read_bytes() for p in (root / "reports").rglob("*") if p.is_file()} == files
 
 
@@ -189,6 +211,6 @@ def test_other_targets_take_the_normal_path(root):
 
 
 @slow
-def test_bad_options_are_refused_on_the_quick_path_too(recorded, root):
+def test_bad_options_are_refused_on_the_quick_path_too(root):
     run = finsam(root, *ARGS, "--jobs", "0")
     assert run.returncode == 2 and "jobs must be a positive int" in run.stderr

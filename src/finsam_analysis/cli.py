@@ -509,10 +509,11 @@ def cmd_reports(args: argparse.Namespace) -> int:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
         request = noop.Request(tuple(dict.fromkeys(args.forbund or [])), args.year, extra)
         with version.one_digest_per_run():  # data/raw is hashed once per run
-            key = None if args.force else noop.request_key(request)
+            digest = None if args.force else noop.inputs()
+            key = None if digest is None else noop.run_key(request, digest)
             quick = None
-            if key is not None:
-                quick = noop.unchanged_run(request, jobs=args.jobs, timeout=args.timeout, wait=wait)
+            if digest is not None:
+                quick = noop.unchanged_run(request, digest, jobs=args.jobs, timeout=args.timeout, wait=wait)
             if quick is not None:
                 summary, comparison = quick
             else:
@@ -520,7 +521,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
                 if isinstance(outcome, int):
                     return outcome
                 summary, comparison = outcome
-                noop.remember(request, key, summary, comparison, wait)
+                noop.remember(request, key, summary, comparison)
     except LockTimeout as exc:
         print(f"error: {exc}", file=sys.stderr)
         return LOCK_EXIT

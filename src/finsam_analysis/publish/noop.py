@@ -5,26 +5,27 @@ papermill and nbconvert, refreshes data/processed and loads every table just to 
 targets, and scans data/raw for personnummer: several times `python -c "import pandas"`. This
 module answers the same question from hashes and the build record alone.
 
-After a run that rendered nothing (every report and the comparison `unchanged`, exit 0), the
-runner's bookkeeping is in its resting state: a further run with the same inputs writes the
-same record and the same index, byte for byte. `remember` then stores, in the record's
-`last_run`, what that state depended on:
+After a run that went well (every report and the comparison ok or unchanged, exit 0), `remember`
+stores in the build record's `last_run` what its outcome depended on:
 
     key               sha256 over the run's inputs: the inputs hash of the reports (data/raw's
                       version, the package's files, the template, the library versions), the
                       comparison template, and what was asked (--forbund, --year, --param)
     targets, variant  the reports it listed (förbund, year) and their file-name variant
     comparison        whether it rendered (or kept) the comparison page
+    catalogue         what the index shows of the data (full names, key figures)
     record_sha256     the record itself (all of it but last_run)
     index_sha256, validation_sha256, listing_sha256   the index pages and the names of the
                       files in the reports folder (what the index links)
 
-`unchanged_run` recomputes those and answers with the run's summary only when every one is as
-recorded, data/processed is current (data.manifest.is_current) and each report's HTML on disk
-is the one its success wrote. Anything different, missing or unreadable (and --force) falls
-through to the normal path, which then decides per report: a stale report is never kept. The
-personnummer scan is not repeated: the same bytes of data/raw, the template and the scanner's
-code passed it in the run that recorded the state.
+`unchanged_run` recomputes those and, only when every one is as recorded, data/processed is
+current (data.manifest.is_current) and each report's HTML on disk is the one its success
+wrote, does what the normal path would do with nothing to render: mark every report and the
+comparison unchanged in the record and write the index again (from the catalogue: the same
+data give the same page), or nothing at all when both are already so. Anything different,
+missing or unreadable (and --force) falls through to the normal path, which then decides per
+report: a stale report is never kept. The personnummer scan is not repeated: the same bytes of
+data/raw, the template and the scanner's code passed it in the run that was recorded.
 """
 
 from __future__ import annotations
@@ -40,15 +41,17 @@ from pathlib import Path
 from typing import Any
 
 from finsam_analysis.data import paths
-from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
+from finsam_analysis.data.lock import DEFAULT_WAIT, LockTimeout, output_lock
 from finsam_analysis.data.manifest import is_current
 from finsam_analysis.data.targets import ReportTarget
-from finsam_analysis.publish.index import COMPARISON_NAME, INDEX_NAME, VALIDATION_NAME
+from finsam_analysis.publish.index import COMPARISON_NAME, INDEX_NAME, VALIDATION_NAME, render_index
 from finsam_analysis.publish.record import (
     RECORD_NAME,
+    atomic_write_text,
     file_sha256,
     inputs_digest,
     load_record,
+    new_run_token,
     parameters_json,
     record_key,
     save_record,
@@ -68,6 +71,7 @@ logger = logging.getLogger("finsam_analysis.publish.runner")  # the runner's log
 
 LAST_RUN = "last_run"
 NOOP_FORMAT = 1
+SETTLED = ("ok", "unchanged")  # what a report's status is after a run that went well
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,9 @@ def listing_sha256(out_dir: Path) -> str:
     return hashlib.sha256("\n".join(names).encode()).hexdigest()
 
 
-def _digest() -> str | None:
+def inputs() -> str | None:
+    """The inputs hash of the reports as they are now (record.inputs_digest), None if some
+    input cannot be read (the normal path then says what is wrong)."""
     try:
         return inputs_digest(paths.RAW_DIR, paths.PACKAGE_DIR, Path(paths.REPORT_TEMPLATE))
     except OSError:  # no template, an unreadable file: the normal path says what is wrong
@@ -141,7 +147,7 @@ def _state(out_dir: Path) -> dict[str, Any]:
 def _targets_unchanged(
     record: Mapping[str, Any], last: Mapping[str, Any], request: Request, digest: str, out_dir: Path
 ) -> list[ReportTarget] | None:
-    """The targets of last_run if each is still unchanged with the HTML its success wrote."""
+    """The targets of last_run if each still has its inputs hash and the HTML its success wrote."""
     targets = []
     variant = request.variant
     if last.get("variant") != variant:
@@ -150,7 +156,7 @@ def _targets_unchanged(
         target = ReportTarget(forbund, year)
         entry = record["reports"].get(record_key(forbund, year, variant)) or {}
         parameters = {"forbund": forbund, "year": year, **request.parameters}
-        if entry.get("status") != "unchanged" or entry.get("success_hash") != target_hash(digest, parameters):
+        if entry.get("status") not in SETTLED or entry.get("success_hash") != target_hash(digest, parameters):
             return None
         html = paths.report_file(out_dir, forbund, year, ".html", variant)
         if entry.get("html_sha256") is None or file_sha256(html) != entry["html_sha256"]:
@@ -160,11 +166,13 @@ def _targets_unchanged(
 
 
 def _check(record: Mapping[str, Any], key: str, request: Request, digest: str, out_dir: Path):
-    """(targets, comparison?) when the record and the disk are as the last no-op run left them."""
+    """(targets, comparison?) when the record and the disk are as the last good run left them."""
     last = record.get(LAST_RUN)
     if not isinstance(last, dict) or last.get("key") != key or last.get("record_sha256") != record_sha256(record):
         return None
     if any(last.get(name) != value for name, value in _state(out_dir).items()):
+        return None
+    if not isinstance(last.get("catalogue"), dict):
         return None
     targets = _targets_unchanged(record, last, request, digest, out_dir)
     if targets is None:
@@ -173,29 +181,46 @@ def _check(record: Mapping[str, Any], key: str, request: Request, digest: str, o
     if comparison:
         entry = record.get("comparison") or {}
         html = out_dir / COMPARISON_NAME
-        if entry.get("status") != "unchanged" or file_sha256(html) != entry.get("html_sha256"):
+        if entry.get("status") not in SETTLED or file_sha256(html) != entry.get("html_sha256"):
             return None
     if not is_current(paths.PROCESSED_DIR, paths.RAW_DIR):
         return None  # the normal path rebuilds data/processed first
     return targets, comparison
 
 
+def _settle(record: dict[str, Any], targets: Sequence[ReportTarget], variant: str, comparison: bool) -> bool:
+    """What a run that renders nothing does to the record (the runner's mark_unchanged, the
+    comparison's "unchanged"); True if that changed it."""
+    before = record_sha256(record)
+    for target in targets:
+        record["reports"][record_key(target.forbund, target.year, variant)].update(
+            status="unchanged", error=None, failing_cell=None
+        )
+    if comparison:
+        record["comparison"]["status"] = "unchanged"
+    return record_sha256(record) != before
+
+
 def unchanged_run(
-    request: Request, *, jobs: Any = None, timeout: Any = DEFAULT_TIMEOUT, wait: float = DEFAULT_WAIT
+    request: Request,
+    digest: str,
+    *,
+    jobs: Any = None,
+    timeout: Any = DEFAULT_TIMEOUT,
+    wait: float = DEFAULT_WAIT,
 ) -> tuple[RunSummary, ReportResult | None] | None:
     """The summary of this run (and the comparison's result) when it has nothing to do, else None.
 
-    Takes the same locks as a run (waiting up to `wait` seconds, then LockTimeout) and, like a
-    run, removes the temp files of crashed runs; writes nothing else. ValueError on bad jobs or
-    timeout, as the runner."""
+    Takes the same locks as a run (waiting up to `wait` seconds, then LockTimeout) and does
+    what such a run does to the reports folder: removes the temp files of crashed runs, marks
+    each report and the comparison unchanged in the record and writes the index again (from the
+    recorded catalogue; nothing is written when both are already so). ValueError on bad jobs or
+    timeout, as the runner. digest: `inputs()`, the inputs hash of the reports."""
     t0 = time.monotonic()
     out_dir = Path(paths.REPORTS_DIR)
     check_run_options(jobs, timeout)
     record_path = out_dir / RECORD_NAME
     if not record_path.is_file():
-        return None
-    digest = _digest()
-    if digest is None:
         return None
     key = run_key(request, digest)
     last = load_record(record_path).get(LAST_RUN)
@@ -213,7 +238,21 @@ def unchanged_run(
         if checked is None:
             return None
         sweep_stale_temp_files(out_dir)
-    targets, comparison = checked
+        targets, comparison = checked
+        last = record[LAST_RUN]
+        if _settle(record, targets, request.variant, comparison):
+            page = render_index(record, out_dir, last["catalogue"])
+            record[LAST_RUN] = {
+                **last,
+                "record_sha256": record_sha256(record),
+                "index_sha256": hashlib.sha256(page.encode()).hexdigest(),
+            }
+            token = new_run_token()
+            try:
+                save_record(record_path, record, token)
+                atomic_write_text(out_dir / INDEX_NAME, page, token)
+            except OSError:  # a full disk, say: the normal path reports it as a run does
+                return None
     logger.info("%d report(s): 0 to render with 0 worker(s), %d unchanged", len(targets), len(targets))
     summary = RunSummary(
         [ReportResult(t, "unchanged") for t in targets],
@@ -224,39 +263,46 @@ def unchanged_run(
         [],
     )
     year = datetime.now(UTC).year  # as run_comparison names it
-    page = ReportResult(ReportTarget(COMPARISON_PAGE, year), "unchanged") if comparison else None
-    return summary, page
+    page_result = ReportResult(ReportTarget(COMPARISON_PAGE, year), "unchanged") if comparison else None
+    return summary, page_result
 
 
-def remember(
-    request: Request,
-    key: str | None,
-    summary: RunSummary,
-    comparison: ReportResult | None,
-    wait: float = DEFAULT_WAIT,
-) -> bool:
-    """After a run: store its state as last_run when it rendered nothing and all was well
-    (every report and the comparison unchanged, exit 0), so the next such run is decided by
-    `unchanged_run`. Returns whether it stored it."""
+def remember(request: Request, key: str | None, summary: RunSummary, comparison: ReportResult | None) -> bool:
+    """After a run that went well (every report and the comparison ok or unchanged, exit 0):
+    store what its result depended on as last_run, so that the next run with the same request
+    and inputs is decided by `unchanged_run`. Returns whether it stored it (never raises: the
+    run itself is done; without a record the next run takes the normal path)."""
     results: Sequence[ReportResult] = summary.results
     if (
         key is None
         or not results
         or not summary.ok
-        or any(r.status != "unchanged" for r in results)
-        or (comparison is not None and comparison.status != "unchanged")
+        or any(r.status not in SETTLED for r in results)
+        or (comparison is not None and comparison.status not in SETTLED)
         or summary.out_dir is None
         or Path(summary.out_dir).resolve() != Path(paths.REPORTS_DIR).resolve()
     ):
         return False
     out_dir = Path(summary.out_dir)
+    try:
+        return _remember(request, key, results, comparison, out_dir)
+    except (LockTimeout, OSError) as exc:  # another run holds the folder, or it cannot be written
+        logger.debug("run state not recorded: %s", exc)
+        return False
+
+
+def _remember(
+    request: Request, key: str, results: Sequence[ReportResult], comparison: ReportResult | None, out_dir: Path
+) -> bool:
+    from finsam_analysis.publish.index import catalogue
+
     variant = request.variant
-    with output_lock(out_dir, "finsam reports", wait=wait):
+    with output_lock(out_dir, "finsam reports", wait=0):
         record = load_record(out_dir / RECORD_NAME)
         entries = [record["reports"].get(record_key(r.target.forbund, r.target.year, variant)) or {} for r in results]
-        if any(e.get("status") != "unchanged" for e in entries):
+        if any(e.get("status") != r.status for e, r in zip(entries, results)):
             return False  # another run came in between: leave the next decision to the normal path
-        if comparison is not None and (record.get("comparison") or {}).get("status") != "unchanged":
+        if comparison is not None and (record.get("comparison") or {}).get("status") != comparison.status:
             return False
         record[LAST_RUN] = {
             "format": NOOP_FORMAT,
@@ -264,14 +310,9 @@ def remember(
             "targets": [[r.target.forbund, r.target.year] for r in results],
             "variant": variant,
             "comparison": comparison is not None,
+            "catalogue": catalogue(record),
             "record_sha256": record_sha256(record),
             **_state(out_dir),
         }
         save_record(out_dir / RECORD_NAME, record)
     return True
-
-
-def request_key(request: Request) -> str | None:
-    """run_key of the request with the inputs as they are now (None if they cannot be hashed)."""
-    digest = _digest()
-    return None if digest is None else run_key(request, digest)
