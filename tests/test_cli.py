@@ -1,5 +1,7 @@
 """The `finsam` command: exit codes and messages a user sees."""
 
+import shutil
+
 import pytest
 from helpers import SYNTHETIC_FINANCIALS, write_synthetic
 
@@ -99,3 +101,33 @@ def test_reconcile_refuses_tables_read_back_from_processed(tmp_path):
     assert back.financials["line"].min() == 2
     with pytest.raises(ValueError, match="nothing could be checked"):
         reconcile(back)
+
+
+def test_validate_reuses_the_findings_of_a_current_processed_folder(tmp_path, capsys, monkeypatch):
+    from finsam_analysis.checks import reconcile
+
+    raw = write_synthetic(tmp_path / "raw")
+    processed = tmp_path / "processed"
+    code = main(["validate", "--raw", str(raw), "--processed", str(processed)])  # 1: tick-and-tie
+    computed = capsys.readouterr().out
+    assert main(["build", "--raw", str(raw), "--out", str(processed)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(reconcile, "reconcile", lambda *a, **k: pytest.fail("reconciled again"))
+    assert main(["validate", "--all", "--raw", str(raw), "--processed", str(processed)]) == code
+    reused = capsys.readouterr().out
+    assert reused.splitlines()[-1].split(" in ")[0] == computed.splitlines()[-1].split(" in ")[0]
+    assert "rr_identity:2024:utfall" in reused  # --all lists every check, from findings.csv
+    # a build of some förbund only is not reused
+    assert main(["build", "--raw", str(raw), "--out", str(processed), "--forbund", "testforbund"]) == 0
+    with pytest.raises(pytest.fail.Exception, match="reconciled again"):
+        main(["validate", "--raw", str(raw), "--processed", str(processed)])
+
+
+def test_validate_fails_when_no_check_ran(tmp_path, capsys):
+    raw = write_synthetic(tmp_path / "raw")
+    for document in (raw / "testforbund").iterdir():
+        if document.is_dir():
+            shutil.rmtree(document)
+    assert main(["validate", "--raw", str(raw)]) == 1
+    captured = capsys.readouterr()
+    assert "0 checks" in captured.out and "FAILED: no checks ran" in captured.err

@@ -106,3 +106,39 @@ def test_the_comparison_reads_processed_data_and_findings_and_shows_the_same_as_
     assert findings is not None and not tables.raw  # read from data/processed, nothing reconciled
     from_processed = [compare.key_figures_section(tables), compare.quality_section(tables, findings)]
     assert [text_of(items) for items in from_processed] == [text_of(items) for items in from_raw]
+
+
+def test_processed_is_current_only_when_built_by_this_code_for_every_forbund(project, monkeypatch):
+    from finsam_analysis.data import manifest, version
+
+    tables = processed.refresh_processed()
+    built = manifest.current_build(paths.PROCESSED_DIR)
+    assert built["complete"] is True and built["code_version"] == version.code_version()
+    assert built["forbund"] == sorted(tables.forbund["forbund"])
+    assert build.is_current()
+    # another version of the code (a library upgrade here): its findings may differ
+    monkeypatch.setattr(version, "library_versions", lambda: {"pandas": "99.0"})
+    assert not build.is_current()
+    monkeypatch.undo()
+    monkeypatch.setattr(paths, "RAW_DIR", project / "data" / "raw")
+    monkeypatch.setattr(paths, "PROCESSED_DIR", project / "data" / "processed")
+    assert build.is_current()
+    # a build of some förbund only is never current for a reader of every förbund
+    one = tables.forbund["forbund"].iloc[0]
+    processed.build_and_write(paths.RAW_DIR, paths.PROCESSED_DIR, only=[one])
+    assert manifest.current_build(paths.PROCESSED_DIR)["forbund"] == [one]
+    assert not build.is_current()
+    assert len(processed.refresh_processed().forbund) == len(tables.forbund)  # rebuilt, every förbund
+    assert build.is_current()
+
+
+def test_the_data_version_is_computed_once_per_run(project):
+    from finsam_analysis.data import version
+
+    before = version.raw_digest()
+    source = next(paths.RAW_DIR.glob("*/*/source.txt"))
+    with version.one_digest_per_run():
+        assert version.raw_digest() == before
+        source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert version.raw_digest() == before  # the run reads data/raw as it was when it started
+    assert version.raw_digest() != before  # the next run sees the edit

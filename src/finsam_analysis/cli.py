@@ -9,12 +9,16 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, papermill and the loader are imported by the subcommands that use them: `finsam
+# reports` with nothing to do decides so without any of them (publish/noop.py).
 
 
 def _load(args):
@@ -61,6 +65,8 @@ def cmd_build(args) -> int:
 def format_results(results: pd.DataFrame, show: str = "failing") -> str:
     """The result rows to print: `failing` (unexplained, changed, stale), `findings` (also
     registered ones) or `all` (also checks that pass)."""
+    import pandas as pd
+
     from finsam_analysis.checks.reconcile import FAILING
 
     if show == "all":
@@ -93,20 +99,31 @@ def cmd_validate(args) -> int:
     --verbose also lists the registered findings and skipped package rules; --all every check.
     """
     from finsam_analysis.checks.reconcile import FAILING, reconcile, skipped_rules
-    from finsam_analysis.data.build import verify_manifest
+    from finsam_analysis.data.build import load_findings, verify_manifest
+    from finsam_analysis.data.manifest import is_current
     from finsam_analysis.data.personnummer import scan_for_personnummer
 
     started = time.perf_counter()
-    tables = _load(args)
     # the processed folder built from this raw folder: data/processed unless told otherwise
     processed = (
         Path(args.processed) if args.processed else paths.PROCESSED_DIR if Path(args.raw) == paths.RAW_DIR else None
     )
-    if processed is not None and (processed / "financials.csv").exists():
-        problems = verify_manifest(processed)
-        if problems:
-            raise CurationError(problems)
-    results = reconcile(tables)
+    only = args.forbund or None
+    if processed is not None and is_current(processed, Path(args.raw)):
+        # built from this raw data by this code, for every förbund: its findings are this
+        # reconciliation (the raw folders are still loaded, for tick-and-tie and skipped rules)
+        from finsam_analysis.data.loader import load_raw
+
+        forbunds = load_raw(Path(args.raw), only=only)
+        results = load_findings(processed, only=only)
+    else:
+        tables = _load(args)
+        if processed is not None and (processed / "financials.csv").exists():
+            problems = verify_manifest(processed)
+            if problems:
+                raise CurationError(problems)
+        forbunds = tables.raw
+        results = reconcile(tables)
     elapsed = time.perf_counter() - started
     show = "all" if args.all else "findings" if args.list_registered else "failing"
     listing = format_results(results, show)
@@ -116,7 +133,7 @@ def cmd_validate(args) -> int:
     failing = results[results["status"].isin(FAILING)]
     skipped = [
         (f.slug, document, rule, reason)
-        for f in tables.raw
+        for f in forbunds
         for document, rules in skipped_rules(f).items()
         for rule, reason in rules.items()
     ]
@@ -132,7 +149,7 @@ def cmd_validate(args) -> int:
         results.to_csv(args.output, index=False)
     from finsam_analysis.checks.tickandtie import untied_figures
 
-    untied = untied_figures(tables.raw)
+    untied = untied_figures(forbunds)
     for line in untied:
         print(
             f"{Path(args.raw) / line}: not found in source.txt as printed (a typo, or mark the row derived in note)",
@@ -144,6 +161,12 @@ def cmd_validate(args) -> int:
             f"{hit.path}:{hit.line}:{hit.column}: looks like a personnummer ({hit.masked}); never curate personal data",
             file=sys.stderr,
         )
+    if results.empty:
+        print(
+            "FAILED: no checks ran: the raw data holds no figures to check (is --raw or --forbund right?)",
+            file=sys.stderr,
+        )
+        return 1
     if not failing.empty or len(hits) or untied:
         print(
             f"FAILED: {len(failing)} finding(s) not explained, {len(untied)} figure(s) not in their source text, "
@@ -404,7 +427,7 @@ def cmd_new(args) -> int:
 
 def add_reports_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """The `reports` subcommand."""
-    from finsam_analysis.publish.runner import DEFAULT_TIMEOUT
+    from finsam_analysis.publish.summary import DEFAULT_TIMEOUT
 
     parser = subparsers.add_parser(
         "reports",
@@ -465,57 +488,40 @@ def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
 def cmd_reports(args: argparse.Namespace) -> int:
     """`finsam reports`: 0 if every report is ok or unchanged, 1 if any failed, 2 on bad input,
     130 if interrupted (Ctrl-C, or SIGTERM from systemd/CI: treated alike, so the build record
-    and index are saved and the workers and their kernels are stopped)."""
-    from finsam_analysis.checks.processed import refresh_processed
+    and index are saved and the workers and their kernels are stopped).
+
+    A run with nothing to do is decided first, from hashes and the build record only
+    (publish/noop.py); anything else takes the normal path (`_render_reports`)."""
+    from finsam_analysis.data import version
     from finsam_analysis.data.lock import DEFAULT_WAIT, LOCK_EXIT, LockTimeout
-    from finsam_analysis.data.targets import resolve_targets, unreportable
-    from finsam_analysis.publish.runner import run_comparison, run_reports
+    from finsam_analysis.publish import noop
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    wait = getattr(args, "wait", DEFAULT_WAIT)
     try:
         extra = dict(getattr(args, "param", None) or [])
         reserved = {"forbund", "year"} & set(extra)
         if reserved:
             raise ValueError(f"use --forbund/--year, not --param, for {', '.join(sorted(reserved))}")
-        tables = refresh_processed()  # built once here; each kernel reads its förbund's rows
-        # a förbund without any reportable year is never skipped silently: it is listed on the
-        # index with its reason, and counts as failed when asked for by name
-        without = unreportable(tables)
-        asked = list(dict.fromkeys(args.forbund or []))
-        named_without = [f for f in asked if f in without]
-        rest = [f for f in asked if f not in without]
-        targets = resolve_targets(tables, rest, args.year) if rest or not asked else []
-        if not targets and not without:
-            print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
-            return 2
-        for forbund in named_without:
-            print(f"error: {forbund}: no report: {without[forbund]}", file=sys.stderr)
-        summary = run_reports(
-            targets,
-            jobs=args.jobs,
-            timeout=args.timeout,
-            force=args.force,
-            progress=not args.no_progress,
-            extra_parameters=extra or None,
-            lock_wait=getattr(args, "wait", DEFAULT_WAIT),
-            unreportable=without,
-            requested_unreportable=named_without,
-        )
-        # the comparison of every förbund: the default parameters only, linked from the index
-        comparison = (
-            run_comparison(
-                out_dir=summary.out_dir,
-                timeout=args.timeout,
-                force=args.force,
-                lock_wait=getattr(args, "wait", DEFAULT_WAIT),
-            )
-            if not extra and not summary.problems
-            else None
-        )
+        request = noop.Request(tuple(dict.fromkeys(args.forbund or [])), args.year, extra)
+        with version.one_digest_per_run():  # data/raw is hashed once per run
+            digest = None if args.force else noop.inputs()
+            key = None if digest is None else noop.run_key(request, digest)
+            quick = None
+            if digest is not None:
+                quick = noop.unchanged_run(request, digest, jobs=args.jobs, timeout=args.timeout, wait=wait)
+            if quick is not None:
+                summary, comparison = quick
+            else:
+                outcome = _render_reports(args, request, wait)
+                if isinstance(outcome, int):
+                    return outcome
+                summary, comparison = outcome
+                noop.remember(request, key, summary, comparison)
     except LockTimeout as exc:
         print(f"error: {exc}", file=sys.stderr)
         return LOCK_EXIT
@@ -536,6 +542,47 @@ def cmd_reports(args: argparse.Namespace) -> int:
     if not summary.problems:
         print(f"index: {summary.out_dir / 'index.html'}")
     return summary.exit_code if comparison is None or comparison.status != "failed" else 1
+
+
+def _render_reports(args: argparse.Namespace, request, wait: float):
+    """The normal path of `finsam reports`: refresh data/processed, pick the targets, render
+    what changed, then the comparison. (summary, comparison result), or an exit status."""
+    from finsam_analysis.checks import processed
+    from finsam_analysis.data.targets import resolve_targets, unreportable
+    from finsam_analysis.publish.runner import run_comparison, run_reports
+
+    extra = dict(request.parameters)
+    tables = processed.refresh_processed()  # built once here; each kernel reads its förbund's rows
+    # a förbund without any reportable year is never skipped silently: it is listed on the
+    # index with its reason, and counts as failed when asked for by name
+    without = unreportable(tables)
+    asked = list(request.forbund)
+    named_without = [f for f in asked if f in without]
+    rest = [f for f in asked if f not in without]
+    targets = resolve_targets(tables, rest, args.year) if rest or not asked else []
+    if not targets and not without:
+        print("error: no report targets (no förbund has outcome figures)", file=sys.stderr)
+        return 2
+    for forbund in named_without:
+        print(f"error: {forbund}: no report: {without[forbund]}", file=sys.stderr)
+    summary = run_reports(
+        targets,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        force=args.force,
+        progress=not args.no_progress,
+        extra_parameters=extra or None,
+        lock_wait=wait,
+        unreportable=without,
+        requested_unreportable=named_without,
+    )
+    # the comparison of every förbund: the default parameters only, linked from the index
+    comparison = (
+        run_comparison(out_dir=summary.out_dir, timeout=args.timeout, force=args.force, lock_wait=wait)
+        if not extra and not summary.problems
+        else None
+    )
+    return summary, comparison
 
 
 def main(argv: list[str] | None = None) -> int:

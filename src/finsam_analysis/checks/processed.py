@@ -24,7 +24,8 @@ def build_and_write(
     up to `wait` seconds for another build of the same folder)."""
     raw_dir = Path(raw_dir or paths.RAW_DIR)
     tables = build_tables(raw_dir, only=only)  # reconcile binds every check first
-    out = write_processed(tables, out_dir, raw_dir=raw_dir, findings=reconcile(tables), wait=wait)
+    findings = reconcile(tables)
+    out = write_processed(tables, out_dir, raw_dir=raw_dir, findings=findings, wait=wait, complete=only is None)
     return tables, out
 
 

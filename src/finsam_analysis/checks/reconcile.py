@@ -313,19 +313,25 @@ def _present(frames: dict, table: str, column: str, documents: tuple) -> set[str
         if frame is None or column not in frame:
             cache[key] = set()
         else:
-            rows = frame if column == "document" else frame[frame["document"].isin(documents)]
-            cache[key] = set(rows[column].map(as_text))
+            values = frame[column].to_numpy()
+            if column != "document":
+                values = values[np.isin(frame["document"].to_numpy(), list(documents))]
+            cache[key] = {as_text(v) for v in values}
     return cache[key]
 
 
-def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[Problem]:
+def binding_problems(
+    forbund: Forbund, vocab: Vocabulary | None = None, frames: dict[str, pd.DataFrame] | None = None
+) -> list[Problem]:
     """Problems of every document rule (checks.yaml) of one förbund: names that do not exist.
 
     Called by the loader, so a typo in checks.yaml stops `finsam build` as any bad input does.
+    frames: the förbund's check_frames, if the caller has them (read only).
     """
+    given = frames
     vocab = vocab or load_vocabulary()
     out: list[Problem] = []
-    frames = None
+    frames = None  # (a copy: the cache of present values goes into it)
     known = {rule.id for rule in package_rules()}
     for doc in forbund.documents:
         origin = doc.folder / "checks.yaml"
@@ -348,7 +354,7 @@ def binding_problems(forbund: Forbund, vocab: Vocabulary | None = None) -> list[
             out.append(Problem(origin, None, None, str(exc).removeprefix(f"{origin}: ")))
             continue
         if frames is None:
-            frames = dict(check_frames(forbund))
+            frames = dict(given if given is not None else check_frames(forbund))
         for rule in rules:
             out.extend(bind_rule(rule, vocab, origin, forbund, frames))
     return out + insensitive_problems(forbund)
@@ -410,33 +416,60 @@ def check_frames(forbund: Forbund) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def _frozen(wanted) -> tuple:
+    """A filter value as a cache key, compared as Evaluator.equals compares it (as text)."""
+    if isinstance(wanted, dict) and "not" in wanted:
+        return ("not", str(wanted["not"]))
+    if isinstance(wanted, dict) and "in" in wanted:
+        return ("in", *(str(w) for w in wanted["in"]))
+    return ("=", str(wanted))
+
+
 class Evaluator:
     """Evaluates rules against one förbund's rows, with string views cached for filtering."""
 
-    def __init__(self, forbund: Forbund):
+    def __init__(self, forbund: Forbund, frames: dict[str, pd.DataFrame] | None = None):
         self.forbund = forbund
-        self.frames = check_frames(forbund)
-        self._strings: dict[tuple[str, str], pd.Series] = {}
+        self.frames = check_frames(forbund) if frames is None else frames
+        self._strings: dict[tuple[str, str], tuple[np.ndarray, dict[str, int]]] = {}
         self._masks: dict[tuple[str, str, str], np.ndarray] = {}
+        self._filtered: dict[tuple, np.ndarray] = {}
         self._arrays: dict[tuple[str, str], np.ndarray] = {}
         self.skipped = skipped_rules(forbund)
         self.doc_order = {d.document_id: (str(d.source.get("date")), d.document_id) for d in forbund.documents}
 
-    def strings(self, table: str, column: str) -> pd.Series:
+    def strings(self, table: str, column: str) -> tuple[np.ndarray, dict[str, int]]:
+        """A column as text (as_text), factorized once: (code of each row, {text: code})."""
         key = (table, column)
         if key not in self._strings:
-            col = self.frames[table][column]
-            self._strings[key] = col.map(as_text)
+            index: dict[str, int] = {}
+            codes = np.fromiter(
+                (index.setdefault(as_text(v), len(index)) for v in self.frames[table][column].to_numpy()),
+                dtype=np.int64,
+                count=len(self.frames[table]),
+            )
+            self._strings[key] = (codes, index)
         return self._strings[key]
 
     def equals(self, table: str, column: str, wanted) -> np.ndarray:
         """Cached boolean mask of rows whose column (as text) equals `wanted`."""
         key = (table, column, str(wanted))
         if key not in self._masks:
-            self._masks[key] = (self.strings(table, column) == str(wanted)).to_numpy()
+            codes, index = self.strings(table, column)
+            self._masks[key] = codes == index.get(str(wanted), -1)
         return self._masks[key]
 
     def mask(self, table: str, filters: dict) -> np.ndarray:
+        """Rows of table matching every filter (cached: the same filters recur for every group
+        and operand of a rule). Read only: combine masks with `&`, never `&=`."""
+        key = (table, *sorted((column, _frozen(wanted)) for column, wanted in filters.items()))
+        found = self._filtered.get(key)
+        if found is None:
+            found = self._filtered[key] = self._mask(table, filters)
+            found.flags.writeable = False
+        return found
+
+    def _mask(self, table: str, filters: dict) -> np.ndarray:
         frame = self.frames[table]
         mask = np.ones(len(frame), dtype=bool)
         for column, wanted in filters.items():
@@ -663,6 +696,7 @@ class Evaluator:
                 ["_order", "_line"], kind="stable"
             )
             by = [*keys, *(["period"] if "period" in frame.columns else [])]  # never part-year vs full-year
+            ordered = ordered[ordered.duplicated(by, keep=False)]  # keys printed once cannot repeat
             for key_values, rows in ordered.groupby(by, dropna=False, sort=True):
                 if len(rows) < 2:
                     continue
@@ -675,7 +709,6 @@ class Evaluator:
 
     def _repeated(self, check: Check) -> dict:
         table, first, other, label = check.pair
-        frame = self.frames[table]
         where = ["statement"] if table == "financials" else []
         value, document = self.column(table, "_value"), self.column(table, "document")
         used = [Picked(table, np.array([first])), Picked(table, np.array([other]))]
@@ -685,7 +718,11 @@ class Evaluator:
 
         def place(i):
             return "/".join(
-                [*(str(frame.at[i, w]) for w in where), str(frame.at[i, "section"]), *([document[i]] if cross else [])]
+                [
+                    *(str(self.column(table, w)[i]) for w in where),
+                    str(self.column(table, "section")[i]),
+                    *([document[i]] if cross else []),
+                ]
             )
 
         row.update(
@@ -818,12 +855,12 @@ def all_rules(forbund: Forbund) -> list[Rule]:
     return [*package_rules(), *intervention_rules(forbund), *document_rules(forbund)]
 
 
-def evaluate_forbund(forbund: Forbund) -> pd.DataFrame:
+def evaluate_forbund(forbund: Forbund, frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every check of one förbund, evaluated (ok rows included).
 
     A document's own rule (checks.yaml) that evaluates nothing is an error: it checks nothing.
     """
-    evaluator = Evaluator(forbund)
+    evaluator = Evaluator(forbund, frames)
     rows = []
     for rule in all_rules(forbund):
         try:
@@ -894,10 +931,11 @@ def reconcile_raw(forbunds: list[Forbund]) -> pd.DataFrame:
     First every document check must bind (binding_problems): a typo is a CurationError naming
     file, line and rule, never a check that silently matches nothing.
     """
-    problems = [p for forbund in forbunds for p in binding_problems(forbund)]
+    checked = [check_frames(forbund) for forbund in forbunds]  # once per förbund, for both steps
+    problems = [p for forbund, frames in zip(forbunds, checked) for p in binding_problems(forbund, frames=frames)]
     if problems:
         raise CurationError(problems)
-    frames = [evaluate_forbund(f) for f in forbunds]
+    frames = [evaluate_forbund(f, rows) for f, rows in zip(forbunds, checked)]
     results = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
     known = registered(forbunds)
     results["registered_kind"] = ""

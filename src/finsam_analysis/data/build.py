@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -18,6 +17,11 @@ import pandas as pd
 from finsam_analysis.data import paths
 from finsam_analysis.data.errors import CurationError, Problem
 from finsam_analysis.data.lock import DEFAULT_WAIT, output_lock
+from finsam_analysis.data.manifest import FINDINGS_FILE as FINDINGS_FILE
+from finsam_analysis.data.manifest import MANIFEST as MANIFEST
+from finsam_analysis.data.manifest import built_from as built_from
+from finsam_analysis.data.manifest import is_current as is_current
+from finsam_analysis.data.manifest import verify_manifest, write_manifest
 from finsam_analysis.data.version import raw_digest
 from finsam_analysis.data.vocabulary import load_vocabulary
 
@@ -263,6 +267,7 @@ def write_processed(
     raw_dir: Path | None = None,
     findings: pd.DataFrame | None = None,
     wait: float = DEFAULT_WAIT,
+    complete: bool = True,
 ) -> Path:
     """Write every table as CSV into out_dir, atomically: all files or none replace the old ones.
 
@@ -273,7 +278,8 @@ def write_processed(
 
     One build at a time (a lock beside out_dir; a second build waits up to `wait` seconds), and
     out_dir exists throughout: the new tables are written to a staging folder that is then
-    exchanged with the old one in one step.
+    exchanged with the old one in one step. complete: the tables hold every förbund of raw_dir
+    (not a `--forbund` build); only a complete build is current for readers (data.manifest).
     """
     out_dir = Path(out_dir or paths.PROCESSED_DIR)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -286,7 +292,8 @@ def write_processed(
             if findings is not None:
                 findings.to_csv(staging / FINDINGS_FILE, index=False, lineterminator="\n")
             (staging / "README.md").write_text(PROCESSED_NOTE, encoding="utf-8")
-            write_manifest(staging, raw_digest(raw_dir))
+            built = [str(f) for f in tables.forbund["forbund"]] if "forbund" in tables.forbund else []
+            write_manifest(staging, raw_digest(raw_dir), built, complete)
             _refuse_personnummer(staging, raw_dir, out_dir)
             os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp's 0o700 -> a folder like any other
             _swap_into_place(staging, out_dir)
@@ -321,71 +328,6 @@ def _umask() -> int:
 
 
 _UMASK = _umask()  # read once: os.umask can only be read by setting it (not thread-safe)
-
-
-MANIFEST = "manifest.json"
-
-
-FINDINGS_FILE = "findings.csv"
-
-
-def write_manifest(folder: Path, raw_version: str | None = None) -> Path:
-    """manifest.json: the sha256 of every file `finsam build` wrote into folder, and the data
-    version (data.version.raw_digest) of the raw folder it was built from."""
-    files = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != MANIFEST
-    }
-    path = folder / MANIFEST
-    manifest = {"generated_by": "finsam build", "raw_digest": raw_version, "sha256": files}
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
-
-
-def built_from(processed_dir: Path) -> str | None:
-    """The data version a processed folder was built from (None if unknown or unreadable)."""
-    try:
-        return json.loads((Path(processed_dir) / MANIFEST).read_text(encoding="utf-8")).get("raw_digest")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def is_current(processed_dir: Path | None = None, raw_dir: Path | None = None) -> bool:
-    """True when processed_dir holds findings, is intact and was built from raw_dir as it is now."""
-    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
-    if not (processed_dir / FINDINGS_FILE).is_file():
-        return False
-    version = built_from(processed_dir)
-    return version is not None and version == raw_digest(raw_dir) and not verify_manifest(processed_dir)
-
-
-def verify_manifest(folder: Path) -> list[Problem]:
-    """Problems where data/processed differs from what `finsam build` wrote (a hand edit, a
-    missing or extra file); empty = intact."""
-    folder = Path(folder)
-    path = folder / MANIFEST
-    rebuild = "data/processed is only written by `finsam build`: edit data/raw and rebuild"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        expected = dict(manifest["sha256"])
-    except FileNotFoundError:
-        return [Problem(path, None, None, f"missing; {rebuild}")]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
-        return [Problem(path, None, None, f"is not a manifest written by finsam build; {rebuild}")]
-    problems = []
-    present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST}
-    for name, digest in sorted(expected.items()):
-        file = folder / name
-        if name not in present:
-            problems.append(Problem(file, None, None, f"listed in {MANIFEST} but missing; {rebuild}"))
-        elif hashlib.sha256(file.read_bytes()).hexdigest() != digest:
-            problems.append(Problem(file, None, None, f"differs from {MANIFEST} (edited by hand?); {rebuild}"))
-    for name in sorted(present - set(expected)):
-        problems.append(
-            Problem(folder / name, None, None, f"not written by finsam build (not in {MANIFEST}); {rebuild}")
-        )
-    return problems
 
 
 def load_processed(processed_dir: Path | None = None, only: list[str] | None = None) -> Tables:

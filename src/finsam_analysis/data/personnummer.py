@@ -8,14 +8,17 @@ Organisationsnummer (e.g. 222000-2600) have a "month" of 20 or more and are not 
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from finsam_analysis.data import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Separators a personnummer is written with between date and serial: none, '-', '+' (over 100),
 # a space, tab, no-break/narrow/thin space, en/em dash, minus sign, non-breaking hyphen, and
@@ -104,18 +107,35 @@ def scan_text(text: str) -> list[PersonnummerHit]:
     return find_personnummer(text)
 
 
+_HITS_BY_CONTENT: dict[str, tuple[PersonnummerHit, ...]] = {}
+
+
+def find_in_bytes(data: bytes) -> list[PersonnummerHit]:
+    """find_personnummer over a file's bytes (UTF-8, undecodable bytes replaced, newlines as
+    `read_text` gives them), cached by the sha256 of the bytes: a file scanned once in this
+    process (by the build, the report run, its comparison) is not scanned again unless it
+    changed."""
+    key = hashlib.sha256(data).hexdigest()
+    hits = _HITS_BY_CONTENT.get(key)
+    if hits is None:
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        hits = _HITS_BY_CONTENT[key] = tuple(find_personnummer(text))
+    return list(hits)
+
+
 def scan_for_personnummer(root: Path | str | None = None, suffixes: Sequence[str] = SCAN_SUFFIXES) -> pd.DataFrame:
     """Scan every text file under `root` (default data/raw) for personnummer.
 
     Columns: path (relative to root), line, column, masked. Empty frame = nothing found.
     """
+    import pandas as pd  # the detector itself needs no pandas: the publish side scans without it
+
     root = Path(root if root is not None else paths.RAW_DIR)
     rows = []
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes)
     for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
         rel = path.name if root.is_file() else str(path.relative_to(root))
-        rows.extend((rel, h.line, h.column, h.masked) for h in find_personnummer(text))
+        rows.extend((rel, h.line, h.column, h.masked) for h in find_in_bytes(path.read_bytes()))
     return pd.DataFrame(rows, columns=["path", "line", "column", "masked"]).astype(
         {"path": "str", "line": "int64", "column": "int64", "masked": "str"}
     )

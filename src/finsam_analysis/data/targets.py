@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from finsam_analysis.data.paths import check_slug
-from finsam_analysis.data.periods import is_full_year
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas (and data.periods, which imports it) are imported by the functions that need them:
+# ReportTarget is what a run with nothing to do reads (publish/noop.py), and it must not pay
+# for pandas.
 
 # tables with a basis column count only their utfall rows; the others are actual by definition
 OUTCOME_TABLES = {
@@ -56,6 +61,10 @@ def reportable_years(tables) -> pd.DataFrame:
     Column `full_year`: True when some of those figures cover the whole year (period helar),
     False when the year has part-year figures only (e.g. a delårsrapport jan-aug).
     """
+    import pandas as pd
+
+    from finsam_analysis.data.periods import is_full_year
+
     parts = []
     for name, has_basis in OUTCOME_TABLES.items():
         frame = tables.table(name)
@@ -91,6 +100,8 @@ def known_forbund(tables) -> list[str]:
 
 def unreportable(tables) -> dict[str, str]:
     """Förbund in the data without any reportable year, with the reason in one Swedish sentence."""
+    import pandas as pd
+
     with_years = set(reportable_years(tables)["forbund"])
     reasons = {}
     for forbund in known_forbund(tables):

@@ -114,15 +114,27 @@ def _index_sort_key(entry: Mapping[str, Any]) -> tuple[int, str]:
     return (-int(entry["year"]), str(entry["forbund"]))
 
 
-def render_index(record: Mapping[str, Any], out_dir: Path) -> str:
+def catalogue(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What the index shows of the data for the record's reports (full names, key figures), as
+    JSON: a run with nothing to do writes the index from it without loading the data."""
+    names, figures = _catalogue(sorted(record["reports"].values(), key=_index_sort_key))
+    return {"names": names, "figures": [[f, y, line] for (f, y), line in sorted(figures.items())]}
+
+
+def render_index(record: Mapping[str, Any], out_dir: Path, shown: Mapping[str, Any] | None = None) -> str:
     """A self-contained HTML page (inline CSS, relative links) listing every recorded report.
 
-    Deterministic: the same record, files and data give the same bytes (no clock).
+    Deterministic: the same record, files and data give the same bytes (no clock). shown: the
+    `catalogue` of this record and data, if known (else computed from the data).
     """
     from finsam_analysis.document.parameters import variant
 
     entries = sorted(record["reports"].values(), key=_index_sort_key)
-    names, figures = _catalogue(entries)
+    if shown is None:
+        names, figures = _catalogue(entries)
+    else:
+        names = dict(shown["names"])
+        figures = {(str(f), int(y)): str(line) for f, y, line in shown["figures"]}
     rows = []
     for entry in entries:
         forbund, year, status = str(entry["forbund"]), int(entry["year"]), entry["status"]
@@ -254,11 +266,16 @@ definition, en skillnad mellan plan (budget, prognos) och utfall eller en avrund
 """
 
 
-def write_index(record: Mapping[str, Any], out_dir: Path, run_token: str = "w") -> Path:
-    try:
-        atomic_write_text(out_dir / VALIDATION_NAME, render_validation(), run_token)
-    except Exception:  # noqa: BLE001 - data that cannot be loaded: the index still lists the reports
-        pass
+def write_index(
+    record: Mapping[str, Any], out_dir: Path, run_token: str = "w", shown: Mapping[str, Any] | None = None
+) -> Path:
+    """index.html, and validering.html unless `shown` is given: then the data are those the
+    catalogue was made from, and validering.html (which shows only the data) is as it was."""
+    if shown is None:
+        try:
+            atomic_write_text(out_dir / VALIDATION_NAME, render_validation(), run_token)
+        except Exception:  # noqa: BLE001 - data that cannot be loaded: the index still lists the reports
+            pass
     path = out_dir / INDEX_NAME
-    atomic_write_text(path, render_index(record, out_dir), run_token)
+    atomic_write_text(path, render_index(record, out_dir, shown), run_token)
     return path

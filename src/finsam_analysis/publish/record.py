@@ -17,12 +17,15 @@ rendered into that folder, keyed "<year>/<forbund>":
                     rendered with, and its sha256
 
 A target is up to date when its new inputs hash equals `success_hash` and its HTML on disk is
-the one recorded (`html_sha256`). The record is read and written under the run's lock
+the one recorded (`html_sha256`). Beside "reports", the record holds "comparison" (the same
+fields for reports/jamforelse.html), "unreportable" (förbund without a report, and why) and
+"last_run" (the state a run that rendered nothing left, publish/noop.py). The record is read and written under the run's lock
 (data/lock.py), so two runs cannot interleave their entries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -32,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from finsam_analysis.data.version import raw_digest
+from finsam_analysis.data.version import hash_file, hash_package, library_versions, raw_digest
 
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
@@ -111,56 +114,26 @@ def sweep_stale_temp_files(out_dir: Path) -> int:
     return removed
 
 
+def unwritable(out_dir: Path) -> str | None:
+    """Why out_dir cannot take this run's files (a probe file is created and removed: the
+    permission bits alone do not tell, e.g. for root or a read-only mount), or None."""
+    from finsam_analysis.publish.render import os_error_message
+
+    probe = None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = temp_path_for(out_dir / "probe", new_run_token())
+        probe.touch()
+    except OSError as exc:
+        return os_error_message(exc, out_dir / "x")
+    finally:
+        if probe is not None:
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+    return None
+
+
 # --------------------------------------------------------------------------- inputs hash
-
-
-def _hash_file(h: hashlib._Hash, label: str, rel: str, path: Path) -> None:
-    # Length-prefixed so that no two different file sets can produce the same byte stream.
-    h.update(f"{label}\0{rel}\0{path.stat().st_size}\0".encode())
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-
-
-def _files_under(root: Path, patterns: Iterable[str]) -> list[tuple[str, Path]]:
-    if not root.is_dir():
-        return []
-    found: dict[str, Path] = {}
-    for pattern in patterns:
-        for path in root.rglob(pattern):
-            rel = path.relative_to(root)
-            if path.is_file() and "__pycache__" not in rel.parts:
-                found[rel.as_posix()] = path
-    return sorted(found.items())
-
-
-# what of the package shapes a report: code, vocabularies and rules, nbconvert's HTML templates
-PACKAGE_INPUTS = ("*.py", "*.yaml", "*.j2", "*.json", "*.css", "*.tpl")
-LIBRARIES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "papermill",
-    "nbconvert",
-    "nbclient",
-    "ipykernel",
-    "pandera",
-    "PyYAML",
-)
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries that shape a report's figures and HTML."""
-    from importlib import metadata
-
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
 
 
 def inputs_digest(raw_dir: Path, package_dir: Path, template: Path) -> str:
@@ -175,9 +148,8 @@ def inputs_digest(raw_dir: Path, package_dir: Path, template: Path) -> str:
         logger.warning("raw data folder %s does not exist; hashing without it", raw_dir)
     # the data version (data.version): the same hash data/processed records and documents show
     h.update(f"raw\0{raw_digest(raw_dir)}\0".encode())
-    for rel, path in _files_under(package_dir, PACKAGE_INPUTS):
-        _hash_file(h, "package", rel, path)
-    _hash_file(h, "template", template.name, template)
+    hash_package(h, package_dir)
+    hash_file(h, "template", template.name, template)
     h.update(json.dumps(library_versions(), sort_keys=True).encode())
     return h.hexdigest()
 

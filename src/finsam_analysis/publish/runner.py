@@ -22,9 +22,7 @@ Which targets exist is data/targets.py's rule; the `finsam reports` command is i
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import math
 import multiprocessing
 import os
 import sys
@@ -55,8 +53,8 @@ from finsam_analysis.publish.record import (
     sweep_stale_temp_files,
     sweep_temp_files,
     target_hash,
-    temp_path_for,
 )
+from finsam_analysis.publish.record import unwritable as _unwritable
 from finsam_analysis.publish.render import (
     KERNEL_NAME,
     RenderJob,
@@ -66,79 +64,17 @@ from finsam_analysis.publish.render import (
     worker_init,
 )
 from finsam_analysis.publish.scan import PersonnummerError, mask, scan_inputs
+from finsam_analysis.publish.summary import (
+    COMPARISON_PAGE,
+    DEFAULT_TIMEOUT,
+    ReportResult,
+    RunSummary,
+    check_run_options,
+)
 
 logger = logging.getLogger("finsam_analysis.publish.runner")
 
 __all__ = ["ReportTarget", "ReportResult", "RunSummary", "run_reports", "DEFAULT_TIMEOUT"]
-
-DEFAULT_TIMEOUT = 600.0
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    target: ReportTarget
-    status: str  # ok | failed | unchanged
-    seconds: float = 0.0
-    error: str | None = None  # "ename: evalue" for failures
-    failing_cell: str | None = None  # "cell <index>: <first lines of its source>"
-    ename: str | None = None
-
-
-@dataclass
-class RunSummary:
-    results: list[ReportResult] = field(default_factory=list)
-    seconds: float = 0.0
-    out_dir: Path | None = None
-    problems: list[str] = field(default_factory=list)  # of the run itself (record, index)
-    # förbund in data/raw without any reportable year -> the reason (data.targets.unreportable);
-    # those asked for by name count as failed
-    unreportable: dict[str, str] = field(default_factory=dict)
-    requested_unreportable: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def failed(self) -> list[ReportResult]:
-        return [r for r in self.results if r.status == "failed"]
-
-    @property
-    def ok(self) -> bool:
-        """True when no report failed (unchanged ones count as fine), no förbund asked for by
-        name was unreportable, and the record and index were saved."""
-        return not self.failed and not self.problems and not self.requested_unreportable
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
-
-    def format(self) -> str:
-        """A plain-text table, one line per target, failures with their error and cell."""
-        header = f"{'förbund':<20} {'year':>4}  {'status':<9} {'seconds':>8}  error"
-        lines = [header, "-" * len(header)]
-        for r in self.results:
-            error = r.error or ""
-            if r.failing_cell:
-                error += f" [{r.failing_cell}]"
-            lines.append(
-                f"{r.target.forbund:<20} {r.target.year:>4}  {r.status:<9} {r.seconds:>8.1f}  {error}".rstrip()
-            )
-        for forbund, reason in self.unreportable.items():
-            status = "failed" if forbund in self.requested_unreportable else "no report"
-            lines.append(f"{forbund:<20} {'-':>4}  {status:<9} {0.0:>8.1f}  {reason}")
-        lines.append("-" * len(header))
-        lines.append(
-            f"{len(self.results)} report(s): {self.count('ok')} ok, "
-            f"{self.count('failed')} failed, {self.count('unchanged')} unchanged "
-            f"in {self.seconds:.1f} s"
-            + (f"; {len(self.unreportable)} förbund without a report" if self.unreportable else "")
-        )
-        lines.extend(f"error: {problem}" for problem in self.problems)
-        return "\n".join(lines)
-
 
 # --------------------------------------------------------------------------- validation
 
@@ -172,16 +108,6 @@ def validate_parameters(template: Path, extra: Mapping[str, Any]) -> None:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"extra_parameters must be JSON-serialisable: {exc}") from exc
     check_values(extra)
-
-
-def _check_run_options(jobs: Any, timeout: Any) -> int:
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if type(jobs) is not int or jobs < 1:
-        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not math.isfinite(timeout) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive, finite number of seconds, got {timeout!r}")
-    return jobs
 
 
 # --------------------------------------------------------------------------- processes
@@ -420,9 +346,6 @@ def _render_all(run: _Run, to_run: list[RenderJob], jobs: int, progress: bool) -
             run.problem(f"index not written: {os_error_message(exc, run.out_dir / 'index.html')}")
 
 
-COMPARISON_PAGE = "jamforelse"
-
-
 def run_comparison(
     *,
     out_dir: Path | None = None,
@@ -540,7 +463,7 @@ def run_reports(
     out_dir = Path(out_dir if out_dir is not None else paths.REPORTS_DIR)
     extra = dict(extra_parameters or {})
     wanted = list(dict.fromkeys(_as_target(t) for t in targets))  # validated, de-duplicated
-    jobs = _check_run_options(jobs, timeout)
+    jobs = check_run_options(jobs, timeout)
     if not template.is_file():
         raise FileNotFoundError(f"report template not found: {template}")
     validate_parameters(template, extra)
@@ -597,20 +520,3 @@ def run_reports(
     ordered = [run.results[t] for t in wanted]
     asked = [f for f in dict.fromkeys(requested_unreportable) if f in unreportable]
     return RunSummary(ordered, round(time.monotonic() - t0, 3), out_dir, run.problems, unreportable, asked)
-
-
-def _unwritable(out_dir: Path) -> str | None:
-    """Why out_dir cannot take this run's files (a probe file is created and removed: the
-    permission bits alone do not tell, e.g. for root or a read-only mount), or None."""
-    probe = None
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = temp_path_for(out_dir / "probe", new_run_token())
-        probe.touch()
-    except OSError as exc:
-        return os_error_message(exc, out_dir / "x")
-    finally:
-        if probe is not None:
-            with contextlib.suppress(OSError):
-                probe.unlink(missing_ok=True)
-    return None

@@ -17,7 +17,6 @@ masks anything else that could carry one into a summary (an error message, a cel
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import html
 import json
 import re
@@ -124,21 +123,10 @@ def scan_text(text: str, file: str, where: str = "", first_line: int = 1) -> lis
     return [Finding(file, first_line + line - 1, masked, where) for line, _, masked in text_hits(text)]
 
 
-# Findings per (content digest, shown name): one `finsam reports` scans data/raw before the
-# reports and again before the comparison; an unchanged file is not scanned twice. Keyed by the
-# content itself, so an edit between the two scans is always scanned.
-_SCANNED: dict[tuple[bytes, str], list[Finding]] = {}
-
-
 def scan_text_file(path: Path, shown: str | None = None) -> list[Finding]:
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    shown = shown or str(path)
-    key = (hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest(), shown)
-    if key not in _SCANNED:
-        if len(_SCANNED) > 20000:
-            _SCANNED.clear()
-        _SCANNED[key] = scan_text(text, shown)
-    return list(_SCANNED[key])
+    """A file's findings; its content is scanned once per process (data.personnummer.find_in_bytes)."""
+    file = shown or str(path)
+    return [Finding(file, hit.line, hit.masked) for hit in _pnr.find_in_bytes(Path(path).read_bytes())]
 
 
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
@@ -198,10 +186,20 @@ def scan_notebook(nb: Any, file: str) -> list[Finding]:
     return found
 
 
-def scan_notebook_file(path: Path, shown: str | None = None) -> list[Finding]:
-    import nbformat
+_NOTEBOOK_FINDINGS: dict[tuple[str, str], tuple[Finding, ...]] = {}
 
-    return scan_notebook(nbformat.read(str(path), as_version=4), shown or str(path))
+
+def scan_notebook_file(path: Path, shown: str | None = None) -> list[Finding]:
+    """A notebook's findings, cached by its content (and the name shown) within the process."""
+    import hashlib
+
+    data = Path(path).read_bytes()
+    key = (hashlib.sha256(data).hexdigest(), shown or str(path))
+    if key not in _NOTEBOOK_FINDINGS:
+        import nbformat
+
+        _NOTEBOOK_FINDINGS[key] = tuple(scan_notebook(nbformat.reads(data.decode("utf-8"), as_version=4), key[1]))
+    return list(_NOTEBOOK_FINDINGS[key])
 
 
 def _relative(path: Path, root: Path) -> str:
