@@ -82,6 +82,27 @@ def test_masked_cells_have_one_symbol_and_a_legend(contexts, rendered):
             assert "× = dolt för att skydda enskilda" in text
 
 
+def test_a_legend_explains_only_symbols_its_section_shows(rendered):
+    meanings = {
+        suppression.MASK: "× = dolt",
+        suppression.NOT_APPLICABLE: "– = ej tillämpligt",
+        suppression.MISSING: ".. = uppgift saknas",
+    }
+    checked = 0
+    for slug, items in rendered.items():
+        for name in dict.fromkeys(n for n, _ in items):
+            section = [i for n, i in items if n == name]
+            shown = {
+                s for i in section if isinstance(i, pd.DataFrame) for s in suppression.symbols_in(report.compact(i))
+            }
+            legends = [str(i) for i in section if isinstance(i, str) and str(i).startswith("<small>")]
+            for symbol, words in meanings.items():
+                if any(words in line for line in legends) and name != "title":
+                    checked += 1
+                    assert symbol in shown, (slug, name, symbol)
+    assert checked  # the data has legends to check
+
+
 def test_no_english_and_no_code_ids_in_reader_text(contexts, rendered):
     for slug, items in rendered.items():
         for text in reader_text(items):

@@ -53,6 +53,11 @@ def none_line(what: str) -> list[Item]:
     return [Markdown(f"*{what}: uppgifter saknas i källdokumenten.*")]
 
 
+def shown_symbols(df: pd.DataFrame) -> list[str]:
+    """The symbols (×, –, ..) a display table shows as the reader sees it (empty columns dropped)."""
+    return suppression.symbols_in(compact(df))
+
+
 def uses_symbols(df: pd.DataFrame) -> bool:
     """Whether a display table shows ×, – or .. (then the legend goes under it)."""
-    return bool(suppression.symbols_in(df))
+    return bool(shown_symbols(df))

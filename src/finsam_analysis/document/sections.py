@@ -32,7 +32,17 @@ from finsam_analysis.document.facts import (
     whole_forbund_cost_per_participant,
     whole_year_table,
 )
-from finsam_analysis.document.items import MASK, Item, Markdown, compact, heading, none_line, table, uses_symbols
+from finsam_analysis.document.items import (
+    MASK,
+    Item,
+    Markdown,
+    compact,
+    heading,
+    none_line,
+    shown_symbols,
+    table,
+    uses_symbols,
+)
 from finsam_analysis.measures import budget, costs, funding, health, outcomes, participants, prices, trends
 
 # ----------------------------------------------------------------------------- display
@@ -103,7 +113,7 @@ def figure_png(figure: plt.Figure) -> bytes:
 
 def legend(ctx: ReportContext, items: list[Item]) -> Markdown:
     """The legend of the symbols the tables among `items` use."""
-    shown = [s for i in items if isinstance(i, pd.DataFrame) for s in suppression.symbols_in(i)]
+    shown = [s for i in items if isinstance(i, pd.DataFrame) for s in shown_symbols(i)]
     return Markdown(f"<small>{suppression.legend(ctx.threshold, shown)}</small>")
 
 
@@ -477,7 +487,7 @@ def participants_section(ctx: ReportContext) -> list[Item]:
     display = display.fillna(suppression.NOT_APPLICABLE)
     items.append(display)
     derived = "source" in split.columns and split["source"].astype(str).str.contains("derived").any()
-    notes = [suppression.legend(ctx.threshold, suppression.symbols_in(display))] if uses_symbols(display) else []
+    notes = [suppression.legend(ctx.threshold, shown_symbols(display))] if uses_symbols(display) else []
     if (display == suppression.NOT_APPLICABLE).any().any():
         notes.append("– i en könskolumn: källan redovisar inte den uppdelningen för raden.")
     if derived:
@@ -567,7 +577,7 @@ def outcomes_section(ctx: ReportContext) -> list[Item]:
     )
     shown = table(rates, columns)
     items.append(shown)
-    notes = ([suppression.legend(ctx.threshold, suppression.symbols_in(shown))] if uses_symbols(shown) else []) + [
+    notes = ([suppression.legend(ctx.threshold, shown_symbols(shown))] if uses_symbols(shown) else []) + [
         "Andelen avser den bas som anges (t.ex. andel av avslutade deltagare, inte av alla aktuella)."
     ]
     if (rates["base_sv"] == "ingen bas angiven").any():
