@@ -50,7 +50,7 @@ def cmd_build(args) -> int:
     try:
         tables, out = build_and_write(Path(args.raw), Path(args.out), only=args.forbund or None, wait=args.wait)
     except OSError as exc:
-        from finsam_analysis.publish.render import os_error_message
+        from finsam_analysis.publish.record import os_error_message
 
         message = exc if isinstance(exc, LockUnavailable) else os_error_message(exc, Path(args.out))
         print(f"error: {message}", file=sys.stderr)

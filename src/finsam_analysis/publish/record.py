@@ -26,6 +26,7 @@ fields for reports/jamforelse.html), "unreportable" (förbund without a report, 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -49,6 +50,21 @@ TEMP_MARK = ".tmp"
 def new_run_token() -> str:
     """<pid>x<random>: names this run's temp files (its pid says whose they were)."""
     return f"{os.getpid()}x{secrets.token_hex(4)}"
+
+
+def os_error_message(exc: OSError, path: Path | None = None) -> str:
+    """'cannot write reports/2024/alpha.html (Permission denied): ...what to do'."""
+    where = Path(exc.filename) if exc.filename else path
+    reason = exc.strerror or str(exc)
+    advice = {
+        errno.EACCES: "make the folder writable for this user (or run as the checkout's owner)",
+        errno.EPERM: "make the folder writable for this user (or run as the checkout's owner)",
+        errno.EROFS: "the file system is mounted read-only; write the reports elsewhere",
+        errno.ENOSPC: "free some disk space, then rerun",
+        errno.EDQUOT: "the disk quota is exhausted; free some space, then rerun",
+    }.get(exc.errno, "check the folder, then rerun")
+    folder = where.parent if where is not None and where.suffix else where
+    return f"cannot write {folder} ({reason}): {advice}"
 
 
 def temp_path_for(final: Path, run_token: str) -> Path:
@@ -117,7 +133,6 @@ def sweep_stale_temp_files(out_dir: Path) -> int:
 def unwritable(out_dir: Path) -> str | None:
     """Why out_dir cannot take this run's files (a probe file is created and removed: the
     permission bits alone do not tell, e.g. for root or a read-only mount), or None."""
-    from finsam_analysis.publish.render import os_error_message
 
     probe = None
     try:

@@ -20,7 +20,6 @@ started with CurveZMQ transport encryption when pyzmq supports it (kernel_manage
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import logging
 import math
@@ -36,7 +35,7 @@ from typing import Any
 
 from finsam_analysis.data import paths
 from finsam_analysis.publish import scan
-from finsam_analysis.publish.record import temp_path_for
+from finsam_analysis.publish.record import os_error_message, temp_path_for
 
 KERNEL_NAME = "python3"
 # Cells removed from the HTML (the code itself is hidden by exclude_input).
@@ -322,21 +321,6 @@ def _shown(path: Path, job: RenderJob) -> str:
         return path.relative_to(job.out_dir.parent).as_posix()
     except ValueError:
         return str(path)
-
-
-def os_error_message(exc: OSError, path: Path | None = None) -> str:
-    """'cannot write reports/2024/alpha.html (Permission denied): ...what to do'."""
-    where = Path(exc.filename) if exc.filename else path
-    reason = exc.strerror or str(exc)
-    advice = {
-        errno.EACCES: "make the folder writable for this user (or run as the checkout's owner)",
-        errno.EPERM: "make the folder writable for this user (or run as the checkout's owner)",
-        errno.EROFS: "the file system is mounted read-only; write the reports elsewhere",
-        errno.ENOSPC: "free some disk space, then rerun",
-        errno.EDQUOT: "the disk quota is exhausted; free some space, then rerun",
-    }.get(exc.errno, "check the folder, then rerun")
-    folder = where.parent if where is not None and where.suffix else where
-    return f"cannot write {folder} ({reason}): {advice}"
 
 
 class PersonnummerFound(Exception):

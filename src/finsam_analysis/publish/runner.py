@@ -47,6 +47,7 @@ from finsam_analysis.publish.record import (
     inputs_digest,
     load_record,
     new_run_token,
+    os_error_message,
     parameters_json,
     record_key,
     save_record,
@@ -58,7 +59,6 @@ from finsam_analysis.publish.record import unwritable as _unwritable
 from finsam_analysis.publish.render import (
     KERNEL_NAME,
     RenderJob,
-    os_error_message,
     render_one,
     warm_up,
     worker_init,
