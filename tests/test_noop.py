@@ -16,9 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from test_reports import make_template
 
 from finsam_analysis.data import paths
 
@@ -33,22 +32,14 @@ PROBE = (
     "sys.exit(code)\n"
 )
 PARAMS = 'forbund = "x"\nyear = 2024\nsuppression_threshold = 5\nbase_year = None'
-ARGS = ("reports", "--no-progress", "--jobs", "1", "--forbund", "halland")
+# two förbund of data/raw (discovered): the runs report the first; the second is "another target"
+FIRST, OTHER = sorted(p.parent.name for p in paths.RAW_DIR.glob("*/forbund.yaml"))[:2]
+ARGS = ("reports", "--no-progress", "--jobs", "1", "--forbund", FIRST)
 
 
 def write_template(path: Path, *cells: str) -> Path:
-    nb = new_notebook(
-        metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-            "language_info": {"name": "python"},
-        }
-    )
-    parameters = new_code_cell(PARAMS)
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, *(new_code_cell(c) for c in cells)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
+    return make_template(path, *cells, params=PARAMS)
 
 
 def finsam(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -137,18 +128,18 @@ def edit_template(root: Path) -> None:
 
 
 def edit_raw_csv(root: Path) -> None:
-    csv = root / "data" / "raw" / "halland" / "arsredovisning-2025" / "financials.csv"
+    csv = sorted((root / "data" / "raw" / FIRST).glob("*/financials.csv"))[0]
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = lines[1].rstrip("\n") + "ändrad anteckning\n"  # the note column of one row
     csv.write_text("".join(lines), encoding="utf-8")
 
 
 def delete_report(root: Path) -> None:
-    next((root / "reports").glob("*/halland.html")).unlink()
+    next((root / "reports").glob(f"*/{FIRST}.html")).unlink()
 
 
 def edit_html(root: Path) -> None:
-    html = next((root / "reports").glob("*/halland.html"))
+    html = next((root / "reports").glob(f"*/{FIRST}.html"))
     html.write_text(html.read_text(encoding="utf-8") + "<!-- hand edit -->", encoding="utf-8")
 
 
@@ -168,7 +159,7 @@ def test_a_changed_parameter_renders_its_document(root):
     run = finsam(root, *ARGS, "--param", "suppression_threshold=10")
     assert run.returncode == 0, run.stderr
     assert counts(run) == "1 ok, 0 failed, 0 unchanged"
-    assert list((root / "reports").glob("*/halland--troskel-10.html"))
+    assert list((root / "reports").glob(f"*/{FIRST}--troskel-10.html"))
 
 
 @slow
@@ -205,7 +196,7 @@ def test_a_stale_processed_folder_is_rebuilt_and_force_renders(root):
 
 @slow
 def test_other_targets_take_the_normal_path(root):
-    run = finsam(root, "reports", "--no-progress", "--jobs", "1", "--forbund", "sydnarke")
+    run = finsam(root, "reports", "--no-progress", "--jobs", "1", "--forbund", OTHER)
     assert run.returncode == 0, run.stderr
     assert "pandas" in heavy(run) and counts(run) == "1 ok, 0 failed, 0 unchanged"
 
